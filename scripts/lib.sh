@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# Shared settings for the project's scripts: one place for ports, paths and the
+# local keys. Source it; it defines variables and small helpers only.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL_DIR="$ROOT/.local"          # git-ignored: data dir, logs, pids, generated configs
+LOG_DIR="$LOCAL_DIR/logs"
+RUN_DIR="$LOCAL_DIR/run"
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+
+# Ports follow `supabase start` where Supabase has one.
+API_PORT="${API_PORT:-54321}"            # gateway (nginx): /rest/v1, /functions/v1, /storage/v1
+DB_PORT="${DB_PORT:-54322}"              # PostgreSQL 15
+REST_PORT="${REST_PORT:-54330}"          # postrust (PostgREST-compatible), behind the gateway
+FUNCTIONS_PORT="${FUNCTIONS_PORT:-54331}" # functions host, behind the gateway
+STORAGE_PORT="${STORAGE_PORT:-54332}"    # storage API, behind the gateway
+WORKER_PORT_BASE="${WORKER_PORT_BASE:-54400}" # one port per function isolate
+
+# The well-known local values `supabase start` uses, so supabase-js examples work unchanged.
+JWT_SECRET="${JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
+ANON_KEY="${ANON_KEY:-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0}"
+SERVICE_ROLE_KEY="${SERVICE_ROLE_KEY:-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU}"
+
+API_URL="http://127.0.0.1:$API_PORT"
+DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
+export API_PORT DB_PORT REST_PORT FUNCTIONS_PORT STORAGE_PORT WORKER_PORT_BASE
+export JWT_SECRET ANON_KEY SERVICE_ROLE_KEY API_URL DB_URL
+
+PG_BIN="/usr/lib/postgresql/15/bin"
+PGDATA_DIR="$LOCAL_DIR/pgdata"
+
+# Tools the set-up script installs: cargo's bin dir and the npm-installed binaries.
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# Print a step with its duration: `step "what" command args...`
+step() {
+  local what="$1"; shift
+  local t0; t0=$(date +%s.%N)
+  printf '==> %s\n' "$what"
+  "$@"
+  local rc=$?
+  printf '    %s: %ss%s\n' "$what" "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')" "$([ $rc -ne 0 ] && echo " (FAILED rc=$rc)")"
+  return $rc
+}
+
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh Debian 12 machine, idempotently.
+# A second run skips every tool already present at the right version and takes seconds.
+#
+# Slow steps on a fresh machine (measured on 2 cores):
+#   - wasm32 standard library built from rust-web-src   ~1.5 min (once per rustc version)
+#   - cargo install wasm-bindgen-cli                     ~4 min
+#   - cargo install wasm-pack                            ~3 min
+#   - cargo install postrust-server                      ~5 min
+# Everything else takes seconds.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+APT_PACKAGES=(
+  rustc-web cargo-web rust-web-src lld-22 rust-web-clippy   # Rust 1.96 with a buildable wasm32 std
+  postgresql-15 postgresql-15-pgtap pgtap postgresql-15-plpgsql-check   # database, pg_prove, db lint
+  nginx-light                                               # the gateway on :54321
+  poppler-utils                                             # pdftotext: extractor benchmark baseline
+  curl ca-certificates jq
+)
+WASM_BINDGEN_VERSION=$(sed -nE 's/^wasm-bindgen = "=([0-9.]+)".*/\1/p' "$ROOT/Cargo.toml")
+WASM_PACK_VERSION=0.15.1
+POSTRUST_VERSION=3.1.0
+
+echo "Setting up the toolchain (fresh machine: ~15 min, mostly cargo install; re-run: seconds)"
+
+apt_missing() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    [[ "$p" == \#* ]] && continue
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  echo "${missing[*]:-}"
+}
+
+install_apt() {
+  local missing; missing=$(apt_missing)
+  if [ -z "$missing" ]; then echo "    apt packages: all present"; return 0; fi
+  echo "    installing: $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >"$LOG_DIR/apt.log" 2>&1 \
+    || { tail -20 "$LOG_DIR/apt.log"; return 1; }
+  # Debian starts a default cluster on 5432 and nginx on :80; this project runs its own.
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters -h 2>/dev/null | awk '$4=="online"{print $1, $2}' | while read -r v c; do
+      pg_ctlcluster "$v" "$c" stop || true
+    done
+  fi
+  if [ -f /run/nginx.pid ]; then nginx -s quit 2>/dev/null || true; fi
+}
+
+# Debian's binaryen 108 corrupts wasm-bindgen output (TOOLCHAIN.md); make sure it is not
+# the wasm-opt that wasm-pack finds.
+refuse_debian_binaryen() {
+  if dpkg-query -W -f='${Status}' binaryen 2>/dev/null | grep -q 'install ok installed'; then
+    echo "    removing Debian's binaryen (corrupts wasm-bindgen output)"
+    apt-get remove -y -qq binaryen >/dev/null
+  fi
+}
+
+# The wasm32 standard library, built once from Debian's rust-web-src and keyed on the
+# compiler version: an upgraded rustc-web needs a rebuilt std (E0514 otherwise).
+install_wasm_std() {
+  local libdir=/usr/lib/rustlib/wasm32-unknown-unknown/lib
+  local stamp="$libdir/.built-for"
+  local want; want=$(/usr/bin/rustc --version)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "    wasm32 std present for $want"; return 0
+  fi
+  echo "    building wasm32 std for $want (slow, ~1.5 min)"
+  local tmp; tmp=$(mktemp -d)
+  mkdir -p "$tmp/src"
+  cat >"$tmp/Cargo.toml" <<'TOML'
+[package]
+name = "wasm-std-seed"
+version = "0.0.0"
+edition = "2021"
+[profile.release]
+panic = "abort"
+TOML
+  echo '#![no_std]' >"$tmp/src/lib.rs"
+  # -Cembed-bitcode=yes: without it, crates built with lto = true fail to link.
+  (cd "$tmp" && RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Cembed-bitcode=yes RUSTC=/usr/bin/rustc \
+    /usr/bin/cargo build -q --release --target wasm32-unknown-unknown \
+    -Zbuild-std=std,panic_abort,test) >"$LOG_DIR/wasm-std.log" 2>&1 \
+    || { tail -20 "$LOG_DIR/wasm-std.log"; return 1; }
+  rm -rf "$libdir"; mkdir -p "$libdir"
+  find "$tmp/target/wasm32-unknown-unknown/release/deps" -name '*.rlib' ! -name '*wasm_std_seed*' \
+    -exec cp {} "$libdir/" \;
+  echo "$want" >"$stamp"
+  rm -rf "$tmp"
+}
+
+# cargo install <crate> <version> <binary> <version-command...>
+cargo_install() {
+  local crate="$1" version="$2" bin="$3"; shift 3
+  if command -v "$bin" >/dev/null && "$@" 2>/dev/null | grep -qF "$version"; then
+    echo "    $crate $version present"; return 0
+  fi
+  echo "    cargo install $crate $version (slow)"
+  # Outside the project dir, so rust-toolchain.toml does not apply: host tools build
+  # with the machine's default toolchain.
+  (cd / && cargo install -q "$crate" --version "$version") >"$LOG_DIR/install-$crate.log" 2>&1 \
+    || { tail -20 "$LOG_DIR/install-$crate.log"; return 1; }
+}
+
+install_npm() {
+  # package-lock.json pins every npm tool; skip when node_modules already matches it.
+  if [ -f "$ROOT/node_modules/.package-lock.json" ] \
+     && [ "$ROOT/node_modules/.package-lock.json" -nt "$ROOT/package-lock.json" ] \
+     && [ -x "$ROOT/node_modules/.bin/deno" ]; then
+    echo "    node_modules up to date"; return 0
+  fi
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) >"$LOG_DIR/npm.log" 2>&1 \
+    || { tail -20 "$LOG_DIR/npm.log"; return 1; }
+}
+
+check_versions() {
+  printf '    %s\n' "$(/usr/bin/rustc --version)" "$(wasm-bindgen --version)" \
+    "$(wasm-pack --version)" "wasm-opt $(wasm-opt --version)" "$(deno --version | head -1)" \
+    "supabase $(supabase --version)" "$(postrust --version 2>&1 | head -1)" \
+    "$(psql --version)" "$(nginx -v 2>&1)"
+}
+
+T0=$(date +%s)
+step "apt packages" install_apt
+step "no Debian binaryen" refuse_debian_binaryen
+step "wasm32 std" install_wasm_std
+step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen wasm-bindgen --version
+step "wasm-pack $WASM_PACK_VERSION" cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack wasm-pack --version
+step "postrust-server $POSTRUST_VERSION" cargo_install postrust-server "$POSTRUST_VERSION" postrust postrust --version
+step "npm packages (deno, supabase CLI, supabase-js, binaryen)" install_npm
+step "versions" check_versions
+echo "setup done in $(( $(date +%s) - T0 ))s"
