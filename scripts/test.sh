@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The project's test command (README, CI): sets up a fresh machine, then runs every test:
+# native cargo tests and clippy, the wasm build, pgTAP + db lint on a freshly reset
+# database, and the end-to-end suite against the running local stack.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+T0=$(date +%s)
+step "set-up" scripts/setup.sh
+step "cargo test (native)" cargo test --workspace --quiet
+step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "wasm build" scripts/build.sh
+step "database reset" scripts/db.sh reset
+step "pgTAP" scripts/db.sh test
+step "supabase db lint" scripts/db.sh lint
+
+cleanup() { scripts/stack.sh stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+step "stack start" scripts/stack.sh start
+step "end-to-end (supabase-js)" deno test --allow-all --quiet tests/
+echo "all tests passed in $(( $(date +%s) - T0 ))s"
