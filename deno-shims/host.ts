@@ -1,0 +1,519 @@
+//! The local functions host: what `supabase functions serve` does, without Docker.
+//!
+//! One `deno run` process per function (its own isolate, as on Supabase), each on its own
+//! port from WORKER_PORT_BASE, started when the host starts and restarted if it dies.
+//! The host listens on FUNCTIONS_PORT behind the gateway (which strips `/functions/v1`),
+//! routes `/<name>/...` to that function's process, checks `verify_jwt` first, carries
+//! WebSocket upgrades through, and streams bodies both ways.
+//!
+//!   deno run -A deno-shims/host.ts [--port N] [--env-file PATH]... [--functions-dir DIR]...
+//!
+//! Env: FUNCTIONS_PORT, WORKER_PORT_BASE, JWT_SECRET, ANON_KEY, SERVICE_ROLE_KEY, DB_URL,
+//! API_URL (the defaults are scripts/lib.sh's); FUNCTIONS_ENV_FILE (more secrets, e.g.
+//! vendor fakes' base URLs); FUNCTIONS_EXTRA_DIRS (colon-separated directories of extra
+//! functions, for test fixtures; each may hold a config.toml with `[functions.<name>]`).
+
+import { parse as parseToml } from "npm:smol-toml";
+import { verify } from "./jwt.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+// ---------------------------------------------------------------------------------------
+// Configuration
+
+interface Options {
+  port: number;
+  workerPortBase: number;
+  envFiles: string[];
+  functionDirs: { dir: string; config: string }[];
+  jwtSecret: string;
+  injected: Record<string, string>;
+  deno: string;
+}
+
+// The well-known local values `supabase start` uses (scripts/lib.sh holds the same).
+const DEFAULT_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+const DEFAULT_ANON_KEY =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
+const DEFAULT_SERVICE_ROLE_KEY =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU";
+
+function options(args: string[]): Options {
+  const env = (k: string, d: string) => Deno.env.get(k) || d;
+  let port = Number(env("FUNCTIONS_PORT", "54331"));
+  const envFiles = [`${ROOT}/supabase/functions/.env`];
+  const extraDirs = env("FUNCTIONS_EXTRA_DIRS", "").split(":").filter(Boolean);
+  if (Deno.env.get("FUNCTIONS_ENV_FILE")) envFiles.push(Deno.env.get("FUNCTIONS_ENV_FILE")!);
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    const value = () => inline ?? args[++i] ?? fail(`${flag} needs a value`);
+    if (flag === "--port") port = Number(value());
+    else if (flag === "--env-file") envFiles.push(value());
+    else if (flag === "--functions-dir") extraDirs.push(value());
+    else fail(`unknown argument ${args[i]}`);
+  }
+  const jwtSecret = env("JWT_SECRET", DEFAULT_JWT_SECRET);
+  const apiPort = env("API_PORT", "54321");
+  return {
+    port,
+    workerPortBase: Number(env("WORKER_PORT_BASE", "54400")),
+    envFiles,
+    functionDirs: [
+      { dir: `${ROOT}/supabase/functions`, config: `${ROOT}/supabase/config.toml` },
+      ...extraDirs.map((d) => {
+        const dir = d.startsWith("/") ? d : `${Deno.cwd()}/${d}`;
+        return { dir, config: `${dir}/config.toml` };
+      }),
+    ],
+    jwtSecret,
+    // What Supabase's edge runtime gives every function. The URL is the gateway's, as a
+    // function on Supabase reaches its project through the public URL.
+    injected: {
+      SUPABASE_URL: env("API_URL", `http://127.0.0.1:${apiPort}`),
+      SUPABASE_ANON_KEY: env("ANON_KEY", DEFAULT_ANON_KEY),
+      SUPABASE_SERVICE_ROLE_KEY: env("SERVICE_ROLE_KEY", DEFAULT_SERVICE_ROLE_KEY),
+      SUPABASE_DB_URL: env(
+        "DB_URL",
+        `postgresql://postgres:postgres@127.0.0.1:${env("DB_PORT", "54322")}/postgres`,
+      ),
+      SUPABASE_JWT_SECRET: jwtSecret,
+    },
+    deno: env("DENO_BIN", `${ROOT}/node_modules/.bin/deno`),
+  };
+}
+
+function fail(message: string): never {
+  console.error(`[host] error: ${message}`);
+  Deno.exit(2);
+}
+
+/** A dotenv file: `KEY=value`, `export KEY=value`, `#` comments, '…' and "…" quoting. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const m = line.match(/^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/);
+    if (!m) continue;
+    let value = m[2];
+    if (value.startsWith("'")) {
+      value = value.slice(1, value.indexOf("'", 1) === -1 ? undefined : value.indexOf("'", 1));
+    } else if (value.startsWith('"')) {
+      const end = value.lastIndexOf('"');
+      value = (end > 0 ? value.slice(1, end) : value.slice(1))
+        .replace(/\\n/g, "\n").replace(/\\"/g, '"').replace(/\\\\/g, "\\");
+    } else {
+      value = value.replace(/\s+#.*$/, "");
+    }
+    out[m[1]] = value;
+  }
+  return out;
+}
+
+function readSecrets(files: string[]): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const file of files) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(file);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) continue;
+      throw e;
+    }
+    for (const [k, v] of Object.entries(parseEnvFile(text))) {
+      // Supabase refuses custom secrets named SUPABASE_*; so does `functions serve`.
+      if (k.startsWith("SUPABASE_")) {
+        console.log(`[host] ${file}: skipping ${k} (names cannot start with SUPABASE_)`);
+        continue;
+      }
+      secrets[k] = v;
+    }
+    console.log(`[host] secrets from ${file}`);
+  }
+  return secrets;
+}
+
+interface FunctionSpec {
+  name: string;
+  entry: string;
+  verifyJwt: boolean;
+}
+
+function discover(dirs: Options["functionDirs"]): FunctionSpec[] {
+  const found = new Map<string, FunctionSpec>();
+  for (const { dir, config } of dirs) {
+    let table: Record<string, Record<string, unknown>> = {};
+    try {
+      const parsed = parseToml(Deno.readTextFileSync(config)) as Record<string, unknown>;
+      table = (parsed.functions ?? {}) as typeof table;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) fail(`${config}: ${e}`);
+    }
+    let entries: Deno.DirEntry[] = [];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      // `_shared` and friends are imports, not functions (Supabase's convention).
+      if (!entry.isDirectory || entry.name.startsWith("_") || entry.name.startsWith(".")) continue;
+      const conf = table[entry.name] ?? {};
+      if (conf.enabled === false) continue;
+      const entryPoint = `${dir}/${entry.name}/index.ts`;
+      try {
+        Deno.statSync(entryPoint);
+      } catch {
+        continue;
+      }
+      if (found.has(entry.name)) fail(`function ${entry.name} is defined twice (${dir})`);
+      found.set(entry.name, {
+        name: entry.name,
+        entry: entryPoint,
+        verifyJwt: conf.verify_jwt !== false, // default true, as on Supabase
+      });
+    }
+  }
+  return [...found.values()];
+}
+
+// ---------------------------------------------------------------------------------------
+// Workers: one Deno process per function
+
+type State = "starting" | "up" | "down" | "stopped";
+
+class Worker {
+  state: State = "down";
+  restarts = 0;
+  private proc?: Deno.ChildProcess;
+  private upSince = 0;
+  private failures = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    readonly spec: FunctionSpec,
+    readonly port: number,
+    private readonly deno: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  start(): void {
+    if (this.state === "stopped") return;
+    this.state = "starting";
+    const cmd = new Deno.Command(this.deno, {
+      args: ["run", "--allow-net", "--allow-read", "--allow-env", "--no-prompt", this.spec.entry],
+      cwd: ROOT,
+      // Only what a function gets on Supabase, plus what Deno itself needs.
+      clearEnv: true,
+      env: { ...this.env, SB_FUNCTION_PORT: String(this.port) },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const proc = cmd.spawn();
+    this.proc = proc;
+    pipeLines(proc.stdout, `[${this.spec.name}] `, Deno.stdout);
+    pipeLines(proc.stderr, `[${this.spec.name}] `, Deno.stderr);
+    this.awaitListening(proc);
+    proc.status.then((status) => this.exited(proc, status));
+  }
+
+  private async awaitListening(proc: Deno.ChildProcess): Promise<void> {
+    const t0 = performance.now();
+    while (this.proc === proc && this.state === "starting") {
+      try {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
+        conn.close();
+        if (this.proc !== proc || this.state !== "starting") return;
+        this.state = "up";
+        this.upSince = Date.now();
+        log(`${this.spec.name} up on :${this.port} (pid ${proc.pid}, ${Math.round(performance.now() - t0)} ms)`);
+        this.waiters.splice(0).forEach((w) => w());
+        return;
+      } catch {
+        await sleep(25);
+      }
+    }
+  }
+
+  private exited(proc: Deno.ChildProcess, status: Deno.CommandStatus): void {
+    if (this.proc !== proc) return;
+    this.proc = undefined;
+    if (this.state === "stopped") return;
+    // A process that stayed up a while earns a quick restart; one that keeps dying
+    // at boot backs off, so a broken build does not spin the machine.
+    if (this.state === "up" && Date.now() - this.upSince > 10_000) this.failures = 0;
+    this.failures++;
+    this.state = "down";
+    const delay = Math.min(5_000, 100 * 2 ** (this.failures - 1));
+    log(`${this.spec.name} exited (code ${status.code}${status.signal ? `, ${status.signal}` : ""}); restarting in ${delay} ms`);
+    setTimeout(() => {
+      if (this.state === "down") {
+        this.restarts++;
+        this.start();
+      }
+    }, delay);
+  }
+
+  /** Resolve true once the worker listens, false after `ms`. */
+  ready(ms: number): Promise<boolean> {
+    if (this.state === "up") return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.state = "stopped";
+    const proc = this.proc;
+    if (!proc) return;
+    try {
+      proc.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const killed = await Promise.race([proc.status.then(() => true), sleep(3_000).then(() => false)]);
+    if (!killed) {
+      try {
+        proc.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await proc.status;
+    }
+  }
+}
+
+async function pipeLines(stream: ReadableStream<Uint8Array>, prefix: string, out: typeof Deno.stdout) {
+  const enc = new TextEncoder();
+  let rest = "";
+  try {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop() ?? "";
+      if (lines.length) await out.write(enc.encode(lines.map((l) => prefix + l + "\n").join("")));
+    }
+    if (rest) await out.write(enc.encode(prefix + rest + "\n"));
+  } catch { /* the process went away */ }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function log(message: string): void {
+  console.log(`${new Date().toISOString()} [host] ${message}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests
+
+// Hop-by-hop headers (RFC 9110 7.6.1) are the connection's, not the message's.
+const HOP_BY_HOP = [
+  "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
+  "upgrade", "proxy-authenticate", "proxy-authorization", "host",
+];
+
+function endToEnd(headers: Headers): Headers {
+  const out = new Headers(headers);
+  for (const h of HOP_BY_HOP) out.delete(h);
+  return out;
+}
+
+function json(body: unknown, status: number): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+/** The 401 answers and their bodies are those of `supabase functions serve`. */
+async function checkJwt(req: Request, secret: string): Promise<Response | null> {
+  const header = req.headers.get("authorization");
+  if (!header) return json({ msg: "Error: Missing authorization header" }, 401);
+  const [scheme, token] = header.split(" ");
+  if (scheme !== "Bearer" || !token) {
+    return json({ msg: "Error: Auth header is not 'Bearer {token}'" }, 401);
+  }
+  const result = await verify(token, secret);
+  return result.ok ? null : json({ msg: "Invalid JWT" }, 401);
+}
+
+/** How long a request waits for a function that is (re)starting before 503. */
+const BOOT_WAIT_MS = 15_000;
+
+async function forward(req: Request, worker: Worker, url: URL): Promise<Response> {
+  if (!(await worker.ready(BOOT_WAIT_MS))) {
+    return json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" }, 503);
+  }
+  const target = `http://127.0.0.1:${worker.port}${url.pathname}${url.search}`;
+  if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+    return await forwardWebSocket(req, target.replace(/^http/, "ws"), worker.spec.name);
+  }
+  const headers = endToEnd(req.headers);
+  // Deno's fetch would ask for gzip on the client's behalf; ask for what the client did.
+  if (!headers.has("accept-encoding")) headers.set("accept-encoding", "identity");
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers,
+    redirect: "manual",
+    // No `signal: req.signal`: Deno.serve aborts it when a response completes, too. A
+    // client that goes away cancels the streamed body below, which closes the upstream.
+  };
+  if (req.body && req.method !== "GET" && req.method !== "HEAD") {
+    init.body = req.body; // streamed, not buffered
+    init.duplex = "half";
+  }
+  let res: Response;
+  try {
+    res = await fetch(target, init);
+  } catch (e) {
+    log(`${worker.spec.name}: ${e}`);
+    return json(
+      { code: "WORKER_ERROR", message: "Function exited due to an error (please check logs)" },
+      500,
+    );
+  }
+  return new Response(res.body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: endToEnd(res.headers),
+  });
+}
+
+/**
+ * Carry a WebSocket through: open the function's side first (same path, query and
+ * offered subprotocols), then upgrade the client with the subprotocol the function chose,
+ * and pipe messages and closes both ways.
+ */
+async function forwardWebSocket(req: Request, target: string, name: string): Promise<Response> {
+  const offered = (req.headers.get("sec-websocket-protocol") ?? "")
+    .split(",").map((p) => p.trim()).filter(Boolean);
+  const upstream = new WebSocket(target, offered);
+  upstream.binaryType = "arraybuffer";
+  const opened = await new Promise<boolean>((resolve) => {
+    upstream.onopen = () => resolve(true);
+    upstream.onerror = () => resolve(false);
+    setTimeout(() => resolve(false), 10_000);
+  });
+  if (!opened) {
+    try {
+      upstream.close();
+    } catch { /* never opened */ }
+    // Deno's WebSocket client does not expose the status a refused handshake carried.
+    return json({ code: "WORKER_ERROR", message: "The function refused the WebSocket upgrade" }, 502);
+  }
+  const { socket, response } = Deno.upgradeWebSocket(
+    req,
+    upstream.protocol ? { protocol: upstream.protocol } : {},
+  );
+  socket.binaryType = "arraybuffer";
+  const pending: (string | ArrayBuffer)[] = [];
+  // The client side opens only after our 101 is written; hold what the function sends
+  // until then.
+  socket.onopen = () => pending.splice(0).forEach((m) => socket.send(m));
+  upstream.onmessage = (e) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(e.data);
+    else if (socket.readyState === WebSocket.CONNECTING) pending.push(e.data);
+  };
+  socket.onmessage = (e) => {
+    if (upstream.readyState === WebSocket.OPEN) upstream.send(e.data);
+  };
+  const closeCode = (code: number) => (code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000);
+  upstream.onclose = (e) => {
+    log(`${name} websocket closed by function (${e.code})`);
+    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+      socket.close(closeCode(e.code), e.reason);
+    }
+  };
+  socket.onclose = (e) => {
+    if (upstream.readyState === WebSocket.OPEN) upstream.close(closeCode(e.code), e.reason);
+  };
+  socket.onerror = () => upstream.readyState === WebSocket.OPEN && upstream.close(1000);
+  upstream.onerror = () => socket.readyState === WebSocket.OPEN && socket.close(1000);
+  return response;
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const opts = options(Deno.args);
+  const secrets = readSecrets(opts.envFiles);
+  const specs = discover(opts.functionDirs);
+  const denoDir = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
+  const workerEnv = { ...secrets, ...opts.injected, DENO_DIR: denoDir, NO_COLOR: "1" };
+
+  const workers = new Map<string, Worker>();
+  specs.forEach((spec, i) => {
+    const port = opts.workerPortBase + i;
+    workers.set(spec.name, new Worker(spec, port, opts.deno, workerEnv));
+  });
+  // A port already taken means a worker from an earlier host is still around: say so
+  // rather than route to it.
+  for (const w of workers.values()) {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port: w.port }).close();
+    } catch {
+      fail(`port ${w.port} for ${w.spec.name} is in use (a stale worker? run scripts/stack.sh stop)`);
+    }
+  }
+
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: opts.port, onListen: () => {} },
+    async (req) => {
+      const t0 = performance.now();
+      const url = new URL(req.url);
+      const name = url.pathname.split("/")[1] ?? "";
+      let res: Response;
+      if (url.pathname === "/_internal/health") {
+        const functions = Object.fromEntries(
+          [...workers.values()].map((w) => [
+            w.spec.name,
+            { state: w.state, port: w.port, verify_jwt: w.spec.verifyJwt, restarts: w.restarts },
+          ]),
+        );
+        return json({ message: "ok", functions }, 200);
+      }
+      const worker = workers.get(name);
+      if (!worker) {
+        res = new Response("Function not found", {
+          status: 404,
+          headers: { "Content-Type": "text/plain" },
+        });
+      } else {
+        // Preflight carries no Authorization: Supabase lets it through to the function.
+        const denied = req.method !== "OPTIONS" && worker.spec.verifyJwt
+          ? await checkJwt(req, opts.jwtSecret)
+          : null;
+        res = denied ?? await forward(req, worker, url);
+      }
+      console.log(
+        `${new Date().toISOString()} ${req.method} ${url.pathname} ${res.status} ${
+          Math.round(performance.now() - t0)
+        }ms${worker ? ` fn=${name}` : ""}`,
+      );
+      return res;
+    },
+  );
+
+  log(`functions host on http://127.0.0.1:${opts.port}, ${workers.size} function(s): ${
+    [...workers.values()].map((w) => `${w.spec.name}${w.spec.verifyJwt ? "" : " (no verify_jwt)"}`).join(", ") || "none"
+  }`);
+  for (const w of workers.values()) w.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping ${workers.size} worker(s)`);
+    await Promise.all([...workers.values()].map((w) => w.stop()));
+    await server.shutdown().catch(() => {});
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
+  Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+  await server.finished;
+}
+
+if (import.meta.main) await main();
