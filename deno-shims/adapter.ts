@@ -13,10 +13,14 @@
 /** The single export of every function crate (DEVELOPING.md). */
 export type Handle = (req: Request, env: Record<string, string>) => Promise<Response>;
 
-/** The headers supabase-js `functions.invoke` needs on every answer, errors included. */
+/**
+ * The headers supabase-js `functions.invoke` needs on every answer, errors included: the
+ * request headers are those supabase-js 2.119 sends (its `@supabase/supabase-js/cors`).
+ */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   "Access-Control-Allow-Origin": "*",
-  "Access-Control-Allow-Headers": "authorization, x-client-info, apikey, content-type",
+  "Access-Control-Allow-Headers":
+    "authorization, x-client-info, apikey, content-type, x-retry-count, traceparent, tracestate, baggage",
   "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
 };
 

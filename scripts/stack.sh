@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# The Docker-free local Supabase stack (docs/LOCAL-STACK.md):
+#   database (scripts/db.sh) -> postrust on REST_PORT -> functions host on FUNCTIONS_PORT
+#   -> nginx gateway on API_PORT (54321), the ports and URLs of `supabase start`.
+#
+#   scripts/stack.sh start     start whatever is not running (idempotent), print URLs and keys
+#   scripts/stack.sh start --test   the same, for the end-to-end tests: also serves the
+#                              test-only functions of tests/fixtures/functions and gives
+#                              the functions tests/fakes/fakes.env (vendor fakes' URLs)
+#   scripts/stack.sh stop      stop everything it started; nothing is left running
+#   scripts/stack.sh status    what runs; exit 1 when a part is down
+#   scripts/stack.sh restart   stop + start
+#   scripts/stack.sh reload    make REST see a new schema (after migrations): NOTIFY, or restart
+#
+# Env: the ports and keys of scripts/lib.sh; FUNCTIONS_ENV_FILE (secrets for the functions,
+# e.g. vendor fakes' base URLs), FUNCTIONS_EXTRA_DIRS (colon-separated extra function dirs,
+# e.g. tests/fixtures/functions), STACK_DB=external (use a database already listening on
+# DB_PORT instead of scripts/db.sh), STACK_TIMEOUT (seconds to wait for each part, 60).
+#
+# Every part runs in its own session (setsid), its pid in .local/run/<part>.pid, so stop
+# takes down the part and everything it spawned (the host's Deno workers).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+TIMEOUT="${STACK_TIMEOUT:-60}"
+REST_URL_INTERNAL="http://127.0.0.1:$REST_PORT"
+FUNCTIONS_URL_INTERNAL="http://127.0.0.1:$FUNCTIONS_PORT"
+DENO="$ROOT/node_modules/.bin/deno"
+PARTS=(rest functions gateway)   # the database is scripts/db.sh's
+
+pidfile() { echo "$RUN_DIR/$1.pid"; }
+logfile() { echo "$LOG_DIR/$1.log"; }
+
+# The pid of a part when its process is alive, else nothing (and a stale pid file goes).
+running_pid() {
+  local f; f=$(pidfile "$1")
+  [ -f "$f" ] || return 1
+  local pid; pid=$(cat "$f")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; return 0; fi
+  rm -f "$f"; return 1
+}
+
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# launch <part> <command...>: start in a new session, output to the part's log.
+launch() {
+  local part="$1"; shift
+  local log; log=$(logfile "$part")
+  printf '\n=== %s start %s\n' "$part" "$(date -Is)" >>"$log"
+  # Not a process-group leader (no job control here), so setsid execs in place: $! is
+  # the part's pid and its process group id.
+  setsid "$@" >>"$log" 2>&1 </dev/null &
+  echo $! >"$(pidfile "$part")"
+}
+
+# wait_for <part> <what> <check command...>: poll until the check passes, the part dies,
+# or TIMEOUT; on failure name the log and show its tail.
+wait_for() {
+  local part="$1" what="$2"; shift 2
+  local deadline=$(( $(date +%s) + TIMEOUT ))
+  while ! "$@" >/dev/null 2>&1; do
+    if ! running_pid "$part" >/dev/null; then
+      fail_part "$part" "$what exited during start-up"
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      fail_part "$part" "$what not ready after ${TIMEOUT}s"
+    fi
+    sleep 0.1
+  done
+}
+
+fail_part() {
+  local log; log=$(logfile "$1")
+  printf 'error: %s; see %s\n' "$2" "$log" >&2
+  tail -n 15 "$log" >&2 || true
+  exit 1
+}
+
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+
+# ---------------------------------------------------------------------------------------
+
+start_db() {
+  if [ "${STACK_DB:-}" = external ]; then
+    pg_isready -q -h 127.0.0.1 -p "$DB_PORT" \
+      || die "STACK_DB=external but nothing answers on 127.0.0.1:$DB_PORT"
+    return 0
+  fi
+  [ -x "$ROOT/scripts/db.sh" ] || die "scripts/db.sh is missing (the database part); cannot start the stack"
+  "$ROOT/scripts/db.sh" start
+}
+
+start_rest() {
+  if running_pid rest >/dev/null; then echo "    rest: already running"; return 0; fi
+  command -v postrust >/dev/null || die "postrust not found; run scripts/setup.sh (cargo install postrust-server)"
+  port_busy "$REST_PORT" && die "port $REST_PORT (REST) is taken by another process"
+  # PostgREST's settings (postrust reads the same names). Compat mode serves the API at
+  # `/` with PostgREST's error shapes; the channel reloads the schema cache on
+  # `NOTIFY pgrst, 'reload schema'` (postrust's default is off).
+  PGRST_COMPAT_MODE=true \
+  PGRST_DB_URI="postgresql://authenticator:postgres@127.0.0.1:$DB_PORT/postgres" \
+  PGRST_DB_ANON_ROLE=anon \
+  PGRST_DB_SCHEMAS=public \
+  PGRST_JWT_SECRET="$JWT_SECRET" \
+  PGRST_DB_CHANNEL_ENABLED=true \
+  PGRST_DB_CHANNEL=pgrst \
+  PGRST_SERVER_HOST=127.0.0.1 \
+  PGRST_SERVER_PORT="$REST_PORT" \
+  PGRST_DB_MAX_ROWS=1000 \
+  NO_COLOR=1 \
+    launch rest postrust
+  wait_for rest "postrust" http_ok "$REST_URL_INTERNAL/_/ready"
+  echo "    rest: postrust on :$REST_PORT"
+}
+
+# What the host was started with; a running host with other settings is restarted.
+functions_settings() {
+  printf 'extra=%s env=%s jwt=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" "$JWT_SECRET"
+}
+
+start_functions() {
+  local settings; settings=$(functions_settings)
+  if running_pid functions >/dev/null; then
+    if [ "$(cat "$RUN_DIR/functions.settings" 2>/dev/null)" = "$settings" ]; then
+      echo "    functions: already running"; return 0
+    fi
+    echo "    functions: running with other settings; restarting it"
+    stop_part functions
+  fi
+  [ -x "$DENO" ] || die "deno not found at $DENO; run scripts/setup.sh"
+  port_busy "$FUNCTIONS_PORT" && die "port $FUNCTIONS_PORT (functions host) is taken by another process"
+  echo "$settings" >"$RUN_DIR/functions.settings"
+  launch functions "$DENO" run --allow-all --no-prompt "$ROOT/deno-shims/host.ts"
+  wait_for functions "the functions host" http_ok "$FUNCTIONS_URL_INTERNAL/_internal/health"
+  # Every function up (its isolate booted), or say which did not.
+  local deadline=$(( $(date +%s) + TIMEOUT )) health
+  while :; do
+    health=$(curl -fsS --max-time 2 "$FUNCTIONS_URL_INTERNAL/_internal/health" || echo '{}')
+    if ! jq -e '.functions | to_entries | map(select(.value.state != "up")) | length == 0' \
+         >/dev/null <<<"$health"; then
+      if [ "$(date +%s)" -ge "$deadline" ]; then
+        fail_part functions "function(s) not up after ${TIMEOUT}s: $(jq -r \
+          '[.functions | to_entries[] | select(.value.state != "up") | .key] | join(", ")' <<<"$health")"
+      fi
+      running_pid functions >/dev/null || fail_part functions "the functions host exited"
+      sleep 0.2; continue
+    fi
+    break
+  done
+  echo "    functions: host on :$FUNCTIONS_PORT ($(jq -r '.functions | keys | join(", ")' <<<"$health"))"
+}
+
+start_gateway() {
+  if running_pid gateway >/dev/null; then echo "    gateway: already running"; return 0; fi
+  port_busy "$API_PORT" && die "port $API_PORT (gateway) is taken by another process"
+  local conf="$RUN_DIR/nginx.conf"
+  mkdir -p "$RUN_DIR/nginx"
+  sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
+      -e "s|@API_PORT@|$API_PORT|g" -e "s|@REST_PORT@|$REST_PORT|g" \
+      -e "s|@FUNCTIONS_PORT@|$FUNCTIONS_PORT|g" -e "s|@STORAGE_PORT@|$STORAGE_PORT|g" \
+      "$ROOT/local/nginx.conf.tmpl" >"$conf"
+  # Workers run as nobody when nginx runs as root: they need their temp dirs.
+  if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$RUN_DIR/nginx"; else sed -i '/^user /d' "$conf"; fi
+  # -e: nginx opens its error log before reading the config; keep it out of /var/log.
+  nginx -t -q -e "$LOG_DIR/nginx-error.log" -c "$conf" >>"$(logfile gateway)" 2>&1 \
+    || fail_part gateway "nginx rejected $conf"
+  launch gateway nginx -e "$LOG_DIR/nginx-error.log" -c "$conf"
+  wait_for gateway "nginx" http_ok "$API_URL/"
+  echo "    gateway: nginx on :$API_PORT"
+}
+
+# Processes of a session that have not exited. Zombies do not count: here PID 1 reaps
+# orphans only every second or so, and a zombie holds no port.
+session_alive() { ps -s "$1" -o stat= 2>/dev/null | grep -qv '^Z'; }
+
+# stop_parts <part>...: TERM every part's whole session (the part and what it spawned),
+# wait for all of them together, KILL what is left after 10 s.
+stop_parts() {
+  local part pid pids=() parts=()
+  for part in "$@"; do
+    if pid=$(running_pid "$part"); then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); parts+=("$part")
+    else
+      echo "    $part: not running"
+    fi
+  done
+  local i j
+  for i in "${!pids[@]}"; do
+    for j in $(seq 1 100); do session_alive "${pids[$i]}" || break; sleep 0.1; done
+    if session_alive "${pids[$i]}"; then
+      echo "    ${parts[$i]}: still running after 10s; killing"
+      kill -KILL -- "-${pids[$i]}" 2>/dev/null || true
+    fi
+    rm -f "$(pidfile "${parts[$i]}")"
+    echo "    ${parts[$i]}: stopped"
+  done
+}
+
+stop_part() { stop_parts "$1"; }
+
+print_status() {
+  cat <<EOF
+
+         API URL: $API_URL
+        REST URL: $API_URL/rest/v1
+   Functions URL: $API_URL/functions/v1
+     Storage URL: $API_URL/storage/v1 (routed; no storage server yet)
+          DB URL: $DB_URL
+      JWT secret: $JWT_SECRET
+        anon key: $ANON_KEY
+service_role key: $SERVICE_ROLE_KEY
+            Logs: $LOG_DIR
+
+EOF
+}
+
+cmd_start() {
+  local t0; t0=$(date +%s.%N)
+  echo "Starting the local stack"
+  start_db
+  start_rest
+  start_functions
+  start_gateway
+  printf 'Stack up in %ss\n' "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')"
+  print_status
+}
+
+cmd_stop() {
+  echo "Stopping the local stack"
+  stop_parts gateway functions rest
+  if [ "${STACK_DB:-}" != external ] && [ -x "$ROOT/scripts/db.sh" ]; then
+    "$ROOT/scripts/db.sh" stop
+  fi
+}
+
+cmd_status() {
+  local down=0 part pid
+  if [ "${STACK_DB:-}" = external ] || [ ! -x "$ROOT/scripts/db.sh" ]; then
+    if pg_isready -q -h 127.0.0.1 -p "$DB_PORT"; then echo "database   up    :$DB_PORT"
+    else echo "database   DOWN  :$DB_PORT"; down=1; fi
+  else
+    "$ROOT/scripts/db.sh" status >/dev/null 2>&1 && echo "database   up    :$DB_PORT" \
+      || { echo "database   DOWN  :$DB_PORT"; down=1; }
+  fi
+  for part in "${PARTS[@]}"; do
+    local url port
+    case "$part" in
+      rest) url="$REST_URL_INTERNAL/_/ready"; port=$REST_PORT ;;
+      functions) url="$FUNCTIONS_URL_INTERNAL/_internal/health"; port=$FUNCTIONS_PORT ;;
+      gateway) url="$API_URL/"; port=$API_PORT ;;
+    esac
+    if pid=$(running_pid "$part") && http_ok "$url"; then
+      printf '%-10s up    :%s (pid %s)\n' "$part" "$port" "$pid"
+    else
+      printf '%-10s DOWN  :%s (log %s)\n' "$part" "$port" "$(logfile "$part")"; down=1
+    fi
+  done
+  if http_ok "$FUNCTIONS_URL_INTERNAL/_internal/health"; then
+    curl -fsS "$FUNCTIONS_URL_INTERNAL/_internal/health" \
+      | jq -r '.functions | to_entries[] | "  fn \(.key): \(.value.state) :\(.value.port) restarts=\(.value.restarts)"'
+  fi
+  [ "$down" = 0 ] && print_status
+  return "$down"
+}
+
+# After migrations: ask postrust to reload its schema cache, and check in its log that it
+# did; if it does not say so within 5 s (its listener may be reconnecting after a database
+# restart), restart it.
+cmd_reload() {
+  running_pid rest >/dev/null || { echo "rest is not running; nothing to reload"; return 0; }
+  local log; log=$(logfile rest)
+  local before; before=$(grep -c 'Schema cache reloaded' "$log" || true)
+  psql -q -X "$DB_URL" -c "NOTIFY pgrst, 'reload schema'" >/dev/null 2>&1 || true
+  local i
+  for i in $(seq 1 50); do
+    if [ "$(grep -c 'Schema cache reloaded' "$log" || true)" -gt "$before" ]; then
+      echo "    rest: schema cache reloaded"; return 0
+    fi
+    sleep 0.1
+  done
+  echo "    rest: no reload seen; restarting postrust"
+  stop_part rest
+  start_rest
+}
+
+if [ "${2:-}" = --test ]; then
+  export FUNCTIONS_EXTRA_DIRS="$ROOT/tests/fixtures/functions${FUNCTIONS_EXTRA_DIRS:+:$FUNCTIONS_EXTRA_DIRS}"
+  export FUNCTIONS_ENV_FILE="${FUNCTIONS_ENV_FILE:-$ROOT/tests/fakes/fakes.env}"
+elif [ -n "${2:-}" ]; then
+  die "unknown option ${2}"
+fi
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  restart) cmd_stop; cmd_start ;;
+  reload) cmd_reload ;;
+  *) echo "usage: $0 start|stop|status|restart|reload" >&2; exit 2 ;;
+esac

@@ -1,0 +1,9 @@
+//! The end-to-end harness: one import for a test file.
+//!   import { clientFor, signUp, requireStack } from "./lib/mod.ts";
+export * from "./config.ts";
+export * from "./db.ts";
+export * from "./auth.ts";
+export * from "./clients.ts";
+export * from "./fakes.ts";
+export * from "./stack.ts";
+export * from "./assert.ts";
