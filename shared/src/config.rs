@@ -1,0 +1,330 @@
+//! Configuration from the environment object the adapter passes (`Deno.env.toObject()`),
+//! read in one place. Every missing or invalid key is reported at once, by name; no key
+//! silently defaults to `""` or localhost. Secrets are [`Secret`]s: `Debug` prints `***`.
+//!
+//! | key | required | what |
+//! |---|---|---|
+//! | `SUPABASE_URL` | yes | project URL; PostgREST is at `<url>/rest/v1` |
+//! | `SUPABASE_ANON_KEY` (or `SUPABASE_PUBLISHABLE_KEYS` `{"default":…}`) | yes | sent as `apikey` with the caller's JWT |
+//! | `SUPABASE_SERVICE_ROLE_KEY` (or `SUPABASE_SECRET_KEYS` `{"default":…}`) | no | for `db.service(...)`; without it that call answers 500 `not_configured` |
+//! | `SUPABASE_JWT_SECRET`, else `JWT_SECRET` | no | when set, callers' HS256 JWTs are verified in Rust too |
+//! | `OPENAI_API_KEY` + `OPENAI_BASE_URL` | no | vendor; base URL defaults to the vendor's |
+//! | `PDFCO_API_KEY` + `PDFCO_BASE_URL` | no | vendor |
+//! | `PDL_API_KEY` + `PDL_BASE_URL` | no | vendor |
+//! | `VIDEOSDK_API_KEY` + `VIDEOSDK_SECRET` + `VIDEOSDK_BASE_URL` | no | vendor (key and secret together) |
+//! | `FLY_API_TOKEN` + `FLY_API_BASE_URL` | no | vendor |
+//!
+//! Vendors are optional by design: without a key a function uses its embedded default
+//! (ARCHITECTURE.md), so only a half-configured vendor is an error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The environment as plain data. Empty values count as absent.
+#[derive(Clone, Default, PartialEq)]
+pub struct Env(BTreeMap<String, String>);
+
+impl Env {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Env(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+}
+
+/// Values are secrets as often as not: list the keys only.
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+/// A secret value: `Debug` and `Display` print `***`; read it with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that sends it (a header, an HMAC key).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// A third-party API: where it is and the key to call it with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vendor {
+    pub base_url: String,
+    pub api_key: Secret,
+}
+
+/// VideoSDK signs its own tokens with a secret, beside the API key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VideoSdk {
+    pub base_url: String,
+    pub api_key: Secret,
+    pub secret: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Without a trailing slash.
+    pub supabase_url: String,
+    pub anon_key: Secret,
+    pub service_role_key: Option<Secret>,
+    pub jwt_secret: Option<Secret>,
+    pub openai: Option<Vendor>,
+    pub pdfco: Option<Vendor>,
+    pub pdl: Option<Vendor>,
+    pub videosdk: Option<VideoSdk>,
+    pub fly: Option<Vendor>,
+}
+
+/// Every problem found, so one deploy fixes them all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigError {
+    pub missing: Vec<&'static str>,
+    pub invalid: Vec<(&'static str, &'static str)>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("configuration error:")?;
+        if !self.missing.is_empty() {
+            write!(f, " missing env {}", self.missing.join(", "))?;
+        }
+        for (i, (key, why)) in self.invalid.iter().enumerate() {
+            let sep = if i == 0 && self.missing.is_empty() { " " } else { "; " };
+            write!(f, "{sep}invalid {key} ({why})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl From<ConfigError> for crate::error::ApiError {
+    fn from(err: ConfigError) -> Self {
+        crate::error::ApiError::NotConfigured(err.to_string())
+    }
+}
+
+const OPENAI_DEFAULT: &str = "https://api.openai.com/v1";
+const PDFCO_DEFAULT: &str = "https://api.pdf.co";
+const PDL_DEFAULT: &str = "https://api.peopledatalabs.com";
+const VIDEOSDK_DEFAULT: &str = "https://api.videosdk.live";
+const FLY_DEFAULT: &str = "https://api.machines.dev";
+
+impl Config {
+    pub fn from_env(env: &Env) -> Result<Config, ConfigError> {
+        let mut errors = ConfigError::default();
+
+        let supabase_url = match env.get("SUPABASE_URL") {
+            None => {
+                errors.missing.push("SUPABASE_URL");
+                String::new()
+            }
+            Some(url) => base_url(url, "SUPABASE_URL", &mut errors),
+        };
+        let anon_key = env
+            .get("SUPABASE_ANON_KEY")
+            .map(str::to_owned)
+            .or_else(|| default_key(env, "SUPABASE_PUBLISHABLE_KEYS"))
+            .map(|key| header_safe(key, "SUPABASE_ANON_KEY", &mut errors));
+        if anon_key.is_none() {
+            errors.missing.push("SUPABASE_ANON_KEY");
+        }
+        let service_role_key = env
+            .get("SUPABASE_SERVICE_ROLE_KEY")
+            .map(str::to_owned)
+            .or_else(|| default_key(env, "SUPABASE_SECRET_KEYS"))
+            .map(|key| header_safe(key, "SUPABASE_SERVICE_ROLE_KEY", &mut errors));
+        let jwt_secret = env.get("SUPABASE_JWT_SECRET").or_else(|| env.get("JWT_SECRET")).map(Secret::new);
+
+        let openai = vendor(env, "OPENAI_API_KEY", "OPENAI_BASE_URL", OPENAI_DEFAULT, &mut errors);
+        let pdfco = vendor(env, "PDFCO_API_KEY", "PDFCO_BASE_URL", PDFCO_DEFAULT, &mut errors);
+        let pdl = vendor(env, "PDL_API_KEY", "PDL_BASE_URL", PDL_DEFAULT, &mut errors);
+        let fly = vendor(env, "FLY_API_TOKEN", "FLY_API_BASE_URL", FLY_DEFAULT, &mut errors);
+        let videosdk = match (env.get("VIDEOSDK_API_KEY"), env.get("VIDEOSDK_SECRET")) {
+            (None, None) => None,
+            (Some(key), Some(secret)) => Some(VideoSdk {
+                base_url: base_url(env.get("VIDEOSDK_BASE_URL").unwrap_or(VIDEOSDK_DEFAULT), "VIDEOSDK_BASE_URL", &mut errors),
+                api_key: header_safe(key.to_owned(), "VIDEOSDK_API_KEY", &mut errors),
+                secret: Secret::new(secret),
+            }),
+            (Some(_), None) => {
+                errors.missing.push("VIDEOSDK_SECRET");
+                None
+            }
+            (None, Some(_)) => {
+                errors.missing.push("VIDEOSDK_API_KEY");
+                None
+            }
+        };
+
+        match anon_key {
+            Some(anon_key) if errors == ConfigError::default() => Ok(Config {
+                supabase_url,
+                anon_key,
+                service_role_key,
+                jwt_secret,
+                openai,
+                pdfco,
+                pdl,
+                videosdk,
+                fly,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// PostgREST's base URL as the platform routes it.
+    pub fn rest_url(&self) -> String {
+        format!("{}/rest/v1", self.supabase_url)
+    }
+}
+
+/// The new-style keys come as a JSON object of named keys; `default` is the one to use.
+fn default_key(env: &Env, key: &str) -> Option<String> {
+    let keys: BTreeMap<String, String> = serde_json::from_str(env.get(key)?).ok()?;
+    keys.get("default").cloned().filter(|k| !k.is_empty())
+}
+
+/// Keys travel in headers: refuse a value that cannot be one (postgrest-rs would panic
+/// building the request).
+fn header_safe(value: String, key: &'static str, errors: &mut ConfigError) -> Secret {
+    if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        errors.invalid.push((key, "not a printable ASCII header value"));
+    }
+    Secret::new(value)
+}
+
+fn base_url(value: &str, key: &'static str, errors: &mut ConfigError) -> String {
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+            value.trim_end_matches('/').to_owned()
+        }
+        _ => {
+            errors.invalid.push((key, "not an http(s) URL"));
+            String::new()
+        }
+    }
+}
+
+fn vendor(
+    env: &Env,
+    key_name: &'static str,
+    url_name: &'static str,
+    default_url: &str,
+    errors: &mut ConfigError,
+) -> Option<Vendor> {
+    let key = env.get(key_name)?;
+    Some(Vendor {
+        base_url: base_url(env.get(url_name).unwrap_or(default_url), url_name, errors),
+        api_key: header_safe(key.to_owned(), key_name, errors),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        pairs.iter().copied().collect()
+    }
+
+    #[test]
+    fn the_minimum_is_url_and_anon_key() {
+        let c = Config::from_env(&env(&[("SUPABASE_URL", "http://127.0.0.1:54321/"), ("SUPABASE_ANON_KEY", "anon")]))
+            .unwrap();
+        assert_eq!(c.supabase_url, "http://127.0.0.1:54321");
+        assert_eq!(c.rest_url(), "http://127.0.0.1:54321/rest/v1");
+        assert_eq!(c.anon_key.expose(), "anon");
+        assert_eq!((c.service_role_key, c.jwt_secret, c.openai), (None, None, None));
+    }
+
+    #[test]
+    fn every_missing_key_is_reported_at_once() {
+        let err = Config::from_env(&env(&[("SUPABASE_ANON_KEY", " "), ("VIDEOSDK_API_KEY", "k")])).unwrap_err();
+        assert_eq!(err.missing, vec!["SUPABASE_URL", "SUPABASE_ANON_KEY", "VIDEOSDK_SECRET"]);
+        let text = err.to_string();
+        assert!(text.contains("SUPABASE_URL, SUPABASE_ANON_KEY, VIDEOSDK_SECRET"), "{text}");
+        let api: crate::error::ApiError = err.into();
+        assert_eq!((api.status(), api.code()), (500, "not_configured"));
+    }
+
+    #[test]
+    fn invalid_values_are_reported_with_the_missing_ones() {
+        let err = Config::from_env(&env(&[
+            ("SUPABASE_URL", "localhost:54321"),
+            ("OPENAI_API_KEY", "sk"),
+            ("OPENAI_BASE_URL", "ftp://x"),
+            ("SUPABASE_SERVICE_ROLE_KEY", "bad\nkey"),
+        ]))
+        .unwrap_err();
+        assert_eq!(err.missing, vec!["SUPABASE_ANON_KEY"]);
+        assert_eq!(
+            err.invalid.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            vec!["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "OPENAI_BASE_URL"]
+        );
+    }
+
+    #[test]
+    fn new_style_keys_and_jwt_secret_fallbacks() {
+        let c = Config::from_env(&env(&[
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_PUBLISHABLE_KEYS", r#"{"default":"sb_publishable_x"}"#),
+            ("SUPABASE_SECRET_KEYS", r#"{"default":"sb_secret_y"}"#),
+            ("JWT_SECRET", "local"),
+            ("PDL_API_KEY", "pdl"),
+        ]))
+        .unwrap();
+        assert_eq!(c.anon_key.expose(), "sb_publishable_x");
+        assert_eq!(c.service_role_key.unwrap().expose(), "sb_secret_y");
+        assert_eq!(c.jwt_secret.unwrap().expose(), "local");
+        assert_eq!(c.pdl.unwrap().base_url, "https://api.peopledatalabs.com");
+        let c = Config::from_env(&env(&[
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_ANON_KEY", "a"),
+            ("SUPABASE_JWT_SECRET", "platform"),
+            ("JWT_SECRET", "local"),
+        ]))
+        .unwrap();
+        assert_eq!(c.jwt_secret.unwrap().expose(), "platform");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let c = Config::from_env(&env(&[
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_ANON_KEY", "anon-value"),
+            ("SUPABASE_SERVICE_ROLE_KEY", "service-value"),
+            ("JWT_SECRET", "jwt-value"),
+            ("VIDEOSDK_API_KEY", "vk"),
+            ("VIDEOSDK_SECRET", "vs-value"),
+        ]))
+        .unwrap();
+        let shown = format!("{c:?} {} {:?}", Secret::new("x-value"), env(&[("K", "env-value")]));
+        assert!(!shown.contains("-value"), "{shown}");
+        assert!(shown.contains("***"));
+    }
+}

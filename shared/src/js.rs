@@ -1,0 +1,262 @@
+//! The only module that touches `JsValue` (wasm32 only): the JS `Request` in, the JS
+//! `Response` out, the env object, `fetch` for outbound HTTP, `Date.now`/`setTimeout`
+//! for the clock, `console.error` for the log, and the panic hook.
+//!
+//! A function crate's export is one line of glue:
+//! ```ignore
+//! #[wasm_bindgen]
+//! pub async fn handle(req: web_sys::Request, env: JsValue) -> Result<web_sys::Response, JsValue> {
+//!     shared::js::serve(req, env, run).await
+//! }
+//! ```
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::config::{Config, Env};
+use crate::context::Context;
+use crate::error::ApiError;
+use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
+use crate::request::{check_declared_length, BodyReader, Form, Headers, Method, Part, Request, DEFAULT_BODY_LIMIT};
+use crate::response::Response;
+use crate::serve::dispatch;
+use crate::time::{Clock, LocalBoxFuture};
+
+/// Runs once when the module is instantiated (once per isolate): panics print their
+/// message and location to the console instead of "unreachable executed".
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[wasm_bindgen]
+extern "C" {
+    // The global `setTimeout` (Deno has no `window`, so not web_sys::Window's).
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, milliseconds: f64) -> JsValue;
+}
+
+pub(crate) fn console_error(line: &str) {
+    web_sys::console::error_1(&JsValue::from_str(line));
+}
+
+/// Per-function settings of [`serve_with`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Largest request body accepted, bytes; larger is 413.
+    pub body_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { body_limit: DEFAULT_BODY_LIMIT }
+    }
+}
+
+/// Serve one request with `run`, default [`Options`].
+pub async fn serve<F>(request: web_sys::Request, env: JsValue, run: F) -> Result<web_sys::Response, JsValue>
+where
+    F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
+{
+    serve_with(request, env, Options::default(), run).await
+}
+
+/// Serve one request with `run`: read it (under the body limit), build the context from
+/// `env`, run the pipeline of [`crate::serve::dispatch`], and convert the answer.
+pub async fn serve_with<F>(
+    request: web_sys::Request,
+    env: JsValue,
+    options: Options,
+    run: F,
+) -> Result<web_sys::Response, JsValue>
+where
+    F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
+{
+    let request = read_request(&request, options.body_limit).await;
+    let context = Config::from_env(&env_from_js(&env))
+        .map(|config| Context::new(config, Rc::new(FetchClient), Rc::new(JsClock)));
+    to_js_response(&dispatch(request, context, run).await)
+}
+
+/// The env object (`Deno.env.toObject()`): its string-valued entries.
+fn env_from_js(env: &JsValue) -> Env {
+    if !env.is_object() {
+        return Env::default();
+    }
+    Object::entries(env.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+fn headers_from_js(headers: &web_sys::Headers) -> Headers {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Headers::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+async fn read_request(request: &web_sys::Request, limit: usize) -> Result<Request, ApiError> {
+    let headers = headers_from_js(&request.headers());
+    check_declared_length(&headers, limit)?;
+    let body = match request.body() {
+        Some(stream) => read_stream(&stream, limit).await?,
+        None => Vec::new(),
+    };
+    let content_type = headers.get("content-type").map(str::to_owned);
+    let parsed = Request::from_parts(&request.method(), &request.url(), headers, body, limit)?;
+    match content_type {
+        Some(ct) if parsed.content_type().as_deref() == Some("multipart/form-data") => {
+            let form = parse_multipart(parsed.bytes(), &ct).await?;
+            Ok(parsed.with_form(form))
+        }
+        _ => Ok(parsed),
+    }
+}
+
+/// Read a body stream chunk by chunk, stopping (and cancelling the stream) at the limit.
+async fn read_stream(stream: &web_sys::ReadableStream, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let unreadable = |_| ApiError::bad_request("body_unreadable", "The request body could not be read");
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut body = BodyReader::new(limit);
+    loop {
+        let step = JsFuture::from(reader.read()).await.map_err(unreadable)?;
+        if Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            return Ok(body.finish());
+        }
+        let chunk = Reflect::get(&step, &"value".into()).map_err(unreadable)?;
+        if let Err(too_large) = body.push(&Uint8Array::new(&chunk).to_vec()) {
+            // The rest is not wanted; the promise settles on its own.
+            let _ = reader.cancel();
+            return Err(too_large);
+        }
+    }
+}
+
+/// The platform's own multipart parser (what `Request.formData()` uses), fed the bytes
+/// already read under the limit.
+async fn parse_multipart(body: &[u8], content_type: &str) -> Result<Form, ApiError> {
+    let malformed = |_| ApiError::bad_request("invalid_multipart", "The multipart body could not be parsed");
+    let headers = web_sys::Headers::new().map_err(malformed)?;
+    headers.set("content-type", content_type).map_err(malformed)?;
+    let init = web_sys::ResponseInit::new();
+    init.set_headers(&headers);
+    let bytes = Uint8Array::from(body);
+    let carrier = web_sys::Response::new_with_opt_buffer_source_and_init(Some(&bytes), &init).map_err(malformed)?;
+    let data = JsFuture::from(carrier.form_data().map_err(malformed)?).await.map_err(malformed)?;
+    let Ok(Some(entries)) = js_sys::try_iter(&data) else {
+        return Ok(Form::default());
+    };
+    let mut form = Form::default();
+    for entry in entries {
+        let pair: js_sys::Array = entry.map_err(malformed)?.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let part = match value.as_string() {
+            Some(text) => Part { name, filename: None, content_type: None, bytes: text.into_bytes() },
+            None => {
+                let file: web_sys::File = value.unchecked_into();
+                let buffer = JsFuture::from(file.array_buffer()).await.map_err(malformed)?;
+                let content_type = Some(file.type_()).filter(|t| !t.is_empty());
+                Part { name, filename: Some(file.name()), content_type, bytes: Uint8Array::new(&buffer).to_vec() }
+            }
+        };
+        form.parts.push(part);
+    }
+    Ok(form)
+}
+
+fn to_js_response(response: &Response) -> Result<web_sys::Response, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in response.headers() {
+        headers.set(name, value)?;
+    }
+    let init = web_sys::ResponseInit::new();
+    init.set_status(response.status());
+    init.set_headers(&headers);
+    // 204/304 must have a null body, not an empty one.
+    let body = (!response.body().is_empty()).then(|| Uint8Array::from(response.body()));
+    web_sys::Response::new_with_opt_buffer_source_and_init(body.as_ref().map(|b| b.as_ref()), &init)
+}
+
+/// Outbound HTTP on the global `fetch` (gloo-net), one attempt per call, cut off by
+/// `AbortSignal.timeout(request.timeout)`.
+pub struct FetchClient;
+
+impl HttpClient for FetchClient {
+    fn send<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let millis = request.timeout.as_millis().min(u32::MAX as u128) as u32;
+            let signal = web_sys::AbortSignal::timeout_with_u32(millis);
+            let failed = |err: gloo_net::Error| {
+                if signal.aborted() {
+                    TransportError::Timeout(request.timeout)
+                } else {
+                    TransportError::Network(err.to_string())
+                }
+            };
+            let mut builder = gloo_net::http::RequestBuilder::new(&request.url)
+                .method(gloo_method(request.method))
+                .abort_signal(Some(&signal));
+            for (name, value) in request.headers.iter() {
+                builder = builder.header(name, value);
+            }
+            let outgoing = match &request.body {
+                Some(body) => builder.body(Uint8Array::from(body.as_slice())),
+                None => builder.build(),
+            }
+            .map_err(|err| TransportError::Network(format!("building the request: {err}")))?;
+            let response = outgoing.send().await.map_err(failed)?;
+            let status = response.status();
+            let headers: Headers = response.headers().entries().collect();
+            let body = response.binary().await.map_err(failed)?;
+            Ok(HttpResponse { status, headers, body })
+        })
+    }
+}
+
+fn gloo_method(method: Method) -> gloo_net::http::Method {
+    use gloo_net::http::Method as M;
+    match method {
+        Method::Get => M::GET,
+        Method::Head => M::HEAD,
+        Method::Post => M::POST,
+        Method::Put => M::PUT,
+        Method::Patch => M::PATCH,
+        Method::Delete => M::DELETE,
+        Method::Options => M::OPTIONS,
+    }
+}
+
+/// `Date.now()` and `setTimeout`.
+pub struct JsClock;
+
+impl Clock for JsClock {
+    fn now_unix_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        let millis = duration.as_millis().min(i32::MAX as u128) as f64;
+        let timer = Promise::new(&mut |resolve, _reject| {
+            set_timeout(&resolve, millis);
+        });
+        Box::pin(async move {
+            // A timer promise only resolves.
+            let _ = JsFuture::from(timer).await;
+        })
+    }
+}

@@ -1,0 +1,454 @@
+//! The incoming request as plain Rust data: method, path, query, headers and a body read
+//! under a size limit. `js` builds it from the JS `Request`; tests build it directly.
+//!
+//! Body rules (the statuses every function shares):
+//! - over the limit → 413, checked on `Content-Length` first and again while reading;
+//! - [`Request::json`]: empty → 400 `body_required`; not `application/json` (or `+json`)
+//!   → 415; malformed JSON → 400 `invalid_json`; wrong shape → 400 `invalid_body`;
+//! - [`Request::form`]: `multipart/form-data` (parsed by the platform's own parser in
+//!   `js`) or `application/x-www-form-urlencoded`; anything else → 415.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// 1 MiB: enough for any JSON a function takes; a function that takes uploads raises it
+/// with `js::serve_with`. Supabase itself caps request bodies higher than this.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The methods Supabase's edge runtime passes to a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Options,
+}
+
+impl Method {
+    pub fn parse(method: &str) -> Option<Method> {
+        Some(match method.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            "OPTIONS" => Method::Options,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// RFC 9110 idempotent methods: repeating them has the effect of doing them once,
+    /// which is what makes a retry safe.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+/// Header list with case-insensitive lookup. Names are stored lower-case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    pub fn new() -> Self {
+        Headers(Vec::new())
+    }
+
+    pub fn insert(&mut self, name: &str, value: impl Into<String>) {
+        let name = name.to_ascii_lowercase();
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, value.into()));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+impl<K: AsRef<str>, V: Into<String>> FromIterator<(K, V)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut headers = Headers::new();
+        for (k, v) in iter {
+            headers.insert(k.as_ref(), v);
+        }
+        headers
+    }
+}
+
+/// One field of a submitted form: text, or a file with its name and type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// A submitted form (multipart or urlencoded), fields in the order sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Form {
+    pub parts: Vec<Part>,
+}
+
+impl Form {
+    /// The first text field named `name` (files are not text fields).
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_none())
+            .and_then(|p| std::str::from_utf8(&p.bytes).ok())
+    }
+
+    /// The first file field named `name`.
+    pub fn file(&self, name: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.name == name && p.filename.is_some())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Body {
+    Bytes(Vec<u8>),
+    /// A multipart body already parsed by the platform (see `js`).
+    Form(Form),
+}
+
+/// The request a function's `run` receives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Headers,
+    body: Body,
+}
+
+impl Request {
+    /// A request with no body. `url` may be absolute (`http://host/fn/x?a=1`) or a path.
+    pub fn new(method: Method, url: &str) -> Result<Request, ApiError> {
+        // A path alone is resolved against a placeholder origin: only path and query
+        // are kept.
+        let parsed = url::Url::parse(url)
+            .or_else(|_| url::Url::parse("http://function.invalid").and_then(|base| base.join(url)))
+            .map_err(|_| ApiError::bad_request("invalid_url", "The request URL is not valid"))?;
+        Ok(Request {
+            method,
+            path: parsed.path().to_owned(),
+            query: parsed.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+            headers: Headers::new(),
+            body: Body::Bytes(Vec::new()),
+        })
+    }
+
+    /// What `js` calls with the raw parts of the JS request; tests call it too, to go
+    /// through exactly the same checks (unknown method → 400, over-limit body → 413).
+    pub fn from_parts(
+        method: &str,
+        url: &str,
+        headers: Headers,
+        body: Vec<u8>,
+        limit: usize,
+    ) -> Result<Request, ApiError> {
+        let method = Method::parse(method)
+            .ok_or_else(|| ApiError::bad_request("unsupported_method", "Unsupported HTTP method"))?;
+        check_declared_length(&headers, limit)?;
+        if body.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let mut request = Request::new(method, url)?;
+        request.headers = headers;
+        request.body = Body::Bytes(body);
+        Ok(request)
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Set the raw body and its content type.
+    pub fn with_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.headers.insert("content-type", content_type);
+        self.body = Body::Bytes(body.into());
+        self
+    }
+
+    /// Set a JSON body (a test convenience; serializing a `Value` cannot fail).
+    pub fn with_json(self, value: &serde_json::Value) -> Self {
+        let body = value.to_string().into_bytes();
+        self.with_body("application/json", body)
+    }
+
+    /// Replace the body with an already-parsed form (what `js` does for multipart).
+    pub fn with_form(mut self, form: Form) -> Self {
+        self.body = Body::Form(form);
+        self
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The path as the function sees it: `/<function-name>/...`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The path below the function's own name: `/link-candidate-account/a/b` → `/a/b`,
+    /// `/link-candidate-account` → `/`. Functions with sub-routes match on this.
+    pub fn route(&self) -> &str {
+        let rest = self.path.trim_start_matches('/');
+        match rest.find('/') {
+            Some(i) => &rest[i..],
+            None => "/",
+        }
+    }
+
+    /// The first query parameter named `name`, percent-decoded.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)
+    }
+
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// The media type without parameters, lower-cased: `application/json`.
+    pub fn content_type(&self) -> Option<String> {
+        self.header("content-type").map(media_type)
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header, if there is one.
+    pub fn bearer_token(&self) -> Option<&str> {
+        let value = self.header("authorization")?.trim();
+        let (scheme, token) = value.split_once(' ')?;
+        let token = token.trim();
+        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    }
+
+    /// 405 with `Allow` unless the method is one of `allowed`.
+    pub fn allow(&self, allowed: &[Method]) -> Result<(), ApiError> {
+        if allowed.contains(&self.method) {
+            Ok(())
+        } else {
+            Err(ApiError::MethodNotAllowed { allow: allowed.to_vec() })
+        }
+    }
+
+    /// The raw body bytes (empty for a parsed multipart form).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.body {
+            Body::Bytes(bytes) => bytes,
+            Body::Form(_) => &[],
+        }
+    }
+
+    /// The body as JSON of type `T`, with the statuses in the module doc.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let bytes = self.bytes();
+        if bytes.iter().all(u8::is_ascii_whitespace) && !matches!(self.body, Body::Form(_)) {
+            return Err(ApiError::bad_request("body_required", "A JSON body is required"));
+        }
+        if !self.content_type().as_deref().is_some_and(is_json_media_type) {
+            return Err(ApiError::UnsupportedMediaType { expected: "application/json" });
+        }
+        serde_json::from_slice(bytes).map_err(|err| {
+            if err.is_data() {
+                // serde's message names the field and the expectation ("missing field
+                // `invitation_token`"): about the client's input, safe to show.
+                ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))
+            } else {
+                ApiError::bad_request("invalid_json", "The request body is not valid JSON")
+            }
+        })
+    }
+
+    /// The body as a form, with the statuses in the module doc.
+    pub fn form(&self) -> Result<Form, ApiError> {
+        match (&self.body, self.content_type().as_deref()) {
+            (Body::Form(form), _) => Ok(form.clone()),
+            (Body::Bytes(bytes), Some("application/x-www-form-urlencoded")) => Ok(Form {
+                parts: url::form_urlencoded::parse(bytes)
+                    .map(|(k, v)| Part {
+                        name: k.into_owned(),
+                        filename: None,
+                        content_type: None,
+                        bytes: v.into_owned().into_bytes(),
+                    })
+                    .collect(),
+            }),
+            _ => Err(ApiError::UnsupportedMediaType { expected: "multipart/form-data" }),
+        }
+    }
+}
+
+/// `application/json; charset=utf-8` → `application/json`.
+pub fn media_type(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+fn is_json_media_type(media: &str) -> bool {
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
+}
+
+/// 413 before reading a body whose `Content-Length` already says it is too big.
+pub fn check_declared_length(headers: &Headers, limit: usize) -> Result<(), ApiError> {
+    match headers.get("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
+        Some(declared) if declared > limit as u64 => Err(ApiError::PayloadTooLarge { limit }),
+        _ => Ok(()),
+    }
+}
+
+/// Collects a streamed body and stops at the limit (a chunked body has no
+/// `Content-Length` to check up front).
+#[derive(Debug)]
+pub struct BodyReader {
+    limit: usize,
+    bytes: Vec<u8>,
+}
+
+impl BodyReader {
+    pub fn new(limit: usize) -> Self {
+        BodyReader { limit, bytes: Vec::new() }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        if self.bytes.len().saturating_add(chunk.len()) > self.limit {
+            return Err(ApiError::PayloadTooLarge { limit: self.limit });
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Input {
+        name: String,
+    }
+
+    fn post(ct: &str, body: &str) -> Request {
+        Request::new(Method::Post, "/fn").unwrap().with_body(ct, body)
+    }
+
+    #[test]
+    fn path_route_and_query_come_from_the_url() {
+        let r = Request::new(Method::Get, "http://x/link-candidate-account/a/b?q=a%20b&n=1").unwrap();
+        assert_eq!(r.path(), "/link-candidate-account/a/b");
+        assert_eq!(r.route(), "/a/b");
+        assert_eq!(r.query("q"), Some("a b"));
+        assert_eq!(r.query("missing"), None);
+        assert_eq!(Request::new(Method::Get, "/fn").unwrap().route(), "/");
+    }
+
+    #[test]
+    fn json_body_statuses() {
+        assert_eq!(post("application/json", r#"{"name":"a"}"#).json::<Input>(), Ok(Input { name: "a".into() }));
+        assert_eq!(post("application/json; charset=utf-8", r#"{"name":"a"}"#).json::<Input>().map(|i| i.name), Ok("a".into()));
+        assert_eq!(post("application/merge-patch+json", r#"{"name":"a"}"#).json::<Input>().map(|i| i.name), Ok("a".into()));
+        let code = |r: Request| r.json::<Input>().err().map(|e| (e.status(), e.code().to_owned()));
+        assert_eq!(code(post("application/json", "{oops")), Some((400, "invalid_json".into())));
+        assert_eq!(code(post("application/json", "{}")), Some((400, "invalid_body".into())));
+        assert_eq!(code(post("application/json", "  ")), Some((400, "body_required".into())));
+        assert_eq!(code(Request::new(Method::Post, "/fn").unwrap()), Some((400, "body_required".into())));
+        assert_eq!(code(post("text/plain", r#"{"name":"a"}"#)), Some((415, "unsupported_media_type".into())));
+        assert_eq!(
+            code(Request::new(Method::Post, "/fn").unwrap().with_header("x", "y").with_json(&json!({"name": 1}))),
+            Some((400, "invalid_body".into()))
+        );
+    }
+
+    #[test]
+    fn invalid_body_message_names_the_field() {
+        let err = post("application/json", "{}").json::<Input>().unwrap_err();
+        assert!(err.body()["error"]["message"].as_str().unwrap().contains("name"));
+    }
+
+    #[test]
+    fn body_limit_is_checked_on_declared_length_and_on_bytes() {
+        let headers: Headers = [("Content-Length", "11")].into_iter().collect();
+        let err = Request::from_parts("POST", "/fn", headers, vec![], 10).unwrap_err();
+        assert_eq!(err, ApiError::PayloadTooLarge { limit: 10 });
+        let err = Request::from_parts("POST", "/fn", Headers::new(), vec![0; 11], 10).unwrap_err();
+        assert_eq!(err.status(), 413);
+        assert!(Request::from_parts("POST", "/fn", Headers::new(), vec![0; 10], 10).is_ok());
+        let err = Request::from_parts("BREW", "/fn", Headers::new(), vec![], 10).unwrap_err();
+        assert_eq!(err.status(), 400);
+
+        let mut reader = BodyReader::new(10);
+        reader.push(&[1; 6]).unwrap();
+        assert_eq!(reader.push(&[1; 5]).unwrap_err().status(), 413);
+        reader.push(&[1; 4]).unwrap();
+        assert_eq!(reader.finish().len(), 10);
+    }
+
+    #[test]
+    fn bearer_token_and_case_insensitive_headers() {
+        let r = Request::new(Method::Get, "/fn").unwrap().with_header("Authorization", "bearer abc.def.ghi");
+        assert_eq!(r.header("AUTHORIZATION"), Some("bearer abc.def.ghi"));
+        assert_eq!(r.bearer_token(), Some("abc.def.ghi"));
+        let r = r.with_header("authorization", "Basic Zm9v");
+        assert_eq!(r.bearer_token(), None);
+        assert_eq!(Request::new(Method::Get, "/fn").unwrap().with_header("authorization", "Bearer ").bearer_token(), None);
+    }
+
+    #[test]
+    fn allow_answers_405_with_the_allowed_methods() {
+        let r = Request::new(Method::Get, "/fn").unwrap();
+        assert!(r.allow(&[Method::Get]).is_ok());
+        assert_eq!(r.allow(&[Method::Post]), Err(ApiError::MethodNotAllowed { allow: vec![Method::Post] }));
+    }
+
+    #[test]
+    fn forms_urlencoded_multipart_and_wrong_type() {
+        let form = post("application/x-www-form-urlencoded", "a=1&b=x%20y").form().unwrap();
+        assert_eq!((form.text("a"), form.text("b")), (Some("1"), Some("x y")));
+        let parsed = Form {
+            parts: vec![Part {
+                name: "resume".into(),
+                filename: Some("cv.pdf".into()),
+                content_type: Some("application/pdf".into()),
+                bytes: b"%PDF".to_vec(),
+            }],
+        };
+        let r = Request::new(Method::Post, "/fn").unwrap().with_form(parsed.clone());
+        assert_eq!(r.form().unwrap().file("resume").map(|p| p.bytes.as_slice()), Some(&b"%PDF"[..]));
+        assert_eq!(r.form().unwrap().text("resume"), None);
+        assert_eq!(post("application/json", "{}").form().unwrap_err().status(), 415);
+    }
+}

@@ -1,0 +1,168 @@
+//! Helpers for native tests of functions (feature `testing`): sign tokens as Supabase
+//! Auth would, a scripted fake for outbound HTTP and PostgREST, a clock that sleeps
+//! instantly, and a ready [`Context`]. Not compiled into wasm builds.
+// Test-only code: a helper that cannot do its job should stop the test, loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use crate::config::{Config, Env};
+use crate::context::Context;
+use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
+use crate::request::{Method, Request};
+use crate::time::{Clock, LocalBoxFuture};
+
+/// The local stack's well-known secret (what `supabase start` uses).
+pub const TEST_JWT_SECRET: &str = "super-secret-jwt-token-with-at-least-32-characters-long";
+/// "Now" for [`test_context`]'s clock: 2027-01-15T08:00:00Z, in ms.
+pub const TEST_NOW_MS: u64 = 1_800_000_000_000;
+/// `SUPABASE_URL` in [`test_env`].
+pub const TEST_SUPABASE_URL: &str = "http://supabase.test";
+/// The user of [`user_token`].
+pub const TEST_USER_ID: &str = "11111111-1111-4111-8111-111111111111";
+pub const TEST_USER_EMAIL: &str = "candidate@example.test";
+
+/// An HS256 JWT of `claims`, signed with `secret`.
+pub fn sign_token(claims: &Value, secret: &str) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let signing_input = format!("{header}.{payload}");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(signing_input.as_bytes());
+    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{signing_input}.{signature}")
+}
+
+/// The claims Supabase Auth would give [`TEST_USER_ID`], with this `app_metadata`.
+pub fn user_claims(app_metadata: Value) -> Value {
+    let now = TEST_NOW_MS / 1000;
+    json!({ "sub": TEST_USER_ID, "role": "authenticated", "aud": "authenticated",
+            "email": TEST_USER_EMAIL, "iat": now, "exp": now + 3600,
+            "session_id": "33333333-3333-4333-8333-333333333333", "is_anonymous": false,
+            "app_metadata": app_metadata })
+}
+
+/// A valid token for [`TEST_USER_ID`] under [`test_context`].
+pub fn user_token(app_metadata: Value) -> String {
+    sign_token(&user_claims(app_metadata), TEST_JWT_SECRET)
+}
+
+/// `POST /test` with [`user_token`] and an empty JSON object body.
+pub fn user_request(app_metadata: Value) -> Request {
+    Request::new(Method::Post, "/test")
+        .expect("a constant path parses")
+        .with_header("authorization", format!("Bearer {}", user_token(app_metadata)))
+        .with_json(&json!({}))
+}
+
+/// The env of [`test_context`]: every Supabase key, no vendor keys.
+pub fn test_env() -> Env {
+    [
+        ("SUPABASE_URL", TEST_SUPABASE_URL),
+        ("SUPABASE_ANON_KEY", "anon-key"),
+        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
+        ("JWT_SECRET", TEST_JWT_SECRET),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A context on [`test_env`] with `http` as the transport and a [`ManualClock`] at
+/// [`TEST_NOW_MS`].
+pub fn test_context(http: Rc<dyn HttpClient>) -> Context {
+    let clock = Rc::new(ManualClock::new(TEST_NOW_MS));
+    let config = Config::from_env(&test_env()).expect("test_env is complete");
+    Context::new(config, http, clock)
+}
+
+/// A clock that sleeps instantly, advancing its time, and records every sleep.
+pub struct ManualClock {
+    now_ms: Cell<u64>,
+    sleeps: RefCell<Vec<Duration>>,
+}
+
+impl ManualClock {
+    pub fn new(now_ms: u64) -> Self {
+        ManualClock { now_ms: Cell::new(now_ms), sleeps: RefCell::new(Vec::new()) }
+    }
+
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.borrow().clone()
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_unix_ms(&self) -> u64 {
+        self.now_ms.get()
+    }
+
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        self.sleeps.borrow_mut().push(duration);
+        self.now_ms.set(self.now_ms.get() + duration.as_millis() as u64);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+type Responder = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError>>;
+
+/// A scripted [`HttpClient`]: answers from a queue (or a routing function when the
+/// queue is empty) and records every request it was sent. With neither, it answers
+/// a network error, so a forgotten script fails loudly.
+#[derive(Default)]
+pub struct FakeHttp {
+    queue: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
+    responder: Option<Responder>,
+    requests: RefCell<Vec<HttpRequest>>,
+}
+
+impl FakeHttp {
+    pub fn new() -> Self {
+        FakeHttp::default()
+    }
+
+    /// Answer every request (not served from the queue) with `responder`.
+    pub fn with_responder(responder: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static) -> Self {
+        FakeHttp { responder: Some(Box::new(responder)), ..FakeHttp::default() }
+    }
+
+    pub fn push(&self, outcome: Result<HttpResponse, TransportError>) {
+        self.queue.borrow_mut().push_back(outcome);
+    }
+
+    /// Queue a JSON answer, as PostgREST gives them.
+    pub fn push_json(&self, status: u16, body: Value) {
+        self.push(Ok(json_response(status, &body)));
+    }
+
+    /// Every request sent so far, in order.
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        self.requests.borrow().clone()
+    }
+}
+
+/// An `application/json` response.
+pub fn json_response(status: u16, body: &Value) -> HttpResponse {
+    HttpResponse::new(status, body.to_string()).with_header("content-type", "application/json")
+}
+
+impl HttpClient for FakeHttp {
+    fn send<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
+        self.requests.borrow_mut().push(request.clone());
+        let queued = self.queue.borrow_mut().pop_front();
+        let outcome = match (queued, &self.responder) {
+            (Some(outcome), _) => outcome,
+            (None, Some(responder)) => responder(request),
+            (None, None) => Err(TransportError::Network(format!("FakeHttp: nothing scripted for {request:?}"))),
+        };
+        Box::pin(std::future::ready(outcome))
+    }
+}
