@@ -180,7 +180,9 @@ function discover(dirs: Options["functionDirs"]): FunctionSpec[] {
 // ---------------------------------------------------------------------------------------
 // Workers: one Deno process per function
 
-type State = "starting" | "up" | "down" | "stopped";
+// "crashed": exited at boot three times in a row (a missing build, a syntax error); it
+// is still retried, but requests get 503 at once instead of waiting for it.
+type State = "starting" | "up" | "down" | "crashed" | "stopped";
 
 class Worker {
   state: State = "down";
@@ -188,6 +190,7 @@ class Worker {
   private proc?: Deno.ChildProcess;
   private upSince = 0;
   private failures = 0;
+  private bootFailures = 0;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -199,7 +202,7 @@ class Worker {
 
   start(): void {
     if (this.state === "stopped") return;
-    this.state = "starting";
+    if (this.state !== "crashed") this.state = "starting";
     const cmd = new Deno.Command(this.deno, {
       args: ["run", "--allow-net", "--allow-read", "--allow-env", "--no-prompt", this.spec.entry],
       cwd: ROOT,
@@ -220,13 +223,15 @@ class Worker {
 
   private async awaitListening(proc: Deno.ChildProcess): Promise<void> {
     const t0 = performance.now();
-    while (this.proc === proc && this.state === "starting") {
+    const booting = () => this.state === "starting" || this.state === "crashed";
+    while (this.proc === proc && booting()) {
       try {
         const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.port });
         conn.close();
-        if (this.proc !== proc || this.state !== "starting") return;
+        if (this.proc !== proc || !booting()) return;
         this.state = "up";
         this.upSince = Date.now();
+        this.bootFailures = 0;
         log(`${this.spec.name} up on :${this.port} (pid ${proc.pid}, ${Math.round(performance.now() - t0)} ms)`);
         this.waiters.splice(0).forEach((w) => w());
         return;
@@ -244,11 +249,12 @@ class Worker {
     // at boot backs off, so a broken build does not spin the machine.
     if (this.state === "up" && Date.now() - this.upSince > 10_000) this.failures = 0;
     this.failures++;
-    this.state = "down";
+    if (this.state !== "up") this.bootFailures++;
+    this.state = this.bootFailures >= 3 ? "crashed" : "down";
     const delay = Math.min(5_000, 100 * 2 ** (this.failures - 1));
     log(`${this.spec.name} exited (code ${status.code}${status.signal ? `, ${status.signal}` : ""}); restarting in ${delay} ms`);
     setTimeout(() => {
-      if (this.state === "down") {
+      if (this.state === "down" || this.state === "crashed") {
         this.restarts++;
         this.start();
       }
@@ -258,6 +264,7 @@ class Worker {
   /** Resolve true once the worker listens, false after `ms`. */
   ready(ms: number): Promise<boolean> {
     if (this.state === "up") return Promise.resolve(true);
+    if (this.state === "crashed") return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), ms);
       this.waiters.push(() => {
@@ -265,6 +272,29 @@ class Worker {
         resolve(true);
       });
     });
+  }
+
+  /** A fresh process: after a rebuild, or to clear a function's state. */
+  async restart(): Promise<void> {
+    const old = this.proc;
+    this.proc = undefined; // so its exit is not taken for a crash
+    this.failures = 0;
+    this.bootFailures = 0;
+    this.state = "down";
+    if (old) {
+      try {
+        old.kill("SIGTERM");
+      } catch { /* already gone */ }
+      const done = await Promise.race([old.status.then(() => true), sleep(3_000).then(() => false)]);
+      if (!done) {
+        try {
+          old.kill("SIGKILL");
+        } catch { /* already gone */ }
+        await old.status;
+      }
+    }
+    this.restarts++;
+    this.start();
   }
 
   async stop(): Promise<void> {
@@ -513,6 +543,11 @@ async function main(): Promise<void> {
   };
   Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
   Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+  // SIGHUP: restart every function's process (scripts/stack.sh reload, after a rebuild).
+  Deno.addSignalListener("SIGHUP", () => {
+    log("SIGHUP: restarting every function");
+    for (const w of workers.values()) w.restart();
+  });
   await server.finished;
 }
 

@@ -10,7 +10,10 @@
 #   scripts/stack.sh stop      stop everything it started; nothing is left running
 #   scripts/stack.sh status    what runs; exit 1 when a part is down
 #   scripts/stack.sh restart   stop + start
-#   scripts/stack.sh reload    make REST see a new schema (after migrations): NOTIFY, or restart
+#   scripts/stack.sh reload [rest|functions]
+#                              after migrations (rest: postrust reloads its schema cache) or a
+#                              rebuild (functions: every function gets a fresh process);
+#                              both when not told which. Does nothing to a part not running.
 #
 # Env: the ports and keys of scripts/lib.sh; FUNCTIONS_ENV_FILE (secrets for the functions,
 # e.g. vendor fakes' base URLs), FUNCTIONS_EXTRA_DIRS (colon-separated extra function dirs,
@@ -133,10 +136,20 @@ start_functions() {
   echo "$settings" >"$RUN_DIR/functions.settings"
   launch functions "$DENO" run --allow-all --no-prompt "$ROOT/deno-shims/host.ts"
   wait_for functions "the functions host" http_ok "$FUNCTIONS_URL_INTERNAL/_internal/health"
-  # Every function up (its isolate booted), or say which did not.
+  wait_functions_up
+  echo "    functions: host on :$FUNCTIONS_PORT ($(curl -fsS "$FUNCTIONS_URL_INTERNAL/_internal/health" \
+    | jq -r '.functions | keys | join(", ")'))"
+}
+
+# Every function up (its isolate booted), or say which did not.
+wait_functions_up() {
   local deadline=$(( $(date +%s) + TIMEOUT )) health
   while :; do
     health=$(curl -fsS --max-time 2 "$FUNCTIONS_URL_INTERNAL/_internal/health" || echo '{}')
+    if jq -e '[.functions[] | select(.state == "crashed")] | length > 0' >/dev/null <<<"$health"; then
+      fail_part functions "function(s) crash at boot: $(jq -r \
+        '[.functions | to_entries[] | select(.value.state == "crashed") | .key] | join(", ")' <<<"$health") (built? scripts/build.sh)"
+    fi
     if ! jq -e '.functions | to_entries | map(select(.value.state != "up")) | length == 0' \
          >/dev/null <<<"$health"; then
       if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -148,7 +161,6 @@ start_functions() {
     fi
     break
   done
-  echo "    functions: host on :$FUNCTIONS_PORT ($(jq -r '.functions | keys | join(", ")' <<<"$health"))"
 }
 
 start_gateway() {
@@ -266,15 +278,34 @@ cmd_status() {
 }
 
 # After migrations: ask postrust to reload its schema cache, and check in its log that it
-# did; if it does not say so within 5 s (its listener may be reconnecting after a database
-# restart), restart it.
+# did. If it does not say so within 2 s, restart it: after `db.sh reset` drops and
+# recreates the database, its listener spends ~5 s reconnecting and misses the NOTIFY, and
+# its pooled connections are dead anyway.
 cmd_reload() {
-  running_pid rest >/dev/null || { echo "rest is not running; nothing to reload"; return 0; }
+  case "${1:-}" in
+    rest) reload_rest ;;
+    functions) reload_functions ;;
+    "") reload_rest; reload_functions ;;
+    *) die "reload what? rest or functions, not $1" ;;
+  esac
+}
+
+reload_functions() {
+  local pid
+  pid=$(running_pid functions) || { echo "    functions: not running"; return 0; }
+  kill -HUP "$pid"
+  sleep 0.3
+  wait_functions_up
+  echo "    functions: restarted"
+}
+
+reload_rest() {
+  running_pid rest >/dev/null || { echo "    rest: not running"; return 0; }
   local log; log=$(logfile rest)
   local before; before=$(grep -c 'Schema cache reloaded' "$log" || true)
   psql -q -X "$DB_URL" -c "NOTIFY pgrst, 'reload schema'" >/dev/null 2>&1 || true
   local i
-  for i in $(seq 1 50); do
+  for i in $(seq 1 20); do
     if [ "$(grep -c 'Schema cache reloaded' "$log" || true)" -gt "$before" ]; then
       echo "    rest: schema cache reloaded"; return 0
     fi
@@ -285,10 +316,10 @@ cmd_reload() {
   start_rest
 }
 
-if [ "${2:-}" = --test ]; then
+if [ "${1:-}" = start ] && [ "${2:-}" = --test ]; then
   export FUNCTIONS_EXTRA_DIRS="$ROOT/tests/fixtures/functions${FUNCTIONS_EXTRA_DIRS:+:$FUNCTIONS_EXTRA_DIRS}"
   export FUNCTIONS_ENV_FILE="${FUNCTIONS_ENV_FILE:-$ROOT/tests/fakes/fakes.env}"
-elif [ -n "${2:-}" ]; then
+elif [ "${1:-}" != reload ] && [ -n "${2:-}" ]; then
   die "unknown option ${2}"
 fi
 
@@ -297,6 +328,6 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   restart) cmd_stop; cmd_start ;;
-  reload) cmd_reload ;;
+  reload) cmd_reload "${2:-}" ;;
   *) echo "usage: $0 start|stop|status|restart|reload" >&2; exit 2 ;;
 esac

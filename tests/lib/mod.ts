@@ -7,3 +7,4 @@ export * from "./clients.ts";
 export * from "./fakes.ts";
 export * from "./stack.ts";
 export * from "./assert.ts";
+export * from "./functions.ts";
