@@ -75,8 +75,8 @@ async function invitedCandidate(prefix = "cand") {
   return { owner, invitation, user, token: await tokenFor(user.id) };
 }
 
-function link(token: string, body: unknown) {
-  return invoke(clientFor(token), FN, { body });
+function link(token: string, body: Record<string, unknown> | unknown[]) {
+  return invoke(clientFor(token), FN, { body: body as Record<string, unknown> });
 }
 
 // ---------------------------------------------------------------------------------------
