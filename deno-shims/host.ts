@@ -13,7 +13,7 @@
 //! vendor fakes' base URLs); FUNCTIONS_EXTRA_DIRS (colon-separated directories of extra
 //! functions, for test fixtures; each may hold a config.toml with `[functions.<name>]`).
 
-import { parse as parseToml } from "npm:smol-toml";
+import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { verify } from "./jwt.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

@@ -9,7 +9,7 @@
 #                              the functions tests/fakes/fakes.env (vendor fakes' URLs)
 #   scripts/stack.sh stop      stop everything it started; nothing is left running
 #   scripts/stack.sh status    what runs; exit 1 when a part is down
-#   scripts/stack.sh restart   stop + start
+#   scripts/stack.sh restart [--test]   stop + start
 #   scripts/stack.sh reload [rest|functions]
 #                              after migrations (rest: postrust reloads its schema cache) or a
 #                              rebuild (functions: every function gets a fresh process);
@@ -316,7 +316,7 @@ reload_rest() {
   start_rest
 }
 
-if [ "${1:-}" = start ] && [ "${2:-}" = --test ]; then
+if { [ "${1:-}" = start ] || [ "${1:-}" = restart ]; } && [ "${2:-}" = --test ]; then
   export FUNCTIONS_EXTRA_DIRS="$ROOT/tests/fixtures/functions${FUNCTIONS_EXTRA_DIRS:+:$FUNCTIONS_EXTRA_DIRS}"
   export FUNCTIONS_ENV_FILE="${FUNCTIONS_ENV_FILE:-$ROOT/tests/fakes/fakes.env}"
 elif [ "${1:-}" != reload ] && [ -n "${2:-}" ]; then

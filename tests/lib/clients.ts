@@ -1,6 +1,6 @@
 //! supabase-js clients configured as the frontend's are, against the local stack.
 
-import { createClient, type SupabaseClient } from "npm:@supabase/supabase-js";
+import { createClient, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.1";
 import { config } from "./config.ts";
 
 // No browser storage and no refresh timers in a test process.

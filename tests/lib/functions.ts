@@ -1,7 +1,7 @@
 //! Calling edge functions the way the frontend does (`supabase.functions.invoke`), with
 //! the status and the parsed body in hand whatever the outcome.
 
-import { FunctionsHttpError, type SupabaseClient } from "npm:@supabase/supabase-js";
+import { FunctionsHttpError, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.1";
 import { assert, assertEquals } from "./assert.ts";
 
 export interface Invoked {
