@@ -30,7 +30,7 @@ use crate::time::{Clock, LocalBoxFuture};
 /// Runs once when the module is instantiated (once per isolate): panics print their
 /// message and location to the console instead of "unreachable executed".
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     console_error_panic_hook::set_once();
 }
 
