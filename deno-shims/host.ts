@@ -412,14 +412,21 @@ async function forward(req: Request, worker: Worker, url: URL): Promise<Response
 }
 
 /**
- * Carry a WebSocket through: open the function's side first (same path, query and
- * offered subprotocols), then upgrade the client with the subprotocol the function chose,
- * and pipe messages and closes both ways.
+ * Carry a WebSocket through: open the function's side first (same path, query, headers
+ * and offered subprotocols), then upgrade the client with the subprotocol the function
+ * chose, and pipe messages and closes both ways.
  */
 async function forwardWebSocket(req: Request, target: string, name: string): Promise<Response> {
   const offered = (req.headers.get("sec-websocket-protocol") ?? "")
     .split(",").map((p) => p.trim()).filter(Boolean);
-  const upstream = new WebSocket(target, offered);
+  // The client's end-to-end headers go along (Authorization, apikey, X-Forwarded-*), as
+  // through a proxy; the handshake's own headers are the new connection's.
+  const headers = endToEnd(req.headers);
+  for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol"]) {
+    headers.delete(h);
+  }
+  // `headers` is Deno's extension of the WebSocket constructor.
+  const upstream = new WebSocket(target, { protocols: offered, headers } as unknown as string[]);
   upstream.binaryType = "arraybuffer";
   const opened = await new Promise<boolean>((resolve) => {
     upstream.onopen = () => resolve(true);

@@ -298,10 +298,12 @@ Deno.test("functions: a 5 MB body passes the gateway to the function", async () 
 
 Deno.test("functions: a WebSocket round-trips through gateway and host: subprotocol, text, binary, path, close code", async () => {
   await fixtures();
-  const ws = new WebSocket(`${functionsUrl.replace(/^http/, "ws")}/echo-ws/room?x=1`, [
-    "other",
-    "echo.v1",
-  ]);
+  // Headers through Deno's extension of the WebSocket constructor (a browser cannot set
+  // them; a server-side client can, and the function must see them).
+  const ws = new WebSocket(`${functionsUrl.replace(/^http/, "ws")}/echo-ws/room?x=1`, {
+    protocols: ["other", "echo.v1"],
+    headers: { Authorization: `Bearer ${config.anonKey}`, "X-E2E": "ws" },
+  } as unknown as string[]);
   ws.binaryType = "arraybuffer";
   const received: (string | number)[] = [];
   const closed = new Promise<CloseEvent>((resolve, reject) => {
@@ -323,6 +325,8 @@ Deno.test("functions: a WebSocket round-trips through gateway and host: subproto
   assertEquals(who.path, "/echo-ws/room");
   assertEquals(who.search, "?x=1");
   assertEquals(who.protocol, "echo.v1");
+  assertEquals(who.authorization, `Bearer ${config.anonKey}`, "the client's headers reach the function");
+  assertEquals(who.x_e2e, "ws");
   assertEquals(close.code, 4001, "the function's close code reaches the client");
   assertEquals(close.reason, "done");
 });
