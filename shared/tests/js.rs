@@ -1,0 +1,144 @@
+//! The `js` module in a real JS engine: request and env in, response out, multipart via
+//! the platform parser, streamed body limit, `fetch` with its timeout, the timer clock.
+//! Run: `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! cargo test --target wasm32-unknown-unknown -p shared --test js` (node on PATH).
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use shared::js::{serve, serve_with, FetchClient, JsClock, Options};
+use shared::{ApiError, Clock, Context, HttpClient, HttpRequest, Request, Response, TransportError};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen(inline_js = r#"
+import * as http from "node:http";
+export function hangingServer() {
+  return new Promise((resolve) => {
+    const server = http.createServer(() => {});
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}/`));
+    server.unref();
+  });
+}
+export function env() {
+  return { SUPABASE_URL: "http://127.0.0.1:9", SUPABASE_ANON_KEY: "anon", EXTRA: "x" };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = hangingServer)]
+    fn hanging_server() -> js_sys::Promise;
+    fn env() -> JsValue;
+}
+
+async fn describe(req: Request, cx: &Context) -> Result<Response, ApiError> {
+    let form = match req.content_type().as_deref() {
+        Some("multipart/form-data") => {
+            let form = req.form()?;
+            form.parts
+                .iter()
+                .map(|p| json!({ "name": p.name, "filename": p.filename, "type": p.content_type, "len": p.bytes.len() }))
+                .collect()
+        }
+        _ => Value::Null,
+    };
+    Ok(Response::ok(&json!({
+        "method": req.method().as_str(), "path": req.path(), "route": req.route(), "q": req.query("q"),
+        "url": cx.config.supabase_url, "len": req.bytes().len(), "form": form,
+    })))
+}
+
+async fn body_of(response: web_sys::Response) -> (u16, Value) {
+    let text = JsFuture::from(response.text().unwrap()).await.unwrap().as_string().unwrap();
+    (response.status(), serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn request(method: &str, url: &str, body: Option<&JsValue>) -> web_sys::Request {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    web_sys::Request::new_with_str_and_init(url, &init).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn request_env_and_response_cross_the_boundary() {
+    let req = request("POST", "http://x/fn/a/b?q=1%202", Some(&JsValue::from_str("hello")));
+    let response = serve(req, env(), describe).await.unwrap();
+    assert_eq!(response.headers().get("access-control-allow-origin").unwrap().as_deref(), Some("*"));
+    let (status, body) = body_of(response).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["method"], "POST");
+    assert_eq!((body["path"].as_str(), body["route"].as_str(), body["q"].as_str()), (Some("/fn/a/b"), Some("/a/b"), Some("1 2")));
+    assert_eq!(body["url"], "http://127.0.0.1:9");
+    assert_eq!(body["len"], 5);
+}
+
+#[wasm_bindgen_test]
+async fn preflight_and_missing_env() {
+    let response = serve(request("OPTIONS", "http://x/fn", None), JsValue::UNDEFINED, describe).await.unwrap();
+    assert_eq!(response.status(), 204);
+    let (status, body) = body_of(serve(request("GET", "http://x/fn", None), JsValue::NULL, describe).await.unwrap()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (500, Some("not_configured")));
+}
+
+#[wasm_bindgen_test]
+async fn multipart_is_parsed_by_the_platform() {
+    let form = web_sys::FormData::new().unwrap();
+    form.append_with_str("title", "Engineer").unwrap();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&b"%PDF-1.4"[..]));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/pdf");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
+    form.append_with_blob_and_filename("resume", &blob, "cv.pdf").unwrap();
+    let (status, body) = body_of(serve(request("POST", "http://x/fn", Some(&form)), env(), describe).await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["form"],
+        json!([{ "name": "title", "filename": null, "type": null, "len": 8 },
+               { "name": "resume", "filename": "cv.pdf", "type": "application/pdf", "len": 8 }])
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_streamed_body_over_the_limit_is_413() {
+    let big = JsValue::from_str(&"x".repeat(5000));
+    let response = serve_with(request("POST", "http://x/fn", Some(&big)), env(), Options { body_limit: 4096 }, describe)
+        .await
+        .unwrap();
+    let (status, body) = body_of(response).await;
+    assert_eq!((status, body["error"]["details"]["limit_bytes"].as_u64()), (413, Some(4096)));
+}
+
+#[wasm_bindgen_test]
+async fn fetch_times_out_on_a_server_that_never_answers() {
+    let url = JsFuture::from(hanging_server()).await.unwrap().as_string().unwrap();
+    let started = js_sys::Date::now();
+    let outcome = FetchClient.send(&HttpRequest::get(url).timeout(Duration::from_millis(200))).await;
+    let elapsed = js_sys::Date::now() - started;
+    assert_eq!(outcome, Err(TransportError::Timeout(Duration::from_millis(200))));
+    assert!((150.0..3000.0).contains(&elapsed), "{elapsed}");
+}
+
+#[wasm_bindgen_test]
+async fn fetch_reads_status_headers_and_body() {
+    let response = FetchClient.send(&HttpRequest::get("data:application/json,%7B%22a%22%3A1%7D")).await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(response.body, br#"{"a":1}"#);
+    let unreachable = FetchClient.send(&HttpRequest::get("http://127.0.0.1:9/")).await;
+    assert!(matches!(unreachable, Err(TransportError::Network(_))), "{unreachable:?}");
+}
+
+#[wasm_bindgen_test]
+async fn the_clock_sleeps_on_a_js_timer() {
+    let clock = JsClock;
+    let before = clock.now_unix_ms();
+    assert!(before > 1_600_000_000_000);
+    clock.sleep(Duration::from_millis(60)).await;
+    let slept = clock.now_unix_ms() - before;
+    assert!(slept >= 55, "{slept}");
+}
