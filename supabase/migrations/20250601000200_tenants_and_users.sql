@@ -44,7 +44,8 @@ create table public.users (
 comment on table public.users is
   'Tenant membership of an auth user (id = auth.users.id) with role owner|admin|user. Owners manage everyone; admins manage admins and users but cannot create, promote or edit owners.';
 
-create index users_tenant_id_idx on public.users (tenant_id);
+-- tenant_id leads (foreign key, every policy); role follows for the owner-only rules.
+create index users_tenant_id_role_idx on public.users (tenant_id, role);
 
 create trigger users_set_updated_at
   before update on public.users

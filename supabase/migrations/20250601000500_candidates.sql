@@ -177,7 +177,7 @@ grant execute on function private.my_candidate_ids(), private.tenant_owns_candid
 alter table public.candidates enable row level security;
 alter table public.candidate_tenants enable row level security;
 
-create policy "Members can read the candidates their tenant owns or is linked to"
+create policy "Members can read candidates owned by or linked to their tenant"
   on public.candidates for select to authenticated
   using (
     tenant_id = (select private.tenant_id())

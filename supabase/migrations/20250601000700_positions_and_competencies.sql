@@ -153,7 +153,7 @@ create policy "Owners and admins can add position competencies to their tenant"
   on public.position_competencies for insert to authenticated
   with check (tenant_id = (select private.tenant_id()) and (select private.can('position_competencies', 'create')));
 
-create policy "Owners and admins can update their tenant's position competencies"
+create policy "Owners and admins can edit their tenant's position competencies"
   on public.position_competencies for update to authenticated
   using (tenant_id = (select private.tenant_id()) and (select private.can('position_competencies', 'update')))
   with check (tenant_id = (select private.tenant_id()));

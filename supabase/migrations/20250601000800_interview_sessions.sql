@@ -201,7 +201,7 @@ create policy "Owners and admins can update their tenant's interview sessions"
   using (tenant_id = (select private.tenant_id()) and (select private.can('interview_sessions', 'update')))
   with check (tenant_id = (select private.tenant_id()));
 
-create policy "Candidates can record consent and progress on their own interview sessions"
+create policy "Candidates can record consent and progress on their sessions"
   on public.interview_sessions for update to authenticated
   using (candidate_id in (select private.my_candidate_ids()))
   with check (candidate_id in (select private.my_candidate_ids()));

@@ -1,7 +1,8 @@
 -- Resume processing jobs: one per uploaded file and tenant, driven by the edge functions
 -- through uploaded -> extracting -> analyzing -> enriching -> done | failed.
 -- unique (tenant_id, sha256): the same file uploaded twice to a tenant is one job, so it
--- can never become two candidates. A file's storage path lies in the tenant's folder.
+-- can never become two candidates (the row stays, as that memory, when its candidate is
+-- deleted: candidate_id becomes NULL). A file's storage path lies in the tenant's folder.
 
 create table public.resume_jobs (
   id           uuid primary key default gen_random_uuid(),
@@ -20,7 +21,6 @@ create table public.resume_jobs (
   constraint resume_jobs_tenant_id_sha256_key unique (tenant_id, sha256),
   constraint resume_jobs_candidate_tenant_fkey foreign key (candidate_id, tenant_id)
     references public.candidate_tenants (candidate_id, tenant_id) on delete set null (candidate_id),
-  constraint resume_jobs_done_has_candidate check (status <> 'done' or candidate_id is not null),
   constraint resume_jobs_failed_has_error check (status <> 'failed' or error is not null)
 );
 comment on table public.resume_jobs is

@@ -48,6 +48,6 @@ create policy "The auth service can read memberships to issue tokens"
   on public.users for select to supabase_auth_admin
   using (true);
 
-create policy "The auth service can see which accounts are linked to candidates"
+create policy "The auth service can see which accounts are candidates"
   on public.candidates for select to supabase_auth_admin
   using (auth_id is not null);
