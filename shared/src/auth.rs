@@ -157,32 +157,50 @@ impl Auth {
     /// 401 for no, malformed, badly signed or expired tokens and for the anon key (not
     /// signed in); 403 for a valid caller lacking the role.
     pub fn require(&self, request: &Request, role: Role) -> Result<Caller, ApiError> {
-        let token = request
-            .bearer_token()
-            .ok_or_else(|| ApiError::unauthorized("missing_token", "Sign in: an Authorization: Bearer token is required"))?;
+        let token = request.bearer_token().ok_or_else(|| {
+            ApiError::unauthorized(
+                "missing_token",
+                "Sign in: an Authorization: Bearer token is required",
+            )
+        })?;
         let claims = self.verify(token)?;
-        let caller = Caller { claims, token: Secret::new(token) };
+        let caller = Caller {
+            claims,
+            token: Secret::new(token),
+        };
         let c = &caller.claims;
         if c.role == "anon" {
-            return Err(ApiError::unauthorized("sign_in_required", "Sign in: this needs a signed-in user"));
+            return Err(ApiError::unauthorized(
+                "sign_in_required",
+                "Sign in: this needs a signed-in user",
+            ));
         }
         let is_user = c.role == "authenticated" && c.sub.is_some();
         let allowed = match role {
             Role::User => is_user,
             Role::Candidate => is_user && c.app_metadata.is_candidate,
-            Role::Member => is_user && c.app_metadata.tenant_id.is_some() && c.app_metadata.role().is_some(),
+            Role::Member => {
+                is_user && c.app_metadata.tenant_id.is_some() && c.app_metadata.role().is_some()
+            }
             Role::Admin => {
-                is_user && c.app_metadata.tenant_id.is_some() && c.app_metadata.role() >= Some(TenantRole::Admin)
+                is_user
+                    && c.app_metadata.tenant_id.is_some()
+                    && c.app_metadata.role() >= Some(TenantRole::Admin)
             }
             Role::Owner => {
-                is_user && c.app_metadata.tenant_id.is_some() && c.app_metadata.role() == Some(TenantRole::Owner)
+                is_user
+                    && c.app_metadata.tenant_id.is_some()
+                    && c.app_metadata.role() == Some(TenantRole::Owner)
             }
             Role::Service => c.role == "service_role",
         };
         if allowed {
             Ok(caller)
         } else {
-            Err(ApiError::forbidden("insufficient_role", "You are not allowed to do this"))
+            Err(ApiError::forbidden(
+                "insufficient_role",
+                "You are not allowed to do this",
+            ))
         }
     }
 
@@ -190,11 +208,15 @@ impl Auth {
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         let invalid = || ApiError::unauthorized("invalid_token", "The access token is invalid");
         // The token is forwarded in a header later: only base64url and dots may pass.
-        if !token.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) {
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
             return Err(invalid());
         }
         let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(invalid());
         };
@@ -204,22 +226,28 @@ impl Auth {
         struct Header {
             alg: String,
         }
-        let header_json: Header = serde_json::from_slice(&decode(header)?).map_err(|_| invalid())?;
+        let header_json: Header =
+            serde_json::from_slice(&decode(header)?).map_err(|_| invalid())?;
         if let Some(secret) = &self.secret {
             if header_json.alg != "HS256" {
                 return Err(invalid());
             }
-            let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).map_err(|_| invalid())?;
+            let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
+                .map_err(|_| invalid())?;
             mac.update(header.as_bytes());
             mac.update(b".");
             mac.update(payload.as_bytes());
-            mac.verify_slice(&decode(signature)?).map_err(|_| invalid())?;
+            mac.verify_slice(&decode(signature)?)
+                .map_err(|_| invalid())?;
         }
         let claims: Claims = serde_json::from_slice(&decode(payload)?).map_err(|_| invalid())?;
 
         let now = (self.clock.now_unix_ms() / 1000) as i64;
         if claims.exp.is_some_and(|exp| now > exp + LEEWAY_SECONDS) {
-            return Err(ApiError::unauthorized("token_expired", "The access token has expired: sign in again"));
+            return Err(ApiError::unauthorized(
+                "token_expired",
+                "The access token has expired: sign in again",
+            ));
         }
         if claims.nbf.is_some_and(|nbf| now + LEEWAY_SECONDS < nbf) {
             return Err(invalid());
@@ -240,11 +268,16 @@ mod tests {
     const TENANT: &str = "22222222-2222-2222-2222-222222222222";
 
     fn auth(secret: Option<&str>) -> Auth {
-        Auth::new(secret.map(Secret::new), Rc::new(ManualClock::new(NOW * 1000)))
+        Auth::new(
+            secret.map(Secret::new),
+            Rc::new(ManualClock::new(NOW * 1000)),
+        )
     }
 
     fn with_token(token: &str) -> Request {
-        Request::new(Method::Post, "/fn").unwrap().with_header("Authorization", format!("Bearer {token}"))
+        Request::new(Method::Post, "/fn")
+            .unwrap()
+            .with_header("Authorization", format!("Bearer {token}"))
     }
 
     fn user(app_metadata: serde_json::Value) -> serde_json::Value {
@@ -253,15 +286,28 @@ mod tests {
     }
 
     fn status(result: Result<Caller, ApiError>) -> Result<(), (u16, String)> {
-        result.map(|_| ()).map_err(|e| (e.status(), e.code().to_owned()))
+        result
+            .map(|_| ())
+            .map_err(|e| (e.status(), e.code().to_owned()))
     }
 
     #[test]
     fn a_signed_user_token_gives_its_claims() {
-        let token = sign_token(&user(json!({ "tenant_id": TENANT, "role": "admin" })), TEST_JWT_SECRET);
-        let caller = auth(Some(TEST_JWT_SECRET)).require(&with_token(&token), Role::Admin).unwrap();
-        assert_eq!(caller.user_id().map(|u| u.to_string()).as_deref(), Some(USER));
-        assert_eq!(caller.tenant_id().map(|u| u.to_string()).as_deref(), Some(TENANT));
+        let token = sign_token(
+            &user(json!({ "tenant_id": TENANT, "role": "admin" })),
+            TEST_JWT_SECRET,
+        );
+        let caller = auth(Some(TEST_JWT_SECRET))
+            .require(&with_token(&token), Role::Admin)
+            .unwrap();
+        assert_eq!(
+            caller.user_id().map(|u| u.to_string()).as_deref(),
+            Some(USER)
+        );
+        assert_eq!(
+            caller.tenant_id().map(|u| u.to_string()).as_deref(),
+            Some(TENANT)
+        );
         assert_eq!(caller.tenant_role(), Some(TenantRole::Admin));
         assert_eq!(caller.email(), Some("a@x.test"));
         assert_eq!(caller.token().expose(), token);
@@ -273,14 +319,32 @@ mod tests {
         let a = auth(Some(TEST_JWT_SECRET));
         let good = sign_token(&user(json!({})), TEST_JWT_SECRET);
         let no_header = Request::new(Method::Post, "/fn").unwrap();
-        assert_eq!(status(a.require(&no_header, Role::User)), Err((401, "missing_token".into())));
+        assert_eq!(
+            status(a.require(&no_header, Role::User)),
+            Err((401, "missing_token".into()))
+        );
         let wrong_key = sign_token(&user(json!({})), "another-secret-of-at-least-32-characters");
         let (h, rest) = good.split_once('.').unwrap();
-        let tampered_payload = format!("{h}.{}.{}", URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(&json!({ "sub": USER, "role": "service_role" })).unwrap()), rest.split_once('.').unwrap().1);
-        let expired = sign_token(&json!({ "sub": USER, "role": "authenticated", "exp": NOW - 31 }), TEST_JWT_SECRET);
-        let not_yet = sign_token(&json!({ "sub": USER, "role": "authenticated", "nbf": NOW + 31 }), TEST_JWT_SECRET);
-        let none_alg = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#), good.split('.').nth(1).unwrap());
+        let tampered_payload = format!(
+            "{h}.{}.{}",
+            URL_SAFE_NO_PAD.encode(
+                serde_json::to_vec(&json!({ "sub": USER, "role": "service_role" })).unwrap()
+            ),
+            rest.split_once('.').unwrap().1
+        );
+        let expired = sign_token(
+            &json!({ "sub": USER, "role": "authenticated", "exp": NOW - 31 }),
+            TEST_JWT_SECRET,
+        );
+        let not_yet = sign_token(
+            &json!({ "sub": USER, "role": "authenticated", "nbf": NOW + 31 }),
+            TEST_JWT_SECRET,
+        );
+        let none_alg = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
+            good.split('.').nth(1).unwrap()
+        );
         for (token, code) in [
             (wrong_key.as_str(), "invalid_token"),
             (tampered_payload.as_str(), "invalid_token"),
@@ -291,17 +355,30 @@ mod tests {
             (expired.as_str(), "token_expired"),
             (not_yet.as_str(), "invalid_token"),
         ] {
-            assert_eq!(status(a.require(&with_token(token), Role::User)), Err((401, code.into())), "{token}");
+            assert_eq!(
+                status(a.require(&with_token(token), Role::User)),
+                Err((401, code.into())),
+                "{token}"
+            );
         }
         // 30 s of skew is tolerated.
-        let just_expired = sign_token(&json!({ "sub": USER, "role": "authenticated", "exp": NOW - 29 }), TEST_JWT_SECRET);
+        let just_expired = sign_token(
+            &json!({ "sub": USER, "role": "authenticated", "exp": NOW - 29 }),
+            TEST_JWT_SECRET,
+        );
         assert!(a.require(&with_token(&just_expired), Role::User).is_ok());
     }
 
     #[test]
     fn the_anon_key_is_not_signed_in() {
-        let anon = sign_token(&json!({ "iss": "supabase-demo", "role": "anon", "exp": NOW + 10 }), TEST_JWT_SECRET);
-        assert_eq!(status(auth(Some(TEST_JWT_SECRET)).require(&with_token(&anon), Role::User)), Err((401, "sign_in_required".into())));
+        let anon = sign_token(
+            &json!({ "iss": "supabase-demo", "role": "anon", "exp": NOW + 10 }),
+            TEST_JWT_SECRET,
+        );
+        assert_eq!(
+            status(auth(Some(TEST_JWT_SECRET)).require(&with_token(&anon), Role::User)),
+            Err((401, "sign_in_required".into()))
+        );
     }
 
     #[test]
@@ -315,20 +392,54 @@ mod tests {
         let owner = token(json!({ "tenant_id": TENANT, "role": "owner" }));
         let role_without_tenant = token(json!({ "role": "owner" }));
         let bogus_role = token(json!({ "tenant_id": TENANT, "role": "superuser" }));
-        let service = sign_token(&json!({ "role": "service_role", "exp": NOW + 10 }), TEST_JWT_SECRET);
+        let service = sign_token(
+            &json!({ "role": "service_role", "exp": NOW + 10 }),
+            TEST_JWT_SECRET,
+        );
         let table = [
-            (Role::User, [true, true, true, true, true, true, true, false]),
-            (Role::Candidate, [false, true, false, false, false, false, false, false]),
-            (Role::Member, [false, false, true, true, true, false, false, false]),
-            (Role::Admin, [false, false, false, true, true, false, false, false]),
-            (Role::Owner, [false, false, false, false, true, false, false, false]),
-            (Role::Service, [false, false, false, false, false, false, false, true]),
+            (
+                Role::User,
+                [true, true, true, true, true, true, true, false],
+            ),
+            (
+                Role::Candidate,
+                [false, true, false, false, false, false, false, false],
+            ),
+            (
+                Role::Member,
+                [false, false, true, true, true, false, false, false],
+            ),
+            (
+                Role::Admin,
+                [false, false, false, true, true, false, false, false],
+            ),
+            (
+                Role::Owner,
+                [false, false, false, false, true, false, false, false],
+            ),
+            (
+                Role::Service,
+                [false, false, false, false, false, false, false, true],
+            ),
         ];
-        let tokens = [&plain, &candidate, &member, &admin, &owner, &role_without_tenant, &bogus_role, &service];
+        let tokens = [
+            &plain,
+            &candidate,
+            &member,
+            &admin,
+            &owner,
+            &role_without_tenant,
+            &bogus_role,
+            &service,
+        ];
         for (role, expected) in table {
             for (token, ok) in tokens.iter().zip(expected) {
                 let got = status(a.require(&with_token(token), role));
-                let want = if ok { Ok(()) } else { Err((403, "insufficient_role".to_owned())) };
+                let want = if ok {
+                    Ok(())
+                } else {
+                    Err((403, "insufficient_role".to_owned()))
+                };
                 assert_eq!(got, want, "{role:?} {token}");
             }
         }
@@ -339,7 +450,13 @@ mod tests {
         let a = auth(None);
         let other_key = sign_token(&user(json!({})), "another-secret-of-at-least-32-characters");
         assert!(a.require(&with_token(&other_key), Role::User).is_ok());
-        let expired = sign_token(&json!({ "sub": USER, "role": "authenticated", "exp": NOW - 100 }), "k");
-        assert_eq!(status(a.require(&with_token(&expired), Role::User)), Err((401, "token_expired".into())));
+        let expired = sign_token(
+            &json!({ "sub": USER, "role": "authenticated", "exp": NOW - 100 }),
+            "k",
+        );
+        assert_eq!(
+            status(a.require(&with_token(&expired), Role::User)),
+            Err((401, "token_expired".into()))
+        );
     }
 }

@@ -32,7 +32,10 @@ impl Env {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Env(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        Env(iter
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect())
     }
 }
 
@@ -113,7 +116,11 @@ impl fmt::Display for ConfigError {
             write!(f, " missing env {}", self.missing.join(", "))?;
         }
         for (i, (key, why)) in self.invalid.iter().enumerate() {
-            let sep = if i == 0 && self.missing.is_empty() { " " } else { "; " };
+            let sep = if i == 0 && self.missing.is_empty() {
+                " "
+            } else {
+                "; "
+            };
             write!(f, "{sep}invalid {key} ({why})")?;
         }
         Ok(())
@@ -158,16 +165,41 @@ impl Config {
             .map(str::to_owned)
             .or_else(|| default_key(env, "SUPABASE_SECRET_KEYS"))
             .map(|key| header_safe(key, "SUPABASE_SERVICE_ROLE_KEY", &mut errors));
-        let jwt_secret = env.get("SUPABASE_JWT_SECRET").or_else(|| env.get("JWT_SECRET")).map(Secret::new);
+        let jwt_secret = env
+            .get("SUPABASE_JWT_SECRET")
+            .or_else(|| env.get("JWT_SECRET"))
+            .map(Secret::new);
 
-        let openai = vendor(env, "OPENAI_API_KEY", "OPENAI_BASE_URL", OPENAI_DEFAULT, &mut errors);
-        let pdfco = vendor(env, "PDFCO_API_KEY", "PDFCO_BASE_URL", PDFCO_DEFAULT, &mut errors);
+        let openai = vendor(
+            env,
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            OPENAI_DEFAULT,
+            &mut errors,
+        );
+        let pdfco = vendor(
+            env,
+            "PDFCO_API_KEY",
+            "PDFCO_BASE_URL",
+            PDFCO_DEFAULT,
+            &mut errors,
+        );
         let pdl = vendor(env, "PDL_API_KEY", "PDL_BASE_URL", PDL_DEFAULT, &mut errors);
-        let fly = vendor(env, "FLY_API_TOKEN", "FLY_API_BASE_URL", FLY_DEFAULT, &mut errors);
+        let fly = vendor(
+            env,
+            "FLY_API_TOKEN",
+            "FLY_API_BASE_URL",
+            FLY_DEFAULT,
+            &mut errors,
+        );
         let videosdk = match (env.get("VIDEOSDK_API_KEY"), env.get("VIDEOSDK_SECRET")) {
             (None, None) => None,
             (Some(key), Some(secret)) => Some(VideoSdk {
-                base_url: base_url(env.get("VIDEOSDK_BASE_URL").unwrap_or(VIDEOSDK_DEFAULT), "VIDEOSDK_BASE_URL", &mut errors),
+                base_url: base_url(
+                    env.get("VIDEOSDK_BASE_URL").unwrap_or(VIDEOSDK_DEFAULT),
+                    "VIDEOSDK_BASE_URL",
+                    &mut errors,
+                ),
                 api_key: header_safe(key.to_owned(), "VIDEOSDK_API_KEY", &mut errors),
                 secret: Secret::new(secret),
             }),
@@ -213,7 +245,9 @@ fn default_key(env: &Env, key: &str) -> Option<String> {
 /// building the request).
 fn header_safe(value: String, key: &'static str, errors: &mut ConfigError) -> Secret {
     if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        errors.invalid.push((key, "not a printable ASCII header value"));
+        errors
+            .invalid
+            .push((key, "not a printable ASCII header value"));
     }
     Secret::new(value)
 }
@@ -254,20 +288,36 @@ mod tests {
 
     #[test]
     fn the_minimum_is_url_and_anon_key() {
-        let c = Config::from_env(&env(&[("SUPABASE_URL", "http://127.0.0.1:54321/"), ("SUPABASE_ANON_KEY", "anon")]))
-            .unwrap();
+        let c = Config::from_env(&env(&[
+            ("SUPABASE_URL", "http://127.0.0.1:54321/"),
+            ("SUPABASE_ANON_KEY", "anon"),
+        ]))
+        .unwrap();
         assert_eq!(c.supabase_url, "http://127.0.0.1:54321");
         assert_eq!(c.rest_url(), "http://127.0.0.1:54321/rest/v1");
         assert_eq!(c.anon_key.expose(), "anon");
-        assert_eq!((c.service_role_key, c.jwt_secret, c.openai), (None, None, None));
+        assert_eq!(
+            (c.service_role_key, c.jwt_secret, c.openai),
+            (None, None, None)
+        );
     }
 
     #[test]
     fn every_missing_key_is_reported_at_once() {
-        let err = Config::from_env(&env(&[("SUPABASE_ANON_KEY", " "), ("VIDEOSDK_API_KEY", "k")])).unwrap_err();
-        assert_eq!(err.missing, vec!["SUPABASE_URL", "SUPABASE_ANON_KEY", "VIDEOSDK_SECRET"]);
+        let err = Config::from_env(&env(&[
+            ("SUPABASE_ANON_KEY", " "),
+            ("VIDEOSDK_API_KEY", "k"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            err.missing,
+            vec!["SUPABASE_URL", "SUPABASE_ANON_KEY", "VIDEOSDK_SECRET"]
+        );
         let text = err.to_string();
-        assert!(text.contains("SUPABASE_URL, SUPABASE_ANON_KEY, VIDEOSDK_SECRET"), "{text}");
+        assert!(
+            text.contains("SUPABASE_URL, SUPABASE_ANON_KEY, VIDEOSDK_SECRET"),
+            "{text}"
+        );
         let api: crate::error::ApiError = err.into();
         assert_eq!((api.status(), api.code()), (500, "not_configured"));
     }
@@ -284,7 +334,11 @@ mod tests {
         assert_eq!(err.missing, vec!["SUPABASE_ANON_KEY"]);
         assert_eq!(
             err.invalid.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-            vec!["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "OPENAI_BASE_URL"]
+            vec![
+                "SUPABASE_URL",
+                "SUPABASE_SERVICE_ROLE_KEY",
+                "OPENAI_BASE_URL"
+            ]
         );
     }
 
@@ -292,7 +346,10 @@ mod tests {
     fn new_style_keys_and_jwt_secret_fallbacks() {
         let c = Config::from_env(&env(&[
             ("SUPABASE_URL", "https://p.supabase.co"),
-            ("SUPABASE_PUBLISHABLE_KEYS", r#"{"default":"sb_publishable_x"}"#),
+            (
+                "SUPABASE_PUBLISHABLE_KEYS",
+                r#"{"default":"sb_publishable_x"}"#,
+            ),
             ("SUPABASE_SECRET_KEYS", r#"{"default":"sb_secret_y"}"#),
             ("JWT_SECRET", "local"),
             ("PDL_API_KEY", "pdl"),
@@ -323,7 +380,11 @@ mod tests {
             ("VIDEOSDK_SECRET", "vs-value"),
         ]))
         .unwrap();
-        let shown = format!("{c:?} {} {:?}", Secret::new("x-value"), env(&[("K", "env-value")]));
+        let shown = format!(
+            "{c:?} {} {:?}",
+            Secret::new("x-value"),
+            env(&[("K", "env-value")])
+        );
         assert!(!shown.contains("-value"), "{shown}");
         assert!(shown.contains("***"));
     }

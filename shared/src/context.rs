@@ -22,7 +22,11 @@ impl Context {
     /// `transport` sends one request once (`js::FetchClient` in wasm, a fake in tests);
     /// the context wraps it in retries, and the database shares it.
     pub fn new(config: Config, transport: Rc<dyn HttpClient>, clock: Rc<dyn Clock>) -> Context {
-        let http: Rc<dyn HttpClient> = Rc::new(Retrying::new(transport, RetryPolicy::default(), clock.clone()));
+        let http: Rc<dyn HttpClient> = Rc::new(Retrying::new(
+            transport,
+            RetryPolicy::default(),
+            clock.clone(),
+        ));
         Context {
             auth: Auth::new(config.jwt_secret.clone(), clock.clone()),
             db: Db::new(&config, http.clone()),

@@ -38,6 +38,9 @@ mod tests {
         for h in ["authorization", "x-client-info", "apikey", "content-type"] {
             assert!(headers.contains(h), "{h}");
         }
-        assert!(r.header("access-control-allow-methods").unwrap().contains("POST"));
+        assert!(r
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("POST"));
     }
 }

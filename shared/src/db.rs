@@ -40,14 +40,27 @@ impl Db {
     pub fn new(config: &Config, http: Rc<dyn HttpClient>) -> Db {
         let rest_url = config.rest_url();
         // Keys were checked to be header-safe by `Config` (postgrest-rs panics on others).
-        let anon = Postgrest::new(rest_url.clone()).insert_header("apikey", config.anon_key.expose());
-        let service = config.service_role_key.as_ref().map(|key| service_client(&rest_url, key));
-        Db { anon, service, http }
+        let anon =
+            Postgrest::new(rest_url.clone()).insert_header("apikey", config.anon_key.expose());
+        let service = config
+            .service_role_key
+            .as_ref()
+            .map(|key| service_client(&rest_url, key));
+        Db {
+            anon,
+            service,
+            http,
+        }
     }
 
     /// Queries as the caller: their JWT in `Authorization`, the anon key as `apikey`.
     pub fn as_user<'a>(&'a self, caller: &'a Caller) -> Session<'a> {
-        Session { client: &self.anon, bearer: Some(caller.token().expose()), http: &*self.http, acting_as: "user" }
+        Session {
+            client: &self.anon,
+            bearer: Some(caller.token().expose()),
+            http: &*self.http,
+            service_reason: None,
+        }
     }
 
     /// Queries with the service-role key, bypassing RLS. `why` names the reason RLS
@@ -57,7 +70,12 @@ impl Db {
         let client = self.service.as_ref().ok_or_else(|| {
             ApiError::NotConfigured(format!("SUPABASE_SERVICE_ROLE_KEY is needed for: {why}"))
         })?;
-        Ok(Session { client, bearer: None, http: &*self.http, acting_as: why })
+        Ok(Session {
+            client,
+            bearer: None,
+            http: &*self.http,
+            service_reason: Some(why),
+        })
     }
 }
 
@@ -78,7 +96,8 @@ pub struct Session<'a> {
     client: &'a Postgrest,
     bearer: Option<&'a str>,
     http: &'a dyn HttpClient,
-    acting_as: &'static str,
+    /// `None`: as the caller; `Some(why)`: with the service role, for this reason.
+    service_reason: Option<&'static str>,
 }
 
 impl Session<'_> {
@@ -88,7 +107,11 @@ impl Session<'_> {
     }
 
     /// A call of SQL function `function` with `params` as its named arguments.
-    pub fn rpc<P: Serialize + ?Sized>(&self, function: &str, params: &P) -> Result<Builder, ApiError> {
+    pub fn rpc<P: Serialize + ?Sized>(
+        &self,
+        function: &str,
+        params: &P,
+    ) -> Result<Builder, ApiError> {
         let params = serde_json::to_string(params)?;
         Ok(self.authorize(self.client.rpc(function, params)))
     }
@@ -105,33 +128,61 @@ impl Session<'_> {
     /// For a body-less answer (`204`) `T` is read from `null`, so use `()` or `Option`.
     pub async fn execute<T: DeserializeOwned>(&self, query: Builder) -> Result<T, ApiError> {
         let request = to_http_request(query)?;
-        let response = self.http.send(&request).await.map_err(|err| ApiError::Upstream {
-            service: "postgrest",
-            status: None,
-            detail: err.to_string(),
-        })?;
+        // What the log line of a 5xx needs to find the query; the client never sees it.
+        let who = match self.service_reason {
+            None => "as the caller".to_owned(),
+            Some(why) => format!("with the service role ({why})"),
+        };
+        let context = format!("{} {} {who}", request.method.as_str(), request.url);
+        let response = self
+            .http
+            .send(&request)
+            .await
+            .map_err(|err| ApiError::Upstream {
+                service: "postgrest",
+                status: None,
+                detail: format!("{context}: {err}"),
+            })?;
         if !response.is_success() {
-            let err = map_error(response.status, &response.body);
-            if err.status() >= 500 {
-                crate::log::error(&format!(
-                    "[db] {} {} as {}: {}",
-                    request.method.as_str(),
-                    request.url,
-                    self.acting_as,
-                    String::from_utf8_lossy(&response.body)
-                ));
-            }
-            return Err(err);
+            return Err(with_context(
+                map_error(response.status, &response.body),
+                &context,
+            ));
         }
-        let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &response.body };
+        let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &response.body
+        };
         if matches!(request.method, Method::Patch | Method::Delete)
-            && serde_json::from_slice::<Value>(body).is_ok_and(|v| v.as_array().is_some_and(Vec::is_empty))
+            && serde_json::from_slice::<Value>(body)
+                .is_ok_and(|v| v.as_array().is_some_and(Vec::is_empty))
         {
-            return Err(ApiError::not_found("not_found", "Nothing was found to change"));
+            return Err(ApiError::not_found(
+                "not_found",
+                "Nothing was found to change",
+            ));
         }
-        serde_json::from_slice(body).map_err(|err| {
-            ApiError::internal(format!("PostgREST answer for {} does not fit: {err}", request.url))
-        })
+        serde_json::from_slice(body)
+            .map_err(|err| ApiError::internal(format!("{context}: the answer does not fit: {err}")))
+    }
+}
+
+/// Prefix a 5xx's log detail with the query it came from (4xx are the client's and
+/// carry their public message only).
+fn with_context(err: ApiError, context: &str) -> ApiError {
+    match err {
+        ApiError::Upstream {
+            service,
+            status,
+            detail,
+        } => ApiError::Upstream {
+            service,
+            status,
+            detail: format!("{context}: {detail}"),
+        },
+        ApiError::Internal(detail) => ApiError::Internal(format!("{context}: {detail}")),
+        other => other,
     }
 }
 
@@ -141,16 +192,26 @@ fn to_http_request(query: Builder) -> Result<HttpRequest, ApiError> {
         .build()
         .build()
         .map_err(|err| ApiError::internal(format!("building a PostgREST request: {err}")))?;
-    let method = Method::parse(built.method().as_str())
-        .ok_or_else(|| ApiError::internal(format!("unexpected PostgREST method {}", built.method())))?;
+    let method = Method::parse(built.method().as_str()).ok_or_else(|| {
+        ApiError::internal(format!("unexpected PostgREST method {}", built.method()))
+    })?;
     let headers: Headers = built
         .headers()
         .iter()
-        .map(|(name, value)| (name.as_str(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .map(|(name, value)| {
+            (
+                name.as_str(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let mut request = HttpRequest::new(method, built.url().as_str()).service("postgrest");
     request.headers = headers;
-    request.body = built.body().and_then(|b| b.as_bytes()).filter(|b| !b.is_empty()).map(<[u8]>::to_vec);
+    request.body = built
+        .body()
+        .and_then(|b| b.as_bytes())
+        .filter(|b| !b.is_empty())
+        .map(<[u8]>::to_vec);
     Ok(request)
 }
 
@@ -175,21 +236,32 @@ pub fn map_error(status: u16, body: &[u8]) -> ApiError {
     // Our SQL functions' errors: PTxyz, the message the public code, details the sentence.
     if let Some(sql_status) = code.strip_prefix("PT").and_then(|d| d.parse::<u16>().ok()) {
         let public_code = pg.message.clone().filter(|m| is_snake_case(m));
-        let sentence = pg.details.as_ref().and_then(Value::as_str).filter(|d| !d.trim().is_empty());
+        let sentence = pg
+            .details
+            .as_ref()
+            .and_then(Value::as_str)
+            .filter(|d| !d.trim().is_empty());
         return by_status(sql_status, public_code, sentence.map(str::to_owned), raw());
     }
     let details_text = pg.details.as_ref().and_then(Value::as_str).unwrap_or("");
     match code {
         "23505" => ApiError::conflict("already_exists", "It already exists"),
-        "23503" => ApiError::conflict("reference_violation", "It refers to something missing, or is still referred to"),
+        "23503" => ApiError::conflict(
+            "reference_violation",
+            "It refers to something missing, or is still referred to",
+        ),
         "23502" | "23514" | "22P02" | "22001" | "22003" | "22007" | "22008" | "22023" => {
             ApiError::bad_request("invalid_value", "A value is missing or invalid")
         }
-        "42501" if status == 401 => ApiError::unauthorized("not_authenticated", "Sign in to do this"),
+        "42501" if status == 401 => {
+            ApiError::unauthorized("not_authenticated", "Sign in to do this")
+        }
         "42501" => ApiError::forbidden("permission_denied", "You are not allowed to do this"),
         "P0002" => ApiError::not_found("not_found", "Not found"),
         // `.single()` with no row; with several rows it is a query bug (below: 500).
-        "PGRST116" if details_text.contains(" 0 rows") => ApiError::not_found("not_found", "Not found"),
+        "PGRST116" if details_text.contains(" 0 rows") => {
+            ApiError::not_found("not_found", "Not found")
+        }
         "PGRST116" => ApiError::internal(raw()),
         _ => by_status(status, None, None, raw()),
     }
@@ -201,26 +273,39 @@ fn by_status(status: u16, code: Option<String>, message: Option<String>, raw: St
     let problem = |default_code: &'static str, default_message: &'static str| {
         crate::error::Problem::new(
             code.clone().map_or(Cow::Borrowed(default_code), Cow::Owned),
-            message.clone().map_or(Cow::Borrowed(default_message), Cow::Owned),
+            message
+                .clone()
+                .map_or(Cow::Borrowed(default_message), Cow::Owned),
         )
     };
     match status {
         400 => ApiError::BadRequest(problem("bad_request", "The request was refused")),
         401 => ApiError::Unauthorized(problem("not_authenticated", "Sign in to do this")),
-        403 => ApiError::Forbidden(problem("permission_denied", "You are not allowed to do this")),
+        403 => ApiError::Forbidden(problem(
+            "permission_denied",
+            "You are not allowed to do this",
+        )),
         404 if code.is_some() => ApiError::NotFound(problem("not_found", "Not found")),
         409 => ApiError::Conflict(problem("conflict", "It conflicts with what exists")),
         410 => ApiError::Gone(problem("gone", "It is no longer available")),
         422 => ApiError::Unprocessable(problem("unprocessable", "The request was refused")),
         429 => ApiError::TooManyRequests { retry_after: None },
-        s if (400..500).contains(&s) && s != 404 => ApiError::BadRequest(problem("bad_request", "The request was refused")),
-        s if s >= 500 => ApiError::Upstream { service: "postgrest", status: Some(s), detail: raw },
+        s if (400..500).contains(&s) && s != 404 => {
+            ApiError::BadRequest(problem("bad_request", "The request was refused"))
+        }
+        s if s >= 500 => ApiError::Upstream {
+            service: "postgrest",
+            status: Some(s),
+            detail: raw,
+        },
         _ => ApiError::Internal(raw),
     }
 }
 
 fn is_snake_case(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 #[cfg(test)]
@@ -231,21 +316,41 @@ mod tests {
 
     fn err(status: u16, body: Value) -> (u16, String, String) {
         let e = map_error(status, body.to_string().as_bytes());
-        let message = e.body()["error"]["message"].as_str().unwrap_or_default().to_owned();
+        let message = e.body()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         (e.status(), e.code().to_owned(), message)
     }
 
     #[test]
     fn pt_codes_pass_through_with_their_code_and_sentence() {
-        for (pt, status) in [("PT400", 400), ("PT401", 401), ("PT403", 403), ("PT404", 404), ("PT409", 409), ("PT410", 410)] {
+        for (pt, status) in [
+            ("PT400", 400),
+            ("PT401", 401),
+            ("PT403", 403),
+            ("PT404", 404),
+            ("PT409", 409),
+            ("PT410", 410),
+        ] {
             let body = json!({ "code": pt, "message": "some_reason", "details": "A sentence.", "hint": null });
-            assert_eq!(err(status, body), (status, "some_reason".into(), "A sentence.".into()), "{pt}");
+            assert_eq!(
+                err(status, body),
+                (status, "some_reason".into(), "A sentence.".into()),
+                "{pt}"
+            );
         }
         // A PT code decides even if the transport said something else; a message that
         // is not a code and missing details fall back to generic words.
         let body = json!({ "code": "PT410", "message": "Expired!", "details": null });
-        assert_eq!(err(400, body), (410, "gone".into(), "It is no longer available".into()));
-        assert_eq!(err(500, json!({ "code": "PT500", "message": "boom" })).0, 502);
+        assert_eq!(
+            err(400, body),
+            (410, "gone".into(), "It is no longer available".into())
+        );
+        assert_eq!(
+            err(500, json!({ "code": "PT500", "message": "boom" })).0,
+            502
+        );
     }
 
     #[test]
@@ -270,11 +375,35 @@ mod tests {
 
     #[test]
     fn postgrest_codes_and_bare_statuses() {
-        assert_eq!(err(406, json!({ "code": "PGRST116", "details": "The result contains 0 rows" })).0, 404);
-        assert_eq!(err(406, json!({ "code": "PGRST116", "details": "The result contains 2 rows" })).0, 500);
-        assert_eq!(err(401, json!({ "code": "PGRST301", "message": "JWSError" })).0, 401);
+        assert_eq!(
+            err(
+                406,
+                json!({ "code": "PGRST116", "details": "The result contains 0 rows" })
+            )
+            .0,
+            404
+        );
+        assert_eq!(
+            err(
+                406,
+                json!({ "code": "PGRST116", "details": "The result contains 2 rows" })
+            )
+            .0,
+            500
+        );
+        assert_eq!(
+            err(401, json!({ "code": "PGRST301", "message": "JWSError" })).0,
+            401
+        );
         // Missing function or table: our deployment's fault, not the client's.
-        assert_eq!(err(404, json!({ "code": "PGRST202", "message": "Could not find the function" })).0, 500);
+        assert_eq!(
+            err(
+                404,
+                json!({ "code": "PGRST202", "message": "Could not find the function" })
+            )
+            .0,
+            500
+        );
         assert_eq!(err(503, json!({})).0, 502);
         assert_eq!(map_error(502, b"<html>bad gateway</html>").status(), 502);
         assert_eq!(err(429, json!({})).0, 429);
@@ -288,13 +417,20 @@ mod tests {
         let req = user_request(json!({}));
         let caller = cx.auth.require(&req, crate::auth::Role::User).unwrap();
         let db = cx.db.as_user(&caller);
-        let got: Value = pollster::block_on(db.execute(db.rpc("do_it", &json!({ "p_x": 1 })).unwrap())).unwrap();
+        let got: Value =
+            pollster::block_on(db.execute(db.rpc("do_it", &json!({ "p_x": 1 })).unwrap())).unwrap();
         assert_eq!(got, json!({ "ok": true }));
         let sent = &fake.requests()[0];
         assert_eq!(sent.method, Method::Post);
         assert_eq!(sent.url, "http://supabase.test/rest/v1/rpc/do_it");
-        assert_eq!(sent.headers.get("authorization").map(str::to_owned), Some(format!("Bearer {}", caller.token().expose())));
-        assert_eq!(sent.headers.get("apikey").map(str::to_owned).as_deref(), Some("anon-key"));
+        assert_eq!(
+            sent.headers.get("authorization").map(str::to_owned),
+            Some(format!("Bearer {}", caller.token().expose()))
+        );
+        assert_eq!(
+            sent.headers.get("apikey").map(str::to_owned).as_deref(),
+            Some("anon-key")
+        );
         assert_eq!(sent.body.as_deref(), Some(&br#"{"p_x":1}"#[..]));
         assert_eq!(sent.service, "postgrest");
     }
@@ -313,10 +449,18 @@ mod tests {
         let update = db.from("things").eq("id", "1").update(r#"{"a":1}"#);
         let run = |q| pollster::block_on(db.execute::<Value>(q));
         assert_eq!(run(update).unwrap_err().status(), 404);
-        assert_eq!(run(db.from("things").eq("id", "1").delete()).unwrap_err().status(), 404);
+        assert_eq!(
+            run(db.from("things").eq("id", "1").delete())
+                .unwrap_err()
+                .status(),
+            404
+        );
         // A read that finds nothing is an empty list, not an error.
         assert_eq!(run(db.from("things").select("*")).unwrap(), json!([]));
-        assert_eq!(run(db.from("things").eq("id", "1").delete()).unwrap(), json!([{ "id": 1 }]));
+        assert_eq!(
+            run(db.from("things").eq("id", "1").delete()).unwrap(),
+            json!([{ "id": 1 }])
+        );
         let sent = fake.requests();
         assert_eq!(sent[0].method, Method::Patch);
         assert_eq!(sent[0].url, "http://supabase.test/rest/v1/things?id=eq.1");
@@ -327,7 +471,9 @@ mod tests {
     fn errors_and_unreachable_postgrest() {
         let fake = Rc::new(FakeHttp::new());
         fake.push_json(404, json!({ "code": "PT404", "message": "invitation_not_found", "details": "No such invitation." }));
-        fake.push(Err(crate::http::TransportError::Network("connection refused".into())));
+        fake.push(Err(crate::http::TransportError::Network(
+            "connection refused".into(),
+        )));
         fake.push_json(200, json!({ "unexpected": "shape" }));
         let cx = test_context(fake.clone());
         let req = user_request(json!({}));
@@ -336,7 +482,14 @@ mod tests {
         let call = || pollster::block_on(db.execute::<Vec<u8>>(db.rpc("f", &json!({})).unwrap()));
         let e = call().unwrap_err();
         assert_eq!((e.status(), e.code()), (404, "invitation_not_found"));
-        assert_eq!(call().unwrap_err().status(), 502);
+        let unreachable = call().unwrap_err();
+        assert_eq!(unreachable.status(), 502);
+        assert!(
+            unreachable
+                .to_string()
+                .contains("POST http://supabase.test/rest/v1/rpc/f as the caller"),
+            "{unreachable}"
+        );
         assert_eq!(call().unwrap_err().status(), 500);
     }
 
@@ -352,10 +505,22 @@ mod tests {
         assert_eq!((e.status(), e.code()), (500, "not_configured"));
 
         fake.push_json(200, json!([]));
-        let service = cx.db.service("reading across tenants for the test").unwrap();
+        let service = cx
+            .db
+            .service("reading across tenants for the test")
+            .unwrap();
         let _: Value = pollster::block_on(service.execute(service.from("t").select("id"))).unwrap();
         let sent = &fake.requests()[0];
-        assert_eq!(sent.headers.get("apikey").map(str::to_owned).as_deref(), Some("a.service.jwt"));
-        assert_eq!(sent.headers.get("authorization").map(str::to_owned).as_deref(), Some("Bearer a.service.jwt"));
+        assert_eq!(
+            sent.headers.get("apikey").map(str::to_owned).as_deref(),
+            Some("a.service.jwt")
+        );
+        assert_eq!(
+            sent.headers
+                .get("authorization")
+                .map(str::to_owned)
+                .as_deref(),
+            Some("Bearer a.service.jwt")
+        );
     }
 }

@@ -25,7 +25,11 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
-        Problem { code: code.into(), message: message.into(), details: None }
+        Problem {
+            code: code.into(),
+            message: message.into(),
+            details: None,
+        }
     }
 }
 
@@ -57,7 +61,11 @@ pub enum ApiError {
     TooManyRequests { retry_after: Option<u64> },
     /// 502: a service we depend on (PostgREST, a vendor API) failed or could not be
     /// reached. `detail` is for the log only.
-    Upstream { service: &'static str, status: Option<u16>, detail: String },
+    Upstream {
+        service: &'static str,
+        status: Option<u16>,
+        detail: String,
+    },
     /// 500: required env keys are missing or invalid (listed, for the log only).
     NotConfigured(String),
     /// 500: a bug or an impossible state; the detail is for the log only.
@@ -65,25 +73,43 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn bad_request(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         ApiError::BadRequest(Problem::new(code, message))
     }
-    pub fn unauthorized(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn unauthorized(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         ApiError::Unauthorized(Problem::new(code, message))
     }
-    pub fn forbidden(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn forbidden(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         ApiError::Forbidden(Problem::new(code, message))
     }
-    pub fn not_found(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn not_found(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         ApiError::NotFound(Problem::new(code, message))
     }
-    pub fn conflict(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn conflict(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         ApiError::Conflict(Problem::new(code, message))
     }
     pub fn gone(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
         ApiError::Gone(Problem::new(code, message))
     }
-    pub fn unprocessable(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn unprocessable(
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         ApiError::Unprocessable(Problem::new(code, message))
     }
     pub fn internal(detail: impl Into<String>) -> Self {
@@ -160,9 +186,10 @@ impl ApiError {
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
             | ApiError::Gone(p)
-            | ApiError::Unprocessable(p) => {
-                (Cow::Borrowed(&*p.message), p.details.clone().unwrap_or(Value::Null))
-            }
+            | ApiError::Unprocessable(p) => (
+                Cow::Borrowed(&*p.message),
+                p.details.clone().unwrap_or(Value::Null),
+            ),
             ApiError::MethodNotAllowed { allow } => (
                 Cow::Borrowed("Method not allowed"),
                 json!({ "allow": allow.iter().map(|m| m.as_str()).collect::<Vec<_>>() }),
@@ -180,7 +207,9 @@ impl ApiError {
                 retry_after.map_or(Value::Null, |s| json!({ "retry_after_seconds": s })),
             ),
             ApiError::Upstream { .. } => (Cow::Borrowed("An upstream service failed"), Value::Null),
-            ApiError::NotConfigured(_) => (Cow::Borrowed("The service is not configured"), Value::Null),
+            ApiError::NotConfigured(_) => {
+                (Cow::Borrowed("The service is not configured"), Value::Null)
+            }
             ApiError::Internal(_) => (Cow::Borrowed("Internal error"), Value::Null),
         }
     }
@@ -204,7 +233,9 @@ impl ApiError {
                 let allow: Vec<&str> = allow.iter().map(|m| m.as_str()).collect();
                 response = response.with_header("Allow", allow.join(", "));
             }
-            ApiError::TooManyRequests { retry_after: Some(seconds) } => {
+            ApiError::TooManyRequests {
+                retry_after: Some(seconds),
+            } => {
                 response = response.with_header("Retry-After", seconds.to_string());
             }
             _ => {}
@@ -217,7 +248,11 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::Upstream { service, status, detail } => match status {
+            ApiError::Upstream {
+                service,
+                status,
+                detail,
+            } => match status {
                 Some(status) => write!(f, "{service} answered {status}: {detail}"),
                 None => write!(f, "{service} unreachable: {detail}"),
             },
@@ -265,30 +300,79 @@ mod tests {
         for err in [
             ApiError::internal("db password is hunter2"),
             ApiError::NotConfigured("missing SUPABASE_URL".into()),
-            ApiError::Upstream { service: "postgrest", status: Some(500), detail: "hunter2".into() },
+            ApiError::Upstream {
+                service: "postgrest",
+                status: Some(500),
+                detail: "hunter2".into(),
+            },
         ] {
             let body = err.body().to_string();
-            assert!(!body.contains("hunter2") && !body.contains("SUPABASE_URL"), "{body}");
+            assert!(
+                !body.contains("hunter2") && !body.contains("SUPABASE_URL"),
+                "{body}"
+            );
             assert_eq!(err.body()["error"]["details"], Value::Null);
             assert!(err.status() >= 500);
             // ...but the log line has it.
-            assert!(err.to_string().contains("hunter2") || err.to_string().contains("SUPABASE_URL"));
+            assert!(
+                err.to_string().contains("hunter2") || err.to_string().contains("SUPABASE_URL")
+            );
         }
     }
 
     #[test]
     fn statuses_and_codes() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
-            (ApiError::bad_request("invalid_json", "x"), 400, "invalid_json"),
-            (ApiError::unauthorized("missing_token", "x"), 401, "missing_token"),
-            (ApiError::forbidden("email_mismatch", "x"), 403, "email_mismatch"),
-            (ApiError::not_found("invitation_not_found", "x"), 404, "invitation_not_found"),
-            (ApiError::MethodNotAllowed { allow: vec![Method::Post] }, 405, "method_not_allowed"),
-            (ApiError::conflict("invitation_used", "x"), 409, "invitation_used"),
-            (ApiError::PayloadTooLarge { limit: 10 }, 413, "payload_too_large"),
-            (ApiError::UnsupportedMediaType { expected: "application/json" }, 415, "unsupported_media_type"),
+            (
+                ApiError::bad_request("invalid_json", "x"),
+                400,
+                "invalid_json",
+            ),
+            (
+                ApiError::unauthorized("missing_token", "x"),
+                401,
+                "missing_token",
+            ),
+            (
+                ApiError::forbidden("email_mismatch", "x"),
+                403,
+                "email_mismatch",
+            ),
+            (
+                ApiError::not_found("invitation_not_found", "x"),
+                404,
+                "invitation_not_found",
+            ),
+            (
+                ApiError::MethodNotAllowed {
+                    allow: vec![Method::Post],
+                },
+                405,
+                "method_not_allowed",
+            ),
+            (
+                ApiError::conflict("invitation_used", "x"),
+                409,
+                "invitation_used",
+            ),
+            (
+                ApiError::PayloadTooLarge { limit: 10 },
+                413,
+                "payload_too_large",
+            ),
+            (
+                ApiError::UnsupportedMediaType {
+                    expected: "application/json",
+                },
+                415,
+                "unsupported_media_type",
+            ),
             (ApiError::unprocessable("bad", "x"), 422, "bad"),
-            (ApiError::TooManyRequests { retry_after: None }, 429, "too_many_requests"),
+            (
+                ApiError::TooManyRequests { retry_after: None },
+                429,
+                "too_many_requests",
+            ),
         ];
         for (err, status, code) in cases {
             assert_eq!((err.status(), err.code()), (status, code));
@@ -297,17 +381,26 @@ mod tests {
 
     #[test]
     fn method_not_allowed_sets_allow_and_too_many_sets_retry_after() {
-        let r = ApiError::MethodNotAllowed { allow: vec![Method::Get, Method::Post] }.into_response();
+        let r = ApiError::MethodNotAllowed {
+            allow: vec![Method::Get, Method::Post],
+        }
+        .into_response();
         assert_eq!(r.status(), 405);
         assert_eq!(r.header("allow"), Some("GET, POST"));
-        let r = ApiError::TooManyRequests { retry_after: Some(7) }.into_response();
+        let r = ApiError::TooManyRequests {
+            retry_after: Some(7),
+        }
+        .into_response();
         assert_eq!(r.header("retry-after"), Some("7"));
         assert_eq!(r.header("content-type"), Some("application/json"));
     }
 
     #[test]
     fn serde_errors_are_ours_not_the_clients() {
-        let err: ApiError = serde_json::from_str::<u8>("nope").err().map(Into::into).unwrap_or(ApiError::internal(""));
+        let err: ApiError = serde_json::from_str::<u8>("nope")
+            .err()
+            .map(Into::into)
+            .unwrap_or(ApiError::internal(""));
         assert_eq!(err.status(), 500);
     }
 }

@@ -28,8 +28,14 @@ use crate::time::{Clock, LocalBoxFuture};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Headers whose values are credentials: never printed.
-const SENSITIVE_HEADERS: [&str; 6] =
-    ["authorization", "proxy-authorization", "apikey", "x-api-key", "cookie", "set-cookie"];
+const SENSITIVE_HEADERS: [&str; 6] = [
+    "authorization",
+    "proxy-authorization",
+    "apikey",
+    "x-api-key",
+    "cookie",
+    "set-cookie",
+];
 
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {
@@ -119,7 +125,16 @@ impl fmt::Debug for HttpRequest {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(n, v)| (n, if SENSITIVE_HEADERS.contains(&n) { "***" } else { v }))
+            .map(|(n, v)| {
+                (
+                    n,
+                    if SENSITIVE_HEADERS.contains(&n) {
+                        "***"
+                    } else {
+                        v
+                    },
+                )
+            })
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
@@ -142,7 +157,11 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        HttpResponse { status, headers: Headers::new(), body: body.into() }
+        HttpResponse {
+            status,
+            headers: Headers::new(),
+            body: body.into(),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -186,13 +205,20 @@ impl fmt::Display for TransportError {
 
 impl From<TransportError> for ApiError {
     fn from(err: TransportError) -> Self {
-        ApiError::Upstream { service: "http", status: None, detail: err.to_string() }
+        ApiError::Upstream {
+            service: "http",
+            status: None,
+            detail: err.to_string(),
+        }
     }
 }
 
 /// Sends one request, once. Implemented on `fetch` in wasm and by fakes in tests.
 pub trait HttpClient {
-    fn send<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>>;
+    fn send<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>>;
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -221,13 +247,18 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry (for callers that must not wait).
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     /// Backoff before retry number `retry` (1 = the first retry): `base * 2^(retry-1)`
     /// capped at `max_delay`, of which the upper half is randomised by `random`.
     pub fn backoff(&self, retry: u32, random: u64) -> Duration {
-        let exp = self.base_delay.saturating_mul(1u32 << retry.saturating_sub(1).min(20));
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(20));
         let ceiling = exp.min(self.max_delay).as_millis() as u64;
         let half = ceiling / 2;
         let jitter = if half == 0 { 0 } else { random % (half + 1) };
@@ -250,7 +281,10 @@ impl RetryPolicy {
         match outcome {
             Err(_) => Some(self.backoff(attempts, random)),
             Ok(response) if is_transient(response.status) => {
-                match response.header("retry-after").map(|v| retry_after(v, now_unix_ms)) {
+                match response
+                    .header("retry-after")
+                    .map(|v| retry_after(v, now_unix_ms))
+                {
                     Some(Some(wait)) if wait > self.max_retry_after => None,
                     Some(Some(wait)) => Some(wait),
                     // Absent or unparseable: our own backoff.
@@ -288,12 +322,19 @@ pub struct Retrying {
 
 impl Retrying {
     pub fn new(inner: Rc<dyn HttpClient>, policy: RetryPolicy, clock: Rc<dyn Clock>) -> Self {
-        Retrying { inner, policy, clock }
+        Retrying {
+            inner,
+            policy,
+            clock,
+        }
     }
 }
 
 impl HttpClient for Retrying {
-    fn send<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
+    fn send<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let mut attempts = 0;
             loop {
@@ -302,7 +343,10 @@ impl HttpClient for Retrying {
                 // No randomness available only costs the jitter.
                 let random = getrandom::u64().unwrap_or(0);
                 let now = self.clock.now_unix_ms();
-                let Some(wait) = self.policy.next_delay(attempts, request, &outcome, now, random) else {
+                let Some(wait) = self
+                    .policy
+                    .next_delay(attempts, request, &outcome, now, random)
+                else {
                     return outcome;
                 };
                 let why = match &outcome {
@@ -347,7 +391,10 @@ mod tests {
         assert_eq!(p.backoff(60, u64::MAX), p.backoff(60, u64::MAX % 501));
         for random in [1, 77, 12345, u64::MAX] {
             let d = p.backoff(4, random);
-            assert!(d >= Duration::from_millis(400) && d <= Duration::from_millis(800), "{d:?}");
+            assert!(
+                d >= Duration::from_millis(400) && d <= Duration::from_millis(800),
+                "{d:?}"
+            );
         }
     }
 
@@ -356,8 +403,14 @@ mod tests {
         // 1994-11-06T08:49:37Z
         let now = 784_111_777_000;
         assert_eq!(retry_after("3", now), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after("soon", now), None);
     }
 
@@ -367,18 +420,44 @@ mod tests {
         let get = HttpRequest::get("http://x");
         let post = HttpRequest::post("http://x");
         let resp = |s| Ok(HttpResponse::new(s, ""));
-        let net: Result<HttpResponse, TransportError> = Err(TransportError::Network("reset".into()));
-        let timeout: Result<HttpResponse, TransportError> = Err(TransportError::Timeout(Duration::from_secs(1)));
-        for outcome in [resp(429), resp(500), resp(502), resp(503), resp(504), net.clone(), timeout] {
-            assert!(p.next_delay(1, &get, &outcome, 0, 0).is_some(), "{outcome:?}");
-            assert!(p.next_delay(1, &post, &outcome, 0, 0).is_none(), "POST {outcome:?}");
-            assert!(p.next_delay(1, &post.clone().idempotency_key("k"), &outcome, 0, 0).is_some());
-            assert!(p.next_delay(4, &get, &outcome, 0, 0).is_none(), "attempts exhausted");
+        let net: Result<HttpResponse, TransportError> =
+            Err(TransportError::Network("reset".into()));
+        let timeout: Result<HttpResponse, TransportError> =
+            Err(TransportError::Timeout(Duration::from_secs(1)));
+        for outcome in [
+            resp(429),
+            resp(500),
+            resp(502),
+            resp(503),
+            resp(504),
+            net.clone(),
+            timeout,
+        ] {
+            assert!(
+                p.next_delay(1, &get, &outcome, 0, 0).is_some(),
+                "{outcome:?}"
+            );
+            assert!(
+                p.next_delay(1, &post, &outcome, 0, 0).is_none(),
+                "POST {outcome:?}"
+            );
+            assert!(p
+                .next_delay(1, &post.clone().idempotency_key("k"), &outcome, 0, 0)
+                .is_some());
+            assert!(
+                p.next_delay(4, &get, &outcome, 0, 0).is_none(),
+                "attempts exhausted"
+            );
         }
         for status in [200, 201, 400, 401, 404, 409, 501, 505] {
-            assert!(p.next_delay(1, &get, &resp(status), 0, 0).is_none(), "{status}");
+            assert!(
+                p.next_delay(1, &get, &resp(status), 0, 0).is_none(),
+                "{status}"
+            );
         }
-        assert!(RetryPolicy::none().next_delay(1, &get, &net, 0, 0).is_none());
+        assert!(RetryPolicy::none()
+            .next_delay(1, &get, &net, 0, 0)
+            .is_none());
     }
 
     #[test]
@@ -386,9 +465,15 @@ mod tests {
         let p = policy();
         let get = HttpRequest::get("http://x");
         let with = |v: &str| Ok(HttpResponse::new(429, "").with_header("Retry-After", v));
-        assert_eq!(p.next_delay(1, &get, &with("7"), 0, 0), Some(Duration::from_secs(7)));
+        assert_eq!(
+            p.next_delay(1, &get, &with("7"), 0, 0),
+            Some(Duration::from_secs(7))
+        );
         assert_eq!(p.next_delay(1, &get, &with("11"), 0, 0), None);
-        assert_eq!(p.next_delay(1, &get, &with("garbage"), 0, 0), Some(Duration::from_millis(50)));
+        assert_eq!(
+            p.next_delay(1, &get, &with("garbage"), 0, 0),
+            Some(Duration::from_millis(50))
+        );
     }
 
     #[test]
@@ -442,7 +527,10 @@ mod tests {
             .header("accept", "application/json")
             .body("application/json", r#"{"email":"a@b.c"}"#);
         let shown = format!("{request:?}");
-        assert!(!shown.contains("-123") && !shown.contains("a@b.c"), "{shown}");
+        assert!(
+            !shown.contains("-123") && !shown.contains("a@b.c"),
+            "{shown}"
+        );
         assert!(shown.contains("application/json") && shown.contains("***"));
     }
 }

@@ -22,7 +22,9 @@ use crate::config::{Config, Env};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
-use crate::request::{check_declared_length, BodyReader, Form, Headers, Method, Part, Request, DEFAULT_BODY_LIMIT};
+use crate::request::{
+    check_declared_length, BodyReader, Form, Headers, Method, Part, Request, DEFAULT_BODY_LIMIT,
+};
 use crate::response::Response;
 use crate::serve::dispatch;
 use crate::time::{Clock, LocalBoxFuture};
@@ -54,12 +56,18 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { body_limit: DEFAULT_BODY_LIMIT }
+        Options {
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
     }
 }
 
 /// Serve one request with `run`, default [`Options`].
-pub async fn serve<F>(request: web_sys::Request, env: JsValue, run: F) -> Result<web_sys::Response, JsValue>
+pub async fn serve<F>(
+    request: web_sys::Request,
+    env: JsValue,
+    run: F,
+) -> Result<web_sys::Response, JsValue>
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
@@ -129,12 +137,17 @@ async fn read_request(request: &web_sys::Request, limit: usize) -> Result<Reques
 
 /// Read a body stream chunk by chunk, stopping (and cancelling the stream) at the limit.
 async fn read_stream(stream: &web_sys::ReadableStream, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let unreadable = |_| ApiError::bad_request("body_unreadable", "The request body could not be read");
+    let unreadable =
+        |_| ApiError::bad_request("body_unreadable", "The request body could not be read");
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut body = BodyReader::new(limit);
     loop {
         let step = JsFuture::from(reader.read()).await.map_err(unreadable)?;
-        if Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+        if Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
             return Ok(body.finish());
         }
         let chunk = Reflect::get(&step, &"value".into()).map_err(unreadable)?;
@@ -149,14 +162,24 @@ async fn read_stream(stream: &web_sys::ReadableStream, limit: usize) -> Result<V
 /// The platform's own multipart parser (what `Request.formData()` uses), fed the bytes
 /// already read under the limit.
 async fn parse_multipart(body: &[u8], content_type: &str) -> Result<Form, ApiError> {
-    let malformed = |_| ApiError::bad_request("invalid_multipart", "The multipart body could not be parsed");
+    let malformed = |_| {
+        ApiError::bad_request(
+            "invalid_multipart",
+            "The multipart body could not be parsed",
+        )
+    };
     let headers = web_sys::Headers::new().map_err(malformed)?;
-    headers.set("content-type", content_type).map_err(malformed)?;
+    headers
+        .set("content-type", content_type)
+        .map_err(malformed)?;
     let init = web_sys::ResponseInit::new();
     init.set_headers(&headers);
     let bytes = Uint8Array::from(body);
-    let carrier = web_sys::Response::new_with_opt_buffer_source_and_init(Some(&bytes), &init).map_err(malformed)?;
-    let data = JsFuture::from(carrier.form_data().map_err(malformed)?).await.map_err(malformed)?;
+    let carrier = web_sys::Response::new_with_opt_buffer_source_and_init(Some(&bytes), &init)
+        .map_err(malformed)?;
+    let data = JsFuture::from(carrier.form_data().map_err(malformed)?)
+        .await
+        .map_err(malformed)?;
     let Ok(Some(entries)) = js_sys::try_iter(&data) else {
         return Ok(Form::default());
     };
@@ -166,12 +189,24 @@ async fn parse_multipart(body: &[u8], content_type: &str) -> Result<Form, ApiErr
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
         let part = match value.as_string() {
-            Some(text) => Part { name, filename: None, content_type: None, bytes: text.into_bytes() },
+            Some(text) => Part {
+                name,
+                filename: None,
+                content_type: None,
+                bytes: text.into_bytes(),
+            },
             None => {
                 let file: web_sys::File = value.unchecked_into();
-                let buffer = JsFuture::from(file.array_buffer()).await.map_err(malformed)?;
+                let buffer = JsFuture::from(file.array_buffer())
+                    .await
+                    .map_err(malformed)?;
                 let content_type = Some(file.type_()).filter(|t| !t.is_empty());
-                Part { name, filename: Some(file.name()), content_type, bytes: Uint8Array::new(&buffer).to_vec() }
+                Part {
+                    name,
+                    filename: Some(file.name()),
+                    content_type,
+                    bytes: Uint8Array::new(&buffer).to_vec(),
+                }
             }
         };
         form.parts.push(part);
@@ -197,7 +232,10 @@ fn to_js_response(response: &Response) -> Result<web_sys::Response, JsValue> {
 pub struct FetchClient;
 
 impl HttpClient for FetchClient {
-    fn send<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
+    fn send<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let millis = request.timeout.as_millis().min(u32::MAX as u128) as u32;
             let signal = web_sys::AbortSignal::timeout_with_u32(millis);
@@ -223,7 +261,11 @@ impl HttpClient for FetchClient {
             let status = response.status();
             let headers: Headers = response.headers().entries().collect();
             let body = response.binary().await.map_err(failed)?;
-            Ok(HttpResponse { status, headers, body })
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
         })
     }
 }

@@ -124,7 +124,9 @@ impl Form {
 
     /// The first file field named `name`.
     pub fn file(&self, name: &str) -> Option<&Part> {
-        self.parts.iter().find(|p| p.name == name && p.filename.is_some())
+        self.parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_some())
     }
 }
 
@@ -156,7 +158,10 @@ impl Request {
         Ok(Request {
             method,
             path: parsed.path().to_owned(),
-            query: parsed.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+            query: parsed
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
             headers: Headers::new(),
             body: Body::Bytes(Vec::new()),
         })
@@ -171,8 +176,9 @@ impl Request {
         body: Vec<u8>,
         limit: usize,
     ) -> Result<Request, ApiError> {
-        let method = Method::parse(method)
-            .ok_or_else(|| ApiError::bad_request("unsupported_method", "Unsupported HTTP method"))?;
+        let method = Method::parse(method).ok_or_else(|| {
+            ApiError::bad_request("unsupported_method", "Unsupported HTTP method")
+        })?;
         check_declared_length(&headers, limit)?;
         if body.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit });
@@ -228,7 +234,10 @@ impl Request {
 
     /// The first query parameter named `name`, percent-decoded.
     pub fn query(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -257,7 +266,9 @@ impl Request {
         if allowed.contains(&self.method) {
             Ok(())
         } else {
-            Err(ApiError::MethodNotAllowed { allow: allowed.to_vec() })
+            Err(ApiError::MethodNotAllowed {
+                allow: allowed.to_vec(),
+            })
         }
     }
 
@@ -273,10 +284,19 @@ impl Request {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         let bytes = self.bytes();
         if bytes.iter().all(u8::is_ascii_whitespace) && !matches!(self.body, Body::Form(_)) {
-            return Err(ApiError::bad_request("body_required", "A JSON body is required"));
+            return Err(ApiError::bad_request(
+                "body_required",
+                "A JSON body is required",
+            ));
         }
-        if !self.content_type().as_deref().is_some_and(is_json_media_type) {
-            return Err(ApiError::UnsupportedMediaType { expected: "application/json" });
+        if !self
+            .content_type()
+            .as_deref()
+            .is_some_and(is_json_media_type)
+        {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            });
         }
         serde_json::from_slice(bytes).map_err(|err| {
             if err.is_data() {
@@ -303,14 +323,21 @@ impl Request {
                     })
                     .collect(),
             }),
-            _ => Err(ApiError::UnsupportedMediaType { expected: "multipart/form-data" }),
+            _ => Err(ApiError::UnsupportedMediaType {
+                expected: "multipart/form-data",
+            }),
         }
     }
 }
 
 /// `application/json; charset=utf-8` → `application/json`.
 pub fn media_type(content_type: &str) -> String {
-    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn is_json_media_type(media: &str) -> bool {
@@ -319,7 +346,10 @@ fn is_json_media_type(media: &str) -> bool {
 
 /// 413 before reading a body whose `Content-Length` already says it is too big.
 pub fn check_declared_length(headers: &Headers, limit: usize) -> Result<(), ApiError> {
-    match headers.get("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
+    match headers
+        .get("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
         Some(declared) if declared > limit as u64 => Err(ApiError::PayloadTooLarge { limit }),
         _ => Ok(()),
     }
@@ -335,7 +365,10 @@ pub struct BodyReader {
 
 impl BodyReader {
     pub fn new(limit: usize) -> Self {
-        BodyReader { limit, bytes: Vec::new() }
+        BodyReader {
+            limit,
+            bytes: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
@@ -363,12 +396,18 @@ mod tests {
     }
 
     fn post(ct: &str, body: &str) -> Request {
-        Request::new(Method::Post, "/fn").unwrap().with_body(ct, body)
+        Request::new(Method::Post, "/fn")
+            .unwrap()
+            .with_body(ct, body)
     }
 
     #[test]
     fn path_route_and_query_come_from_the_url() {
-        let r = Request::new(Method::Get, "http://x/link-candidate-account/a/b?q=a%20b&n=1").unwrap();
+        let r = Request::new(
+            Method::Get,
+            "http://x/link-candidate-account/a/b?q=a%20b&n=1",
+        )
+        .unwrap();
         assert_eq!(r.path(), "/link-candidate-account/a/b");
         assert_eq!(r.route(), "/a/b");
         assert_eq!(r.query("q"), Some("a b"));
@@ -378,17 +417,54 @@ mod tests {
 
     #[test]
     fn json_body_statuses() {
-        assert_eq!(post("application/json", r#"{"name":"a"}"#).json::<Input>(), Ok(Input { name: "a".into() }));
-        assert_eq!(post("application/json; charset=utf-8", r#"{"name":"a"}"#).json::<Input>().map(|i| i.name), Ok("a".into()));
-        assert_eq!(post("application/merge-patch+json", r#"{"name":"a"}"#).json::<Input>().map(|i| i.name), Ok("a".into()));
-        let code = |r: Request| r.json::<Input>().err().map(|e| (e.status(), e.code().to_owned()));
-        assert_eq!(code(post("application/json", "{oops")), Some((400, "invalid_json".into())));
-        assert_eq!(code(post("application/json", "{}")), Some((400, "invalid_body".into())));
-        assert_eq!(code(post("application/json", "  ")), Some((400, "body_required".into())));
-        assert_eq!(code(Request::new(Method::Post, "/fn").unwrap()), Some((400, "body_required".into())));
-        assert_eq!(code(post("text/plain", r#"{"name":"a"}"#)), Some((415, "unsupported_media_type".into())));
         assert_eq!(
-            code(Request::new(Method::Post, "/fn").unwrap().with_header("x", "y").with_json(&json!({"name": 1}))),
+            post("application/json", r#"{"name":"a"}"#).json::<Input>(),
+            Ok(Input { name: "a".into() })
+        );
+        assert_eq!(
+            post("application/json; charset=utf-8", r#"{"name":"a"}"#)
+                .json::<Input>()
+                .map(|i| i.name),
+            Ok("a".into())
+        );
+        assert_eq!(
+            post("application/merge-patch+json", r#"{"name":"a"}"#)
+                .json::<Input>()
+                .map(|i| i.name),
+            Ok("a".into())
+        );
+        let code = |r: Request| {
+            r.json::<Input>()
+                .err()
+                .map(|e| (e.status(), e.code().to_owned()))
+        };
+        assert_eq!(
+            code(post("application/json", "{oops")),
+            Some((400, "invalid_json".into()))
+        );
+        assert_eq!(
+            code(post("application/json", "{}")),
+            Some((400, "invalid_body".into()))
+        );
+        assert_eq!(
+            code(post("application/json", "  ")),
+            Some((400, "body_required".into()))
+        );
+        assert_eq!(
+            code(Request::new(Method::Post, "/fn").unwrap()),
+            Some((400, "body_required".into()))
+        );
+        assert_eq!(
+            code(post("text/plain", r#"{"name":"a"}"#)),
+            Some((415, "unsupported_media_type".into()))
+        );
+        assert_eq!(
+            code(
+                Request::new(Method::Post, "/fn")
+                    .unwrap()
+                    .with_header("x", "y")
+                    .with_json(&json!({"name": 1}))
+            ),
             Some((400, "invalid_body".into()))
         );
     }
@@ -396,7 +472,10 @@ mod tests {
     #[test]
     fn invalid_body_message_names_the_field() {
         let err = post("application/json", "{}").json::<Input>().unwrap_err();
-        assert!(err.body()["error"]["message"].as_str().unwrap().contains("name"));
+        assert!(err.body()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("name"));
     }
 
     #[test]
@@ -419,24 +498,39 @@ mod tests {
 
     #[test]
     fn bearer_token_and_case_insensitive_headers() {
-        let r = Request::new(Method::Get, "/fn").unwrap().with_header("Authorization", "bearer abc.def.ghi");
+        let r = Request::new(Method::Get, "/fn")
+            .unwrap()
+            .with_header("Authorization", "bearer abc.def.ghi");
         assert_eq!(r.header("AUTHORIZATION"), Some("bearer abc.def.ghi"));
         assert_eq!(r.bearer_token(), Some("abc.def.ghi"));
         let r = r.with_header("authorization", "Basic Zm9v");
         assert_eq!(r.bearer_token(), None);
-        assert_eq!(Request::new(Method::Get, "/fn").unwrap().with_header("authorization", "Bearer ").bearer_token(), None);
+        assert_eq!(
+            Request::new(Method::Get, "/fn")
+                .unwrap()
+                .with_header("authorization", "Bearer ")
+                .bearer_token(),
+            None
+        );
     }
 
     #[test]
     fn allow_answers_405_with_the_allowed_methods() {
         let r = Request::new(Method::Get, "/fn").unwrap();
         assert!(r.allow(&[Method::Get]).is_ok());
-        assert_eq!(r.allow(&[Method::Post]), Err(ApiError::MethodNotAllowed { allow: vec![Method::Post] }));
+        assert_eq!(
+            r.allow(&[Method::Post]),
+            Err(ApiError::MethodNotAllowed {
+                allow: vec![Method::Post]
+            })
+        );
     }
 
     #[test]
     fn forms_urlencoded_multipart_and_wrong_type() {
-        let form = post("application/x-www-form-urlencoded", "a=1&b=x%20y").form().unwrap();
+        let form = post("application/x-www-form-urlencoded", "a=1&b=x%20y")
+            .form()
+            .unwrap();
         assert_eq!((form.text("a"), form.text("b")), (Some("1"), Some("x y")));
         let parsed = Form {
             parts: vec![Part {
@@ -446,9 +540,17 @@ mod tests {
                 bytes: b"%PDF".to_vec(),
             }],
         };
-        let r = Request::new(Method::Post, "/fn").unwrap().with_form(parsed.clone());
-        assert_eq!(r.form().unwrap().file("resume").map(|p| p.bytes.as_slice()), Some(&b"%PDF"[..]));
+        let r = Request::new(Method::Post, "/fn")
+            .unwrap()
+            .with_form(parsed.clone());
+        assert_eq!(
+            r.form().unwrap().file("resume").map(|p| p.bytes.as_slice()),
+            Some(&b"%PDF"[..])
+        );
         assert_eq!(r.form().unwrap().text("resume"), None);
-        assert_eq!(post("application/json", "{}").form().unwrap_err().status(), 415);
+        assert_eq!(
+            post("application/json", "{}").form().unwrap_err().status(),
+            415
+        );
     }
 }

@@ -29,18 +29,28 @@ impl Response {
     pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Response {
         match serde_json::to_vec(value) {
             Ok(body) => Response::bytes(status, "application/json", body),
-            Err(err) => ApiError::internal(format!("serializing the response: {err}")).into_response(),
+            Err(err) => {
+                ApiError::internal(format!("serializing the response: {err}")).into_response()
+            }
         }
     }
 
     /// 204, no body.
     pub fn no_content() -> Response {
-        Response { status: 204, headers: Vec::new(), body: Vec::new() }
+        Response {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     /// Any body with its content type.
     pub fn bytes(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
-        Response { status, headers: vec![("content-type".into(), content_type.into())], body: body.into() }
+        Response {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
     }
 
     /// Set a header, replacing one of the same name.
@@ -56,7 +66,10 @@ impl Response {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -86,7 +99,13 @@ mod tests {
         assert_eq!(r.json_body().unwrap(), json!({ "a": 1 }));
         assert_eq!(Response::created(&json!([])).status(), 201);
         assert_eq!(Response::no_content().body(), b"");
-        assert_eq!(Response::no_content().with_header("X-A", "1").with_header("x-a", "2").header("x-a"), Some("2"));
+        assert_eq!(
+            Response::no_content()
+                .with_header("X-A", "1")
+                .with_header("x-a", "2")
+                .header("x-a"),
+            Some("2")
+        );
     }
 
     #[test]

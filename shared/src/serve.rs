@@ -15,7 +15,11 @@ use crate::response::Response;
 /// `request` is `Err` when the request could not be read (413, 400); `context` is `Err`
 /// when the env lacks keys (500 `not_configured`, keys in the log). A preflight is
 /// answered before either matters, so CORS works even on a misconfigured deploy.
-pub async fn dispatch<F>(request: Result<Request, ApiError>, context: Result<Context, ConfigError>, run: F) -> Response
+pub async fn dispatch<F>(
+    request: Result<Request, ApiError>,
+    context: Result<Context, ConfigError>,
+    run: F,
+) -> Response
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
@@ -49,7 +53,9 @@ mod tests {
         req.allow(&[Method::Post])?;
         let body: serde_json::Value = req.json()?;
         let caller = cx.auth.require(&req, crate::auth::Role::User)?;
-        Ok(Response::ok(&json!({ "body": body, "sub": caller.user_id() })))
+        Ok(Response::ok(
+            &json!({ "body": body, "sub": caller.user_id() }),
+        ))
     }
 
     fn run(request: Result<Request, ApiError>, context: Result<Context, ConfigError>) -> Response {
@@ -62,7 +68,10 @@ mod tests {
 
     #[test]
     fn preflight_needs_neither_body_nor_config() {
-        let missing = Err(ConfigError { missing: vec!["SUPABASE_URL", "SUPABASE_ANON_KEY"], invalid: vec![] });
+        let missing = Err(ConfigError {
+            missing: vec!["SUPABASE_URL", "SUPABASE_ANON_KEY"],
+            invalid: vec![],
+        });
         let r = run(Request::new(Method::Options, "/fn/anything"), missing);
         assert_eq!(r.status(), 204);
         assert_eq!(r.header("access-control-allow-origin"), Some("*"));
@@ -71,23 +80,65 @@ mod tests {
 
     #[test]
     fn every_answer_has_cors_and_errors_have_the_json_shape() {
-        let ok = run(Ok(user_request(json!({})).with_json(&json!({ "a": 1 }))), cx());
+        let ok = run(
+            Ok(user_request(json!({})).with_json(&json!({ "a": 1 }))),
+            cx(),
+        );
         assert_eq!(ok.status(), 200);
         assert_eq!(ok.json_body().unwrap()["body"], json!({ "a": 1 }));
         let cases = [
             (run(Request::new(Method::Get, "/fn"), cx()), 405),
-            (run(Ok(Request::new(Method::Post, "/fn").unwrap().with_body("application/json", "{")), cx()), 400),
-            (run(Ok(Request::new(Method::Post, "/fn").unwrap().with_json(&json!({}))), cx()), 401),
-            (run(Request::from_parts("POST", "/fn", Default::default(), vec![b' '; 11], 10), cx()), 413),
-            (run(Ok(user_request(json!({}))), Err(ConfigError { missing: vec!["SUPABASE_URL"], invalid: vec![] })), 500),
+            (
+                run(
+                    Ok(Request::new(Method::Post, "/fn")
+                        .unwrap()
+                        .with_body("application/json", "{")),
+                    cx(),
+                ),
+                400,
+            ),
+            (
+                run(
+                    Ok(Request::new(Method::Post, "/fn")
+                        .unwrap()
+                        .with_json(&json!({}))),
+                    cx(),
+                ),
+                401,
+            ),
+            (
+                run(
+                    Request::from_parts("POST", "/fn", Default::default(), vec![b' '; 11], 10),
+                    cx(),
+                ),
+                413,
+            ),
+            (
+                run(
+                    Ok(user_request(json!({}))),
+                    Err(ConfigError {
+                        missing: vec!["SUPABASE_URL"],
+                        invalid: vec![],
+                    }),
+                ),
+                500,
+            ),
         ];
         for (r, status) in cases {
             assert_eq!(r.status(), status);
-            assert_eq!(r.header("access-control-allow-origin"), Some("*"), "{status}");
+            assert_eq!(
+                r.header("access-control-allow-origin"),
+                Some("*"),
+                "{status}"
+            );
             assert_eq!(r.header("content-type"), Some("application/json"));
             let body = r.json_body().unwrap();
             let error = body["error"].as_object().unwrap();
-            assert!(error.contains_key("code") && error.contains_key("message") && error.contains_key("details"));
+            assert!(
+                error.contains_key("code")
+                    && error.contains_key("message")
+                    && error.contains_key("details")
+            );
         }
     }
 }

@@ -36,7 +36,8 @@ pub fn sign_token(claims: &Value, secret: &str) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let signing_input = format!("{header}.{payload}");
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(signing_input.as_bytes());
     let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
     format!("{signing_input}.{signature}")
@@ -60,7 +61,10 @@ pub fn user_token(app_metadata: Value) -> String {
 pub fn user_request(app_metadata: Value) -> Request {
     Request::new(Method::Post, "/test")
         .expect("a constant path parses")
-        .with_header("authorization", format!("Bearer {}", user_token(app_metadata)))
+        .with_header(
+            "authorization",
+            format!("Bearer {}", user_token(app_metadata)),
+        )
         .with_json(&json!({}))
 }
 
@@ -92,7 +96,10 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(now_ms: u64) -> Self {
-        ManualClock { now_ms: Cell::new(now_ms), sleeps: RefCell::new(Vec::new()) }
+        ManualClock {
+            now_ms: Cell::new(now_ms),
+            sleeps: RefCell::new(Vec::new()),
+        }
     }
 
     pub fn sleeps(&self) -> Vec<Duration> {
@@ -107,7 +114,8 @@ impl Clock for ManualClock {
 
     fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
         self.sleeps.borrow_mut().push(duration);
-        self.now_ms.set(self.now_ms.get() + duration.as_millis() as u64);
+        self.now_ms
+            .set(self.now_ms.get() + duration.as_millis() as u64);
         Box::pin(std::future::ready(()))
     }
 }
@@ -130,8 +138,13 @@ impl FakeHttp {
     }
 
     /// Answer every request (not served from the queue) with `responder`.
-    pub fn with_responder(responder: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static) -> Self {
-        FakeHttp { responder: Some(Box::new(responder)), ..FakeHttp::default() }
+    pub fn with_responder(
+        responder: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+    ) -> Self {
+        FakeHttp {
+            responder: Some(Box::new(responder)),
+            ..FakeHttp::default()
+        }
     }
 
     pub fn push(&self, outcome: Result<HttpResponse, TransportError>) {
@@ -155,13 +168,18 @@ pub fn json_response(status: u16, body: &Value) -> HttpResponse {
 }
 
 impl HttpClient for FakeHttp {
-    fn send<'a>(&'a self, request: &'a HttpRequest) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
+    fn send<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, TransportError>> {
         self.requests.borrow_mut().push(request.clone());
         let queued = self.queue.borrow_mut().pop_front();
         let outcome = match (queued, &self.responder) {
             (Some(outcome), _) => outcome,
             (None, Some(responder)) => responder(request),
-            (None, None) => Err(TransportError::Network(format!("FakeHttp: nothing scripted for {request:?}"))),
+            (None, None) => Err(TransportError::Network(format!(
+                "FakeHttp: nothing scripted for {request:?}"
+            ))),
         };
         Box::pin(std::future::ready(outcome))
     }

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use shared::js::{serve, serve_with, FetchClient, JsClock, Options};
-use shared::{ApiError, Clock, Context, HttpClient, HttpRequest, Request, Response, TransportError};
+use shared::{
+    ApiError, Clock, Context, HttpClient, HttpRequest, Request, Response, TransportError,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -51,8 +53,15 @@ async fn describe(req: Request, cx: &Context) -> Result<Response, ApiError> {
 }
 
 async fn body_of(response: web_sys::Response) -> (u16, Value) {
-    let text = JsFuture::from(response.text().unwrap()).await.unwrap().as_string().unwrap();
-    (response.status(), serde_json::from_str(&text).unwrap_or(Value::Null))
+    let text = JsFuture::from(response.text().unwrap())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    (
+        response.status(),
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
 }
 
 fn request(method: &str, url: &str, body: Option<&JsValue>) -> web_sys::Request {
@@ -66,23 +75,55 @@ fn request(method: &str, url: &str, body: Option<&JsValue>) -> web_sys::Request 
 
 #[wasm_bindgen_test]
 async fn request_env_and_response_cross_the_boundary() {
-    let req = request("POST", "http://x/fn/a/b?q=1%202", Some(&JsValue::from_str("hello")));
+    let req = request(
+        "POST",
+        "http://x/fn/a/b?q=1%202",
+        Some(&JsValue::from_str("hello")),
+    );
     let response = serve(req, env(), describe).await.unwrap();
-    assert_eq!(response.headers().get("access-control-allow-origin").unwrap().as_deref(), Some("*"));
+    assert_eq!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap()
+            .as_deref(),
+        Some("*")
+    );
     let (status, body) = body_of(response).await;
     assert_eq!(status, 200);
     assert_eq!(body["method"], "POST");
-    assert_eq!((body["path"].as_str(), body["route"].as_str(), body["q"].as_str()), (Some("/fn/a/b"), Some("/a/b"), Some("1 2")));
+    assert_eq!(
+        (
+            body["path"].as_str(),
+            body["route"].as_str(),
+            body["q"].as_str()
+        ),
+        (Some("/fn/a/b"), Some("/a/b"), Some("1 2"))
+    );
     assert_eq!(body["url"], "http://127.0.0.1:9");
     assert_eq!(body["len"], 5);
 }
 
 #[wasm_bindgen_test]
 async fn preflight_and_missing_env() {
-    let response = serve(request("OPTIONS", "http://x/fn", None), JsValue::UNDEFINED, describe).await.unwrap();
+    let response = serve(
+        request("OPTIONS", "http://x/fn", None),
+        JsValue::UNDEFINED,
+        describe,
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), 204);
-    let (status, body) = body_of(serve(request("GET", "http://x/fn", None), JsValue::NULL, describe).await.unwrap()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (500, Some("not_configured")));
+    let (status, body) = body_of(
+        serve(request("GET", "http://x/fn", None), JsValue::NULL, describe)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (500, Some("not_configured"))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -93,8 +134,14 @@ async fn multipart_is_parsed_by_the_platform() {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/pdf");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
-    form.append_with_blob_and_filename("resume", &blob, "cv.pdf").unwrap();
-    let (status, body) = body_of(serve(request("POST", "http://x/fn", Some(&form)), env(), describe).await.unwrap()).await;
+    form.append_with_blob_and_filename("resume", &blob, "cv.pdf")
+        .unwrap();
+    let (status, body) = body_of(
+        serve(request("POST", "http://x/fn", Some(&form)), env(), describe)
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body["form"],
@@ -106,31 +153,56 @@ async fn multipart_is_parsed_by_the_platform() {
 #[wasm_bindgen_test]
 async fn a_streamed_body_over_the_limit_is_413() {
     let big = JsValue::from_str(&"x".repeat(5000));
-    let response = serve_with(request("POST", "http://x/fn", Some(&big)), env(), Options { body_limit: 4096 }, describe)
-        .await
-        .unwrap();
+    let response = serve_with(
+        request("POST", "http://x/fn", Some(&big)),
+        env(),
+        Options { body_limit: 4096 },
+        describe,
+    )
+    .await
+    .unwrap();
     let (status, body) = body_of(response).await;
-    assert_eq!((status, body["error"]["details"]["limit_bytes"].as_u64()), (413, Some(4096)));
+    assert_eq!(
+        (status, body["error"]["details"]["limit_bytes"].as_u64()),
+        (413, Some(4096))
+    );
 }
 
 #[wasm_bindgen_test]
 async fn fetch_times_out_on_a_server_that_never_answers() {
-    let url = JsFuture::from(hanging_server()).await.unwrap().as_string().unwrap();
+    let url = JsFuture::from(hanging_server())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
     let started = js_sys::Date::now();
-    let outcome = FetchClient.send(&HttpRequest::get(url).timeout(Duration::from_millis(200))).await;
+    let outcome = FetchClient
+        .send(&HttpRequest::get(url).timeout(Duration::from_millis(200)))
+        .await;
     let elapsed = js_sys::Date::now() - started;
-    assert_eq!(outcome, Err(TransportError::Timeout(Duration::from_millis(200))));
+    assert_eq!(
+        outcome,
+        Err(TransportError::Timeout(Duration::from_millis(200)))
+    );
     assert!((150.0..3000.0).contains(&elapsed), "{elapsed}");
 }
 
 #[wasm_bindgen_test]
 async fn fetch_reads_status_headers_and_body() {
-    let response = FetchClient.send(&HttpRequest::get("data:application/json,%7B%22a%22%3A1%7D")).await.unwrap();
+    let response = FetchClient
+        .send(&HttpRequest::get("data:application/json,%7B%22a%22%3A1%7D"))
+        .await
+        .unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.header("content-type"), Some("application/json"));
     assert_eq!(response.body, br#"{"a":1}"#);
-    let unreachable = FetchClient.send(&HttpRequest::get("http://127.0.0.1:9/")).await;
-    assert!(matches!(unreachable, Err(TransportError::Network(_))), "{unreachable:?}");
+    let unreachable = FetchClient
+        .send(&HttpRequest::get("http://127.0.0.1:9/"))
+        .await;
+    assert!(
+        matches!(unreachable, Err(TransportError::Network(_))),
+        "{unreachable:?}"
+    );
 }
 
 #[wasm_bindgen_test]

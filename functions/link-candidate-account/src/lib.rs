@@ -37,8 +37,11 @@ impl Input {
     fn token(&self) -> Result<&str, ApiError> {
         let token = self.invitation_token.trim();
         if token.is_empty() || token.len() > MAX_TOKEN_LEN || token.chars().any(char::is_control) {
-            return Err(ApiError::bad_request("invalid_token", "The invitation token is malformed")
-                .with_details(serde_json::json!({ "field": "invitation_token" })));
+            return Err(ApiError::bad_request(
+                "invalid_token",
+                "The invitation token is malformed",
+            )
+            .with_details(serde_json::json!({ "field": "invitation_token" })));
         }
         Ok(token)
     }
@@ -64,7 +67,9 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let token = input.token()?;
     let caller = cx.auth.require(&req, Role::User)?;
     let db = cx.db.as_user(&caller);
-    let linked: Output = db.execute(db.rpc("link_candidate_account", &Params { p_token: token })?).await?;
+    let linked: Output = db
+        .execute(db.rpc("link_candidate_account", &Params { p_token: token })?)
+        .await?;
     Ok(Response::ok(&linked))
 }
 

@@ -26,26 +26,71 @@ fn raw(body: &str, content_type: &str) -> Request {
 fn malformed_bodies_are_400() {
     let long = "a".repeat(link_candidate_account::MAX_TOKEN_LEN + 1);
     let cases = [
-        (raw("{\"invitation_token\":", "application/json"), "invalid_json"),
+        (
+            raw("{\"invitation_token\":", "application/json"),
+            "invalid_json",
+        ),
         (raw("", "application/json"), "body_required"),
-        (post(json!({}), Some(&user_token(json!({})))), "invalid_body"),
-        (post(json!({ "invitation_token": 42 }), Some(&user_token(json!({})))), "invalid_body"),
-        (post(json!({ "invitation_token": "" }), Some(&user_token(json!({})))), "invalid_token"),
-        (post(json!({ "invitation_token": "   " }), Some(&user_token(json!({})))), "invalid_token"),
-        (post(json!({ "invitation_token": long }), Some(&user_token(json!({})))), "invalid_token"),
-        (post(json!({ "invitation_token": "ab\ncd" }), Some(&user_token(json!({})))), "invalid_token"),
+        (
+            post(json!({}), Some(&user_token(json!({})))),
+            "invalid_body",
+        ),
+        (
+            post(
+                json!({ "invitation_token": 42 }),
+                Some(&user_token(json!({}))),
+            ),
+            "invalid_body",
+        ),
+        (
+            post(
+                json!({ "invitation_token": "" }),
+                Some(&user_token(json!({}))),
+            ),
+            "invalid_token",
+        ),
+        (
+            post(
+                json!({ "invitation_token": "   " }),
+                Some(&user_token(json!({}))),
+            ),
+            "invalid_token",
+        ),
+        (
+            post(
+                json!({ "invitation_token": long }),
+                Some(&user_token(json!({}))),
+            ),
+            "invalid_token",
+        ),
+        (
+            post(
+                json!({ "invitation_token": "ab\ncd" }),
+                Some(&user_token(json!({}))),
+            ),
+            "invalid_token",
+        ),
     ];
     for (request, code) in cases {
         let db = untouched();
         let response = call(Ok(request), db.clone());
         assert_eq!(error_of(&response), (400, code.into()));
-        assert!(db.requests().is_empty(), "{code}: the database is not asked");
+        assert!(
+            db.requests().is_empty(),
+            "{code}: the database is not asked"
+        );
     }
 }
 
 #[test]
 fn the_wrong_content_type_is_415() {
-    let response = call(Ok(raw(&json!({ "invitation_token": TOKEN }).to_string(), "text/plain")), untouched());
+    let response = call(
+        Ok(raw(
+            &json!({ "invitation_token": TOKEN }).to_string(),
+            "text/plain",
+        )),
+        untouched(),
+    );
     assert_eq!(error_of(&response), (415, "unsupported_media_type".into()));
 }
 
@@ -56,8 +101,14 @@ fn no_or_bad_token_is_401() {
         claims["exp"] = json!(TEST_NOW_MS / 1000 - 3600);
         sign_token(&claims, shared::testing::TEST_JWT_SECRET)
     };
-    let forged = sign_token(&user_claims(json!({})), "not-the-secret-but-at-least-32-characters");
-    let anon = sign_token(&json!({ "role": "anon", "iss": "supabase-demo" }), shared::testing::TEST_JWT_SECRET);
+    let forged = sign_token(
+        &user_claims(json!({})),
+        "not-the-secret-but-at-least-32-characters",
+    );
+    let anon = sign_token(
+        &json!({ "role": "anon", "iss": "supabase-demo" }),
+        shared::testing::TEST_JWT_SECRET,
+    );
     let cases = [
         (None, "missing_token"),
         (Some("garbage"), "invalid_token"),
@@ -67,7 +118,10 @@ fn no_or_bad_token_is_401() {
     ];
     for (token, code) in cases {
         let db = untouched();
-        let response = call(Ok(post(json!({ "invitation_token": TOKEN }), token)), db.clone());
+        let response = call(
+            Ok(post(json!({ "invitation_token": TOKEN }), token)),
+            db.clone(),
+        );
         assert_eq!(error_of(&response), (401, code.into()));
         assert!(db.requests().is_empty());
     }
@@ -75,8 +129,14 @@ fn no_or_bad_token_is_401() {
 
 #[test]
 fn the_service_role_is_not_a_user() {
-    let service = sign_token(&json!({ "role": "service_role" }), shared::testing::TEST_JWT_SECRET);
-    let response = call(Ok(post(json!({ "invitation_token": TOKEN }), Some(&service))), untouched());
+    let service = sign_token(
+        &json!({ "role": "service_role" }),
+        shared::testing::TEST_JWT_SECRET,
+    );
+    let response = call(
+        Ok(post(json!({ "invitation_token": TOKEN }), Some(&service))),
+        untouched(),
+    );
     assert_eq!(error_of(&response), (403, "insufficient_role".into()));
 }
 
@@ -91,24 +151,51 @@ fn other_methods_are_405_with_allow() {
 
 #[test]
 fn a_body_over_the_limit_is_413() {
-    let body = format!("{{\"invitation_token\":\"{}\"}}", "a".repeat(DEFAULT_BODY_LIMIT));
+    let body = format!(
+        "{{\"invitation_token\":\"{}\"}}",
+        "a".repeat(DEFAULT_BODY_LIMIT)
+    );
     let headers: Headers = [("content-type", "application/json")].into_iter().collect();
-    let request = Request::from_parts("POST", "http://localhost/link-candidate-account", headers, body.into_bytes(), DEFAULT_BODY_LIMIT);
+    let request = Request::from_parts(
+        "POST",
+        "http://localhost/link-candidate-account",
+        headers,
+        body.into_bytes(),
+        DEFAULT_BODY_LIMIT,
+    );
     let response = call(request, untouched());
     assert_eq!(error_of(&response), (413, "payload_too_large".into()));
 
     let declared: Headers = [("content-length", "2000000")].into_iter().collect();
-    let request = Request::from_parts("POST", "/link-candidate-account", declared, Vec::new(), DEFAULT_BODY_LIMIT);
-    assert_eq!(error_of(&call(request, untouched())), (413, "payload_too_large".into()));
+    let request = Request::from_parts(
+        "POST",
+        "/link-candidate-account",
+        declared,
+        Vec::new(),
+        DEFAULT_BODY_LIMIT,
+    );
+    assert_eq!(
+        error_of(&call(request, untouched())),
+        (413, "payload_too_large".into())
+    );
 }
 
 #[test]
 fn preflight_is_answered_with_cors() {
     let db = untouched();
-    let response = call(Request::new(Method::Options, "/link-candidate-account"), db.clone());
+    let response = call(
+        Request::new(Method::Options, "/link-candidate-account"),
+        db.clone(),
+    );
     assert_eq!(response.status(), 204);
     assert_eq!(response.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(response.header("access-control-allow-headers"), Some("authorization, x-client-info, apikey, content-type"));
-    assert!(response.header("access-control-allow-methods").unwrap().contains("POST"));
+    assert_eq!(
+        response.header("access-control-allow-headers"),
+        Some("authorization, x-client-info, apikey, content-type")
+    );
+    assert!(response
+        .header("access-control-allow-methods")
+        .unwrap()
+        .contains("POST"));
     assert!(db.requests().is_empty());
 }

@@ -10,7 +10,10 @@ use serde_json::{json, Value};
 use shared::config::Secret;
 use shared::http::{HttpRequest, HttpResponse};
 use shared::serve::dispatch;
-use shared::testing::{json_response, test_context, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL};
+use shared::testing::{
+    json_response, test_context, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
+    TEST_SUPABASE_URL,
+};
 use shared::{Auth, Method, Request, Response};
 
 pub const TOKEN: &str = "a3f1c2e4b5d6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
@@ -29,12 +32,21 @@ pub struct Invitation {
 
 impl Invitation {
     pub fn for_email(email: &str) -> Self {
-        Invitation { token: TOKEN.into(), email: email.into(), expired: false, used_by: None, session_id: Some(SESSION.into()) }
+        Invitation {
+            token: TOKEN.into(),
+            email: email.into(),
+            expired: false,
+            used_by: None,
+            session_id: Some(SESSION.into()),
+        }
     }
 }
 
 fn pt(status: u16, code: &str, detail: &str) -> HttpResponse {
-    json_response(status, &json!({ "code": format!("PT{status}"), "message": code, "details": detail, "hint": null }))
+    json_response(
+        status,
+        &json!({ "code": format!("PT{status}"), "message": code, "details": detail, "hint": null }),
+    )
 }
 
 /// PostgREST with one function, `link_candidate_account`, over `invitations`.
@@ -42,37 +54,84 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
     let state = RefCell::new(invitations);
     Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
         assert_eq!(req.method, Method::Post);
-        assert_eq!(req.url, format!("{TEST_SUPABASE_URL}/rest/v1/rpc/link_candidate_account"));
-        assert_eq!(req.headers.get("apikey"), Some("anon-key"), "the anon key goes as apikey");
+        assert_eq!(
+            req.url,
+            format!("{TEST_SUPABASE_URL}/rest/v1/rpc/link_candidate_account")
+        );
+        assert_eq!(
+            req.headers.get("apikey"),
+            Some("anon-key"),
+            "the anon key goes as apikey"
+        );
         // PostgREST would verify the forwarded JWT and run as its subject.
-        let auth = Auth::new(Some(Secret::new(TEST_JWT_SECRET)), Rc::new(ManualClock::new(TEST_NOW_MS)));
-        let bearer = req.headers.get("authorization").and_then(|v| v.strip_prefix("Bearer "));
+        let auth = Auth::new(
+            Some(Secret::new(TEST_JWT_SECRET)),
+            Rc::new(ManualClock::new(TEST_NOW_MS)),
+        );
+        let bearer = req
+            .headers
+            .get("authorization")
+            .and_then(|v| v.strip_prefix("Bearer "));
         let Some(claims) = bearer.and_then(|t| auth.verify(t).ok()) else {
-            return Ok(json_response(401, &json!({ "code": "PGRST301", "message": "JWSError" })));
+            return Ok(json_response(
+                401,
+                &json!({ "code": "PGRST301", "message": "JWSError" }),
+            ));
         };
         let Some(uid) = claims.sub.map(|s| s.to_string()) else {
-            return Ok(pt(401, "not_authenticated", "Sign in before accepting an invitation."));
+            return Ok(pt(
+                401,
+                "not_authenticated",
+                "Sign in before accepting an invitation.",
+            ));
         };
         let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or_default()).unwrap();
-        let token = body["p_token"].as_str().unwrap_or_default().trim().to_lowercase();
+        let token = body["p_token"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(pt(400, "invalid_token", "The invitation token is malformed."));
+            return Ok(pt(
+                400,
+                "invalid_token",
+                "The invitation token is malformed.",
+            ));
         }
         let mut invitations = state.borrow_mut();
         let Some(inv) = invitations.iter_mut().find(|i| i.token == token) else {
-            return Ok(pt(404, "invitation_not_found", "No invitation has this token."));
+            return Ok(pt(
+                404,
+                "invitation_not_found",
+                "No invitation has this token.",
+            ));
         };
-        let result = json!({ "candidate_id": CANDIDATE, "tenant_id": TENANT, "session_id": inv.session_id });
+        let result =
+            json!({ "candidate_id": CANDIDATE, "tenant_id": TENANT, "session_id": inv.session_id });
         match &inv.used_by {
             Some(user) if *user == uid => return Ok(json_response(200, &result)),
-            Some(_) => return Ok(pt(409, "invitation_used", "This invitation has already been accepted by another account.")),
+            Some(_) => {
+                return Ok(pt(
+                    409,
+                    "invitation_used",
+                    "This invitation has already been accepted by another account.",
+                ))
+            }
             None => {}
         }
         if inv.expired {
-            return Ok(pt(410, "invitation_expired", "This invitation has expired."));
+            return Ok(pt(
+                410,
+                "invitation_expired",
+                "This invitation has expired.",
+            ));
         }
         if claims.email.as_deref().map(str::to_lowercase) != Some(inv.email.clone()) {
-            return Ok(pt(403, "email_mismatch", "Sign in with the email address the invitation was sent to."));
+            return Ok(pt(
+                403,
+                "email_mismatch",
+                "Sign in with the email address the invitation was sent to.",
+            ));
         }
         inv.used_by = Some(uid);
         Ok(json_response(200, &result))
@@ -81,7 +140,9 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
 
 /// `POST /link-candidate-account` with a JSON body and, if given, a bearer token.
 pub fn post(body: Value, token: Option<&str>) -> Request {
-    let req = Request::new(Method::Post, "http://localhost/link-candidate-account").unwrap().with_json(&body);
+    let req = Request::new(Method::Post, "http://localhost/link-candidate-account")
+        .unwrap()
+        .with_json(&body);
     match token {
         Some(token) => req.with_header("Authorization", format!("Bearer {token}")),
         None => req,
@@ -96,10 +157,22 @@ pub fn call(req: Result<Request, shared::ApiError>, http: Rc<FakeHttp>) -> Respo
 
 /// Status and error code of an error response, after checking its shape and CORS.
 pub fn error_of(response: &Response) -> (u16, String) {
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"), "CORS on errors too");
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some("*"),
+        "CORS on errors too"
+    );
     assert_eq!(response.header("content-type"), Some("application/json"));
     let body = response.json_body().unwrap();
-    let error = body["error"].as_object().unwrap_or_else(|| panic!("not the error shape: {body}"));
-    assert!(error["message"].is_string() && error.contains_key("details"), "{body}");
-    (response.status(), error["code"].as_str().unwrap().to_owned())
+    let error = body["error"]
+        .as_object()
+        .unwrap_or_else(|| panic!("not the error shape: {body}"));
+    assert!(
+        error["message"].is_string() && error.contains_key("details"),
+        "{body}"
+    );
+    (
+        response.status(),
+        error["code"].as_str().unwrap().to_owned(),
+    )
 }
