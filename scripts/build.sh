@@ -46,11 +46,13 @@ while IFS=$'\t' read -r name crate target profile opt; do
       >"$LOG_DIR/build-$name.log" 2>&1 || { tail -30 "$LOG_DIR/build-$name.log"; return 1; }
     if [ -n "$opt" ]; then
       # shellcheck disable=SC2086
-      wasm-opt $opt "$out/${lib}_bg.wasm" -o "$out/${lib}_bg.wasm.opt" && mv "$out/${lib}_bg.wasm.opt" "$out/${lib}_bg.wasm"
+      wasm-opt $opt "$out/${lib}_bg.wasm" -o "$out/${lib}_bg.wasm.opt" >>"$LOG_DIR/build-$name.log" 2>&1 \
+        || { tail -5 "$LOG_DIR/build-$name.log"; return 1; }
+      mv "$out/${lib}_bg.wasm.opt" "$out/${lib}_bg.wasm"
     fi
     rm -f "$out/.gitignore"
   }
-  step "build $name" build_one
+  step "build $name" build_one || exit 1
   raw=$(stat -c %s "$out/${lib}_bg.wasm")
   gz=$(gzip -9c "$out/${lib}_bg.wasm" | wc -c)
   sizes+=("$(printf '%-28s %10s bytes %10s gzip' "$name" "$raw" "$gz")")

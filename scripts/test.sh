@@ -18,6 +18,6 @@ step "supabase db lint" scripts/db.sh lint
 
 cleanup() { scripts/stack.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-step "stack start" scripts/stack.sh start
+step "stack start" scripts/stack.sh start --test
 step "end-to-end (supabase-js)" deno test --allow-all --quiet tests/
 echo "all tests passed in $(( $(date +%s) - T0 ))s"
