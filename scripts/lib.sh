@@ -3,18 +3,25 @@
 # local keys. Source it; it defines variables and small helpers only.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOCAL_DIR="$ROOT/.local"          # git-ignored: data dir, logs, pids, generated configs
+# STACK_SLOT=N (1-9) runs an independent copy of the whole stack beside the default one:
+# every port below moves up by N*1000 and the state lives in .local-N/. Engineers working
+# in parallel in one checkout use a slot each so their databases do not collide.
+STACK_SLOT="${STACK_SLOT:-0}"
+case "$STACK_SLOT" in [0-9]) ;; *) echo "STACK_SLOT must be 0-9" >&2; exit 2;; esac
+_off=$(( STACK_SLOT * 1000 ))
+if [ "$STACK_SLOT" = 0 ]; then LOCAL_DIR="$ROOT/.local"; else LOCAL_DIR="$ROOT/.local-$STACK_SLOT"; fi
+# LOCAL_DIR is git-ignored: data dir, logs, pids, generated configs
 LOG_DIR="$LOCAL_DIR/logs"
 RUN_DIR="$LOCAL_DIR/run"
 mkdir -p "$LOG_DIR" "$RUN_DIR"
 
 # Ports follow `supabase start` where Supabase has one.
-API_PORT="${API_PORT:-54321}"            # gateway (nginx): /rest/v1, /functions/v1, /storage/v1
-DB_PORT="${DB_PORT:-54322}"              # PostgreSQL 15
-REST_PORT="${REST_PORT:-54330}"          # postrust (PostgREST-compatible), behind the gateway
-FUNCTIONS_PORT="${FUNCTIONS_PORT:-54331}" # functions host, behind the gateway
-STORAGE_PORT="${STORAGE_PORT:-54332}"    # storage API, behind the gateway
-WORKER_PORT_BASE="${WORKER_PORT_BASE:-54400}" # one port per function isolate
+API_PORT="${API_PORT:-$(( 54321 + _off ))}"            # gateway (nginx): /rest/v1, /functions/v1, /storage/v1
+DB_PORT="${DB_PORT:-$(( 54322 + _off ))}"              # PostgreSQL 15
+REST_PORT="${REST_PORT:-$(( 54330 + _off ))}"          # postrust (PostgREST-compatible), behind the gateway
+FUNCTIONS_PORT="${FUNCTIONS_PORT:-$(( 54331 + _off ))}" # functions host, behind the gateway
+STORAGE_PORT="${STORAGE_PORT:-$(( 54332 + _off ))}"    # storage API, behind the gateway
+WORKER_PORT_BASE="${WORKER_PORT_BASE:-$(( 54400 + _off ))}" # one port per function isolate
 
 # The well-known local values `supabase start` uses, so supabase-js examples work unchanged.
 JWT_SECRET="${JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"

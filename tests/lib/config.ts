@@ -3,8 +3,10 @@
 
 const env = (k: string, d: string) => Deno.env.get(k) || d;
 
-const apiPort = env("API_PORT", "54321");
-const dbPort = env("DB_PORT", "54322");
+// STACK_SLOT=N moves every port up by N*1000, as in scripts/lib.sh.
+const slot = Number(env("STACK_SLOT", "0")) * 1000;
+const apiPort = env("API_PORT", String(54321 + slot));
+const dbPort = env("DB_PORT", String(54322 + slot));
 
 export const config = {
   apiUrl: env("API_URL", `http://127.0.0.1:${apiPort}`),
