@@ -366,6 +366,7 @@ fn orient(m: &Matrix, x: f64, y: f64) -> (u8, f64, f64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -293,6 +293,7 @@ fn region_text(segs: &[Segment], idx: &[usize]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -284,6 +284,7 @@ fn page_area(doc: &Document, page: lopdf::ObjectId) -> Option<Area> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
