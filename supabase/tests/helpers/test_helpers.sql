@@ -12,6 +12,7 @@
 --   tests.affected(sql) -> int          rows the statement affected (kept)
 --   tests.affected_undo(sql) -> int     rows the statement affected, then undone
 --   tests.claims() -> jsonb             the claims currently in force
+--   tests.set_claims(jsonb)             replace them (to forge or tamper with a token)
 
 create schema tests;
 grant usage on schema tests to public;
@@ -115,6 +116,10 @@ $$;
 create function tests.claims() returns jsonb
 language sql
 as $$ select nullif(current_setting('request.jwt.claims', true), '')::jsonb $$;
+
+create function tests.set_claims(claims jsonb) returns void
+language sql
+as $$ select set_config('request.jwt.claims', claims::text, true) $$;
 
 create function tests.affected(sql text) returns integer
 language plpgsql
