@@ -5,7 +5,7 @@
 #
 #   scripts/db.sh start    initdb once, start, apply the bootstrap (idempotent)
 #   scripts/db.sh stop     stop the server (data kept)
-#   scripts/db.sh reset    drop + recreate `postgres`: bootstrap, `supabase db push`, seed
+#   scripts/db.sh reset    drop + recreate `postgres`: bootstrap, then `supabase db push` (migrations + seed)
 #   scripts/db.sh status   server state and the migrations applied
 #   scripts/db.sh psql     psql as postgres on the local database (extra args passed on)
 #   scripts/db.sh test     reset, then pg_prove supabase/tests/*.test.sql
@@ -103,21 +103,20 @@ recreate() {
   psql_q -d template1 -c "drop database if exists postgres with (force)" -c "create database postgres"
 }
 
+# Migrations, then the seed files of config.toml [db.seed] (supabase/seed.sql), both by
+# the CLI, which records them in supabase_migrations.{schema_migrations,seed_files}. The
+# CLI reads supabase/config.toml from the working directory.
 push() {
-  # The CLI reads supabase/config.toml from the working directory.
-  (cd "$ROOT" && "$SUPABASE" db push --db-url "$DB_URL" --yes) >"$LOG_DIR/db-push.log" 2>&1 \
+  (cd "$ROOT" && "$SUPABASE" db push --db-url "$DB_URL" --yes --include-seed) >"$LOG_DIR/db-push.log" 2>&1 \
     || { cat "$LOG_DIR/db-push.log"; return 1; }
-  grep -E '^(Applying|Finished)' "$LOG_DIR/db-push.log" | sed 's/^/    /'
+  grep -E '^(Applying|Seeding|Finished)' "$LOG_DIR/db-push.log" | sed 's/^/    /'
 }
-
-seed() { psql_q -d postgres -f "$ROOT/supabase/seed.sql"; }
 
 reset() {
   step "start" start
   step "recreate database" recreate
   step "bootstrap" psql_q -d postgres -f "$ROOT/local/bootstrap.sql"
-  step "migrations (supabase db push)" push
-  step "seed" seed
+  step "migrations + seed (supabase db push --include-seed)" push
 }
 
 migrated() {
