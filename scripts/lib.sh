@@ -29,7 +29,9 @@ ANON_KEY="${ANON_KEY:-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZ
 SERVICE_ROLE_KEY="${SERVICE_ROLE_KEY:-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU}"
 
 API_URL="http://127.0.0.1:$API_PORT"
-DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
+# sslmode=disable: the Supabase CLI treats a port other than config.toml's 54322 as a remote
+# database and insists on TLS, which the local server does not offer (STACK_SLOT ports).
+DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres?sslmode=disable"
 export API_PORT DB_PORT REST_PORT FUNCTIONS_PORT STORAGE_PORT WORKER_PORT_BASE
 export JWT_SECRET ANON_KEY SERVICE_ROLE_KEY API_URL DB_URL
 
