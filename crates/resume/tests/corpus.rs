@@ -145,3 +145,24 @@ fn every_text_layer_resume_gets_name_email_phone_and_skills() {
         assert!(resume::validate(p).is_ok(), "{f}: {:?}", resume::validate(p));
     }
 }
+
+#[test]
+fn truncated_and_damaged_files_give_typed_errors_not_panics() {
+    // The functions answer 4xx for these; a panic would trap the wasm and answer 500.
+    for entry in score::manifest().unwrap_or_default() {
+        let Ok(bytes) = score::pdf(&entry) else { continue };
+        for cut in [8, 64, 512, bytes.len() / 3, bytes.len() / 2, bytes.len() - 32] {
+            let head = &bytes[..cut.min(bytes.len())];
+            if let Err(e) = resume::extract(head) {
+                assert!((400..500).contains(&e.status()), "{} cut at {cut}: {e}", entry.file);
+            }
+        }
+        let mut flipped = bytes.clone();
+        for i in (bytes.len() / 4..bytes.len()).step_by(97) {
+            flipped[i] ^= 0x5A;
+        }
+        if let Err(e) = resume::extract(&flipped) {
+            assert!((400..500).contains(&e.status()), "{} damaged: {e}", entry.file);
+        }
+    }
+}
