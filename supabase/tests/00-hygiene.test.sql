@@ -88,8 +88,9 @@ select is(
 
 select set_eq(
   $$select p.proname::text from pg_proc p where p.prosecdef and p.pronamespace = 'public'::regnamespace$$,
-  array['create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate'],
-  'the only SECURITY DEFINER functions in the exposed schema are the four RPCs that check their caller');
+  array['create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
+        'save_generated_position', 'candidate_sessions'],
+  'the only SECURITY DEFINER functions in the exposed schema are the RPCs that check their caller');
 
 select is(
   array(select p.oid::regprocedure::text from pg_proc p
@@ -111,7 +112,8 @@ select is(
 select set_eq(
   $$select p.proname::text from pg_proc p
     where p.pronamespace = 'public'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')$$,
-  array['user_has_permission', 'create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate'],
+  array['user_has_permission', 'create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
+        'save_generated_position', 'candidate_sessions', 'record_session_consent'],
   'signed-in users can execute exactly the documented RPCs in public');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),
