@@ -280,7 +280,7 @@ fn sections(lines: Vec<Line>) -> Vec<(Section, Vec<Line>)> {
     for line in lines {
         let in_skills = out.last().is_some_and(|(k, _)| *k == Section::Skills);
         if !line.bullet {
-            if let Some((kind, rest)) = heading(&line.text).filter(|(_, rest)| !(in_skills && !rest.is_empty())) {
+            if let Some((kind, rest)) = heading(&line.text).filter(|(_, rest)| !in_skills || rest.is_empty()) {
                 if rest.is_empty() {
                     out.push((kind, Vec::new()));
                 } else {
@@ -580,7 +580,7 @@ fn split_title_company(parts: &[String]) -> (Option<String>, Option<String>) {
                         - word_score(parts[j], TITLE_WORDS) as i64;
                     // Ties keep the usual order: title first, company second.
                     let order_bonus = if i < j { 1 } else { 0 };
-                    let s = score * 2 + order_bonus - (i + j) as i64 * 0;
+                    let s = score * 2 + order_bonus;
                     if s > best.0 {
                         best = (s, i, j);
                     }
@@ -666,8 +666,8 @@ fn parse_experience(lines: &[Line]) -> Vec<Experience> {
     let mut out = Vec::new();
     for (n, ((i, found), (start, end))) in anchors.iter().zip(&headers).enumerate() {
         let mut parts = Vec::new();
-        for k in *start..=*end {
-            let text = if k == *i { remove_span(&lines[k].text, found.span) } else { lines[k].text.clone() };
+        for (k, line) in lines.iter().enumerate().take(end + 1).skip(*start) {
+            let text = if k == *i { remove_span(&line.text, found.span) } else { line.text.clone() };
             parts.extend(header_parts(&text));
         }
         let (title, company) = split_title_company(&parts);
@@ -713,9 +713,9 @@ fn degree_of(s: &str) -> Option<(String, String)> {
         if let Some(rest) = t.strip_prefix(d) {
             let boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
             if boundary {
-                let rest = rest.trim_start_matches(|c: char| matches!(c, ',' | ':' | '-' | '–' | ' ' | '(')).trim();
+                let rest = rest.trim_start_matches([',', ':', '-', '–', ' ', '(']).trim();
                 let rest = rest.strip_prefix("in ").or_else(|| rest.strip_prefix("of ")).or_else(|| rest.strip_prefix("en ")).or_else(|| rest.strip_prefix("im ")).unwrap_or(rest);
-                return Some((d.to_string(), rest.trim_end_matches(|c: char| matches!(c, ')' | ',' | '.')).trim().to_string()));
+                return Some((d.to_string(), rest.trim_end_matches([')', ',', '.']).trim().to_string()));
             }
         }
     }

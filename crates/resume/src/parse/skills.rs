@@ -32,7 +32,7 @@ fn taxonomy() -> &'static Taxonomy {
             aliases.push(Alias { text: name.to_lowercase(), skill });
             aliases.extend(parts.map(|a| Alias { text: a.to_lowercase(), skill }));
         }
-        aliases.sort_by(|a, b| b.text.chars().count().cmp(&a.text.chars().count()));
+        aliases.sort_by_key(|a| std::cmp::Reverse(a.text.chars().count()));
         Taxonomy { names, aliases }
     })
 }
@@ -97,7 +97,7 @@ fn match_item(item: &str, out: &mut Vec<&'static str>) {
 /// bullets, pipes, tabs and line breaks; a `Label:` before an item is dropped.
 pub(crate) fn from_section(text: &str) -> Vec<String> {
     let mut out: Vec<&'static str> = Vec::new();
-    for item in text.split(|c: char| matches!(c, ',' | ';' | '|' | '•' | '·' | '\t' | '\n' | '●' | '▪' | '◦' | '–' | '—')) {
+    for item in text.split([',', ';', '|', '•', '·', '\t', '\n', '●', '▪', '◦', '–', '—']) {
         let item = item.trim().trim_start_matches(['-', '*', '(', ' ']).trim_end_matches(['.', ')', ' ']);
         let item = match item.split_once(':') {
             Some((label, rest)) if label.split_whitespace().count() <= 3 => rest,
