@@ -8,11 +8,14 @@
 //! | `SUPABASE_ANON_KEY` (or `SUPABASE_PUBLISHABLE_KEYS` `{"default":…}`) | yes | sent as `apikey` with the caller's JWT |
 //! | `SUPABASE_SERVICE_ROLE_KEY` (or `SUPABASE_SECRET_KEYS` `{"default":…}`) | no | for `db.service(...)`; without it that call answers 500 `not_configured` |
 //! | `SUPABASE_JWT_SECRET`, else `JWT_SECRET` | no | when set, callers' HS256 JWTs are verified in Rust too |
-//! | `OPENAI_API_KEY` + `OPENAI_BASE_URL` | no | vendor; base URL defaults to the vendor's |
+//! | `OPENAI_API_KEY` + `OPENAI_BASE_URL` | no | vendor; base URL defaults to the vendor's (with `/v1`) |
+//! | `OPENAI_MODEL` | no | chat model for structured outputs, default [`OPENAI_DEFAULT_MODEL`] |
+//! | `OPENAI_REALTIME_MODEL` | no | realtime model, default [`OPENAI_DEFAULT_REALTIME_MODEL`] |
+//! | `OPENAI_TRANSCRIPTION_MODEL` | no | realtime input transcription, default [`OPENAI_DEFAULT_TRANSCRIPTION_MODEL`] |
 //! | `PDFCO_API_KEY` + `PDFCO_BASE_URL` | no | vendor |
 //! | `PDL_API_KEY` + `PDL_BASE_URL` | no | vendor |
 //! | `VIDEOSDK_API_KEY` + `VIDEOSDK_SECRET` + `VIDEOSDK_BASE_URL` | no | vendor (key and secret together) |
-//! | `FLY_API_TOKEN` + `FLY_API_BASE_URL` | no | vendor |
+//! | `FLY_API_TOKEN` + `FLY_API_BASE_URL` | no | vendor; with the token, `FLY_APP_NAME` and `FLY_MACHINE_IMAGE` are required |
 //!
 //! Vendors are optional by design: without a key a function uses its embedded default
 //! (ARCHITECTURE.md), so only a half-configured vendor is an error.
@@ -80,6 +83,29 @@ pub struct Vendor {
     pub api_key: Secret,
 }
 
+/// OpenAI: the key, and which models the functions ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenAiConfig {
+    /// With the version segment: `https://api.openai.com/v1`.
+    pub base_url: String,
+    pub api_key: Secret,
+    /// Chat completions with Structured Outputs.
+    pub model: String,
+    /// `session.model` of a Realtime client secret.
+    pub realtime_model: String,
+    /// `session.audio.input.transcription.model` of a Realtime client secret.
+    pub transcription_model: String,
+}
+
+/// Fly.io Machines: the token, the app the machines belong to and the image they run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlyConfig {
+    pub base_url: String,
+    pub api_token: Secret,
+    pub app_name: String,
+    pub machine_image: String,
+}
+
 /// VideoSDK signs its own tokens with a secret, beside the API key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VideoSdk {
@@ -95,11 +121,11 @@ pub struct Config {
     pub anon_key: Secret,
     pub service_role_key: Option<Secret>,
     pub jwt_secret: Option<Secret>,
-    pub openai: Option<Vendor>,
+    pub openai: Option<OpenAiConfig>,
     pub pdfco: Option<Vendor>,
     pub pdl: Option<Vendor>,
     pub videosdk: Option<VideoSdk>,
-    pub fly: Option<Vendor>,
+    pub fly: Option<FlyConfig>,
 }
 
 /// Every problem found, so one deploy fixes them all.
@@ -141,6 +167,16 @@ const PDL_DEFAULT: &str = "https://api.peopledatalabs.com";
 const VIDEOSDK_DEFAULT: &str = "https://api.videosdk.live";
 const FLY_DEFAULT: &str = "https://api.machines.dev";
 
+/// A non-reasoning model with strict `json_schema` support: answers in seconds (an edge
+/// function has a wall-clock limit), honours `temperature`/`seed`, and all of
+/// `max_completion_tokens` goes to the answer, so truncation is predictable. A reasoning
+/// model (`gpt-5-mini`) is one env change away when quality needs it.
+pub const OPENAI_DEFAULT_MODEL: &str = "gpt-4.1-mini";
+/// The GA Realtime model (speech in, speech out, over WebRTC).
+pub const OPENAI_DEFAULT_REALTIME_MODEL: &str = "gpt-realtime";
+/// Input transcription for the Realtime session: the transcript we relay and score.
+pub const OPENAI_DEFAULT_TRANSCRIPTION_MODEL: &str = "gpt-4o-mini-transcribe";
+
 impl Config {
     pub fn from_env(env: &Env) -> Result<Config, ConfigError> {
         let mut errors = ConfigError::default();
@@ -176,7 +212,20 @@ impl Config {
             "OPENAI_BASE_URL",
             OPENAI_DEFAULT,
             &mut errors,
-        );
+        )
+        .map(|v| {
+            let model = |key, default: &str| env.get(key).unwrap_or(default).to_owned();
+            OpenAiConfig {
+                base_url: v.base_url,
+                api_key: v.api_key,
+                model: model("OPENAI_MODEL", OPENAI_DEFAULT_MODEL),
+                realtime_model: model("OPENAI_REALTIME_MODEL", OPENAI_DEFAULT_REALTIME_MODEL),
+                transcription_model: model(
+                    "OPENAI_TRANSCRIPTION_MODEL",
+                    OPENAI_DEFAULT_TRANSCRIPTION_MODEL,
+                ),
+            }
+        });
         let pdfco = vendor(
             env,
             "PDFCO_API_KEY",
@@ -191,7 +240,25 @@ impl Config {
             "FLY_API_BASE_URL",
             FLY_DEFAULT,
             &mut errors,
-        );
+        )
+        .and_then(|v| {
+            // A token without an app or image cannot create anything: half-configured.
+            let mut required = |key: &'static str| {
+                let value = env.get(key).map(str::to_owned);
+                if value.is_none() {
+                    errors.missing.push(key);
+                }
+                value
+            };
+            let app_name = required("FLY_APP_NAME");
+            let machine_image = required("FLY_MACHINE_IMAGE");
+            Some(FlyConfig {
+                base_url: v.base_url,
+                api_token: v.api_key,
+                app_name: app_name?,
+                machine_image: machine_image?,
+            })
+        });
         let videosdk = match (env.get("VIDEOSDK_API_KEY"), env.get("VIDEOSDK_SECRET")) {
             (None, None) => None,
             (Some(key), Some(secret)) => Some(VideoSdk {
@@ -367,6 +434,78 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(c.jwt_secret.unwrap().expose(), "platform");
+    }
+
+    #[test]
+    fn openai_models_default_and_override() {
+        let base = [
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_ANON_KEY", "a"),
+            ("OPENAI_API_KEY", "sk-x"),
+        ];
+        let c = Config::from_env(&env(&base)).unwrap().openai.unwrap();
+        assert_eq!(c.base_url, "https://api.openai.com/v1");
+        assert_eq!(
+            (
+                c.model.as_str(),
+                c.realtime_model.as_str(),
+                c.transcription_model.as_str()
+            ),
+            (
+                OPENAI_DEFAULT_MODEL,
+                OPENAI_DEFAULT_REALTIME_MODEL,
+                OPENAI_DEFAULT_TRANSCRIPTION_MODEL
+            )
+        );
+        let mut more = base.to_vec();
+        more.extend([
+            ("OPENAI_MODEL", "gpt-5-mini"),
+            ("OPENAI_REALTIME_MODEL", "gpt-realtime-mini"),
+            ("OPENAI_BASE_URL", "http://127.0.0.1:54361/v1/"),
+        ]);
+        let c = Config::from_env(&env(&more)).unwrap().openai.unwrap();
+        assert_eq!(
+            (
+                c.model.as_str(),
+                c.realtime_model.as_str(),
+                c.base_url.as_str()
+            ),
+            (
+                "gpt-5-mini",
+                "gpt-realtime-mini",
+                "http://127.0.0.1:54361/v1"
+            )
+        );
+    }
+
+    #[test]
+    fn a_fly_token_needs_an_app_and_an_image() {
+        let base = [
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_ANON_KEY", "a"),
+            ("FLY_API_TOKEN", "fo1_x"),
+        ];
+        let err = Config::from_env(&env(&base)).unwrap_err();
+        assert_eq!(err.missing, vec!["FLY_APP_NAME", "FLY_MACHINE_IMAGE"]);
+        let mut full = base.to_vec();
+        full.extend([
+            ("FLY_APP_NAME", "interviews"),
+            ("FLY_MACHINE_IMAGE", "registry.fly.io/interviews:v1"),
+        ]);
+        let fly = Config::from_env(&env(&full)).unwrap().fly.unwrap();
+        assert_eq!(fly.base_url, "https://api.machines.dev");
+        assert_eq!(
+            (fly.app_name.as_str(), fly.api_token.expose()),
+            ("interviews", "fo1_x")
+        );
+        // No token: the app and image alone configure nothing.
+        let c = Config::from_env(&env(&[
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_ANON_KEY", "a"),
+            ("FLY_APP_NAME", "interviews"),
+        ]))
+        .unwrap();
+        assert_eq!(c.fly, None);
     }
 
     #[test]

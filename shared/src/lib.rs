@@ -35,6 +35,8 @@
 //!   [`Claims`] with `app_metadata` (tenant, role, is_candidate).
 //! - [`db`]: [`Db::as_user`] (caller's JWT, the default) / [`Db::service`] (service
 //!   key, reason required) → [`db::Session`]; `execute` runs, checks and maps errors.
+//! - [`clients`]: typed vendor clients (`openai`, `pdfco`, `pdl`, `videosdk`, `fly`),
+//!   generic over [`HttpClient`]; `from_context(cx)` is `None` without the vendor's key.
 //! - [`http`]: [`HttpClient`] over plain-data [`HttpRequest`]s, [`RetryPolicy`]
 //!   (429/5xx/network, idempotent only, `Retry-After`, capped backoff with jitter).
 //! - [`time`]: [`Clock`] (now, sleep), injected so retries and expiry test natively.
@@ -50,6 +52,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod auth;
+pub mod clients;
 pub mod config;
 pub mod context;
 pub mod cors;
@@ -77,6 +80,11 @@ pub use http::{HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportErro
 pub use request::{Form, Method, Part, Request, DEFAULT_BODY_LIMIT};
 pub use response::Response;
 pub use time::Clock;
+
+// Re-exported so function crates derive `JsonSchema` for OpenAI structured outputs with
+// the same version the client reads (`#[derive(shared::schemars::JsonSchema)]` needs
+// `#[schemars(crate = "shared::schemars")]`; adding `schemars = "1.2"` is simpler).
+pub use schemars;
 
 // Re-exported so function crates build queries without naming the crate themselves.
 pub use postgrest;

@@ -1,0 +1,257 @@
+//! Typed clients for the third-party APIs, one vendor per module. Contracts:
+//! ../shared/design/VENDORS.md §2.1–2.6; the fakes the end-to-end tests run against are
+//! `tests/fakes/<vendor>.ts` and follow the same shapes.
+//!
+//! - [`openai`]: chat completions with Structured Outputs (schema generated from the Rust
+//!   type), Realtime GA client secrets.
+//! - [`pdfco`]: presigned upload + PDF to text.
+//! - [`pdl`]: People Data Labs person enrich.
+//! - [`videosdk`]: HS256 tokens, rooms.
+//! - [`fly`]: Fly Machines create / wait / destroy / list.
+//!
+//! Every client is generic over [`HttpClient`] (held as `Rc<H>`, `H = dyn HttpClient` in a
+//! function: pass `cx.http`, which already retries), so its tests are fixture JSON in →
+//! typed value out through `testing::FakeHttp`. Each has `from_context(cx)`, which is
+//! `None` when the vendor's key is not set: the function then uses its embedded default.
+//!
+//! Retries: `cx.http` ([`crate::http::Retrying`]) retries idempotent requests on 429/5xx
+//! by status. Calls where the status alone cannot decide (OpenAI's 429 is a rate limit,
+//! retried, or an exhausted quota, not retried; PDF.co reports failures in a 200 body;
+//! Fly's create must not be repeated after a 5xx) are sent as non-idempotent POSTs, which
+//! `Retrying` passes through once, and are retried here by [`send_judged`] with the same
+//! [`RetryPolicy`] arithmetic (`Retry-After`, capped backoff with jitter).
+//!
+//! Each vendor's error enum converts into [`crate::ApiError`]: a rejected server key is
+//! `NotConfigured` (500: our deployment is wrong), a vendor rate limit `TooManyRequests`
+//! (429 with `Retry-After`), a problem with the caller's input a 4xx of its own, and
+//! everything else `Upstream` (502, detail logged, never shown).
+
+pub mod fly;
+pub mod openai;
+pub mod pdfco;
+pub mod pdl;
+pub mod videosdk;
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::config::Secret;
+use crate::http::{
+    retry_after, HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError,
+};
+use crate::time::Clock;
+
+/// Send `request` (a POST that `Retrying` will not repeat) and repeat it while `retry`
+/// says the outcome is worth another attempt, up to `policy.max_attempts`. The wait is the
+/// answer's `Retry-After` when it has one (an answer asking for longer than
+/// `policy.max_retry_after` is handed back instead), else the policy's backoff.
+pub(crate) async fn send_judged<H: HttpClient + ?Sized>(
+    http: &H,
+    clock: &dyn Clock,
+    policy: &RetryPolicy,
+    request: &HttpRequest,
+    retry: impl Fn(&Result<HttpResponse, TransportError>) -> bool,
+) -> Result<HttpResponse, TransportError> {
+    let mut attempts = 0;
+    loop {
+        let outcome = http.send(request).await;
+        attempts += 1;
+        if attempts >= policy.max_attempts || !retry(&outcome) {
+            return outcome;
+        }
+        let asked = match &outcome {
+            Ok(response) => response
+                .header("retry-after")
+                .and_then(|v| retry_after(v, clock.now_unix_ms())),
+            Err(_) => None,
+        };
+        let wait = match asked {
+            Some(wait) if wait > policy.max_retry_after => return outcome,
+            Some(wait) => wait,
+            // No randomness available only costs the jitter.
+            None => policy.backoff(attempts, getrandom::u64().unwrap_or(0)),
+        };
+        let why = match &outcome {
+            Ok(response) => format!("status {}", response.status),
+            Err(err) => err.to_string(),
+        };
+        crate::log::error(&format!(
+            "[retry] {} {} {} ({why}); attempt {} in {wait:?}",
+            request.service,
+            request.method.as_str(),
+            request.url,
+            attempts + 1
+        ));
+        clock.sleep(wait).await;
+    }
+}
+
+/// `Retry-After` in whole seconds (rounded up), for `ApiError::TooManyRequests`.
+pub(crate) fn retry_after_secs(response: &HttpResponse, clock: &dyn Clock) -> Option<u64> {
+    let wait: Duration = retry_after(response.header("retry-after")?, clock.now_unix_ms())?;
+    Some(wait.as_millis().div_ceil(1000) as u64)
+}
+
+/// A vendor's error text for our log, with the key cut out: some vendors echo (part of)
+/// a rejected key back, and our logs must never hold one.
+pub(crate) fn redact(text: &str, secret: &Secret) -> String {
+    let key = secret.expose();
+    let mut out = if key.len() >= 4 {
+        text.replace(key, "***")
+    } else {
+        text.to_owned()
+    };
+    // At most 300 chars: a vendor's HTML error page is not a log line.
+    if out.chars().count() > 300 {
+        out = out.chars().take(300).collect::<String>() + "…";
+    }
+    out
+}
+
+/// The body as JSON, or `Null` when it is not JSON (an HTML error page from a proxy).
+pub(crate) fn body_json(response: &HttpResponse) -> Value {
+    serde_json::from_slice(&response.body).unwrap_or(Value::Null)
+}
+
+/// An HS256 JWT of `claims` signed with `secret` (VideoSDK's tokens). `hmac` + `sha2` +
+/// `base64`, as `auth` verifies them: `jsonwebtoken` does not build for wasm32 here.
+pub(crate) fn sign_hs256<C: Serialize>(claims: &C, secret: &Secret) -> Result<String, String> {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload =
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).map_err(|e| format!("claims: {e}"))?);
+    let signing_input = format!("{header}.{payload}");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
+        .map_err(|e| format!("hmac key: {e}"))?;
+    mac.update(signing_input.as_bytes());
+    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    Ok(format!("{signing_input}.{signature}"))
+}
+
+/// Percent-encode one path segment (a Fly app name or machine id from our own data).
+pub(crate) fn path_segment(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Shared by the clients' tests: a fake transport, a manual clock, and the
+    //! `Rc<dyn Clock>` the clients take.
+    use std::rc::Rc;
+
+    use serde_json::Value;
+
+    use crate::http::HttpResponse;
+    use crate::testing::{json_response, FakeHttp, ManualClock, TEST_NOW_MS};
+
+    pub fn fake() -> Rc<FakeHttp> {
+        Rc::new(FakeHttp::new())
+    }
+
+    pub fn clock() -> Rc<ManualClock> {
+        Rc::new(ManualClock::new(TEST_NOW_MS))
+    }
+
+    pub fn json(status: u16, body: Value) -> HttpResponse {
+        json_response(status, &body)
+    }
+
+    pub fn body(request: &crate::http::HttpRequest) -> Value {
+        serde_json::from_slice(request.body.as_deref().unwrap_or(b"null")).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn send_judged_retries_what_it_is_told_and_honours_retry_after() {
+        let http = fake();
+        http.push(Ok(
+            HttpResponse::new(429, "slow").with_header("retry-after", "2")
+        ));
+        http.push(Err(TransportError::Network("reset".into())));
+        http.push(Ok(HttpResponse::new(200, "ok")));
+        let clock = clock();
+        let request = HttpRequest::post("http://vendor/x");
+        let out = pollster::block_on(send_judged(
+            &*http,
+            &*clock,
+            &RetryPolicy::default(),
+            &request,
+            |o| !matches!(o, Ok(r) if r.status == 200),
+        ))
+        .unwrap();
+        assert_eq!(out.body, b"ok");
+        let sleeps = clock.sleeps();
+        assert_eq!(sleeps[0], Duration::from_secs(2));
+        assert!(sleeps[1] <= Duration::from_millis(500), "{sleeps:?}");
+        assert_eq!(http.requests().len(), 3);
+    }
+
+    #[test]
+    fn send_judged_stops_when_told_at_the_attempt_cap_and_on_a_long_retry_after() {
+        let clock = clock();
+        let policy = RetryPolicy::default();
+        let request = HttpRequest::post("http://vendor/x");
+        let http = fake();
+        http.push(Ok(HttpResponse::new(429, "quota")));
+        let out = pollster::block_on(send_judged(&*http, &*clock, &policy, &request, |_| false));
+        assert_eq!((out.unwrap().status, http.requests().len()), (429, 1));
+
+        let http = fake();
+        for _ in 0..5 {
+            http.push(Ok(HttpResponse::new(503, "")));
+        }
+        let out = pollster::block_on(send_judged(&*http, &*clock, &policy, &request, |_| true));
+        assert_eq!((out.unwrap().status, http.requests().len()), (503, 3));
+
+        let http = fake();
+        http.push(Ok(
+            HttpResponse::new(429, "").with_header("retry-after", "60")
+        ));
+        let out = pollster::block_on(send_judged(&*http, &*clock, &policy, &request, |_| true));
+        assert_eq!((out.unwrap().status, http.requests().len()), (429, 1));
+    }
+
+    #[test]
+    fn redact_cuts_the_key_and_long_bodies() {
+        let key = Secret::new("sk-test-1234567890");
+        assert_eq!(
+            redact("Incorrect API key provided: sk-test-1234567890.", &key),
+            "Incorrect API key provided: ***."
+        );
+        assert!(redact(&"x".repeat(1000), &key).chars().count() <= 301);
+    }
+
+    #[test]
+    fn hs256_matches_the_test_signer() {
+        let claims = serde_json::json!({"apikey": "k", "exp": 1});
+        let ours = sign_hs256(&claims, &Secret::new("s3cret")).unwrap();
+        assert_eq!(ours, crate::testing::sign_token(&claims, "s3cret"));
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(path_segment("e286d3f1c24e68"), "e286d3f1c24e68");
+    }
+
+    #[test]
+    fn retry_after_rounds_up_to_seconds() {
+        let clock = clock();
+        let r = HttpResponse::new(429, "").with_header("retry-after", "3");
+        assert_eq!(retry_after_secs(&r, &*clock), Some(3));
+        assert_eq!(retry_after_secs(&HttpResponse::new(429, ""), &*clock), None);
+        let _ = json(200, Value::Null);
+    }
+}
