@@ -16,6 +16,8 @@
 //! | `PDL_API_KEY` + `PDL_BASE_URL` | no | vendor |
 //! | `VIDEOSDK_API_KEY` + `VIDEOSDK_SECRET` + `VIDEOSDK_BASE_URL` | no | vendor (key and secret together) |
 //! | `FLY_API_TOKEN` + `FLY_API_BASE_URL` | no | vendor; with the token, `FLY_APP_NAME` and `FLY_MACHINE_IMAGE` are required |
+//! | `INVITE_WEBHOOK_URL` + `INVITE_WEBHOOK_SECRET` | no | invite-candidate posts a Standard Webhooks message there, signed with the secret (`whsec_<base64>`); the URL needs the secret |
+//! | `INVITE_URL_BASE` | no | the frontend page that accepts an invitation; invite-candidate answers `<base>?token=<token>` |
 //!
 //! Vendors are optional by design: without a key a function uses its embedded default
 //! (ARCHITECTURE.md), so only a half-configured vendor is an error.
@@ -114,6 +116,35 @@ pub struct VideoSdk {
     pub secret: Secret,
 }
 
+/// Where invite-candidate delivers invitations (an email service, an ATS) and the
+/// Standard Webhooks secret it signs them with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookConfig {
+    pub url: String,
+    /// `whsec_<base64 of the key bytes>`, checked to decode; [`WebhookConfig::key`] gives
+    /// the bytes.
+    pub secret: Secret,
+}
+
+impl WebhookConfig {
+    /// The HMAC key: the base64 after `whsec_`. `None` only if the config check was
+    /// bypassed.
+    pub fn key(&self) -> Option<Vec<u8>> {
+        webhook_key(self.secret.expose())
+    }
+}
+
+/// `whsec_<base64>` (the prefix optional, as Standard Webhooks libraries accept) → the
+/// key bytes; `None` when the base64 does not decode or is empty.
+fn webhook_key(secret: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+        .filter(|k| !k.is_empty())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Without a trailing slash.
@@ -126,6 +157,9 @@ pub struct Config {
     pub pdl: Option<Vendor>,
     pub videosdk: Option<VideoSdk>,
     pub fly: Option<FlyConfig>,
+    pub invite_webhook: Option<WebhookConfig>,
+    /// Without a trailing slash.
+    pub invite_url_base: Option<String>,
 }
 
 /// Every problem found, so one deploy fixes them all.
@@ -280,6 +314,33 @@ impl Config {
             }
         };
 
+        let invite_webhook = match (
+            env.get("INVITE_WEBHOOK_URL"),
+            env.get("INVITE_WEBHOOK_SECRET"),
+        ) {
+            (None, None) => None,
+            (Some(url), Some(secret)) => {
+                if webhook_key(secret).is_none() {
+                    errors
+                        .invalid
+                        .push(("INVITE_WEBHOOK_SECRET", "not whsec_ followed by base64"));
+                }
+                Some(WebhookConfig {
+                    url: base_url(url, "INVITE_WEBHOOK_URL", &mut errors),
+                    secret: Secret::new(secret),
+                })
+            }
+            // An unsigned webhook would let anyone forge invitations to the receiver.
+            (Some(_), None) => {
+                errors.missing.push("INVITE_WEBHOOK_SECRET");
+                None
+            }
+            (None, Some(_)) => None,
+        };
+        let invite_url_base = env
+            .get("INVITE_URL_BASE")
+            .map(|url| base_url(url, "INVITE_URL_BASE", &mut errors));
+
         match anon_key {
             Some(anon_key) if errors == ConfigError::default() => Ok(Config {
                 supabase_url,
@@ -291,6 +352,8 @@ impl Config {
                 pdl,
                 videosdk,
                 fly,
+                invite_webhook,
+                invite_url_base,
             }),
             _ => Err(errors),
         }
@@ -506,6 +569,48 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(c.fly, None);
+    }
+
+    #[test]
+    fn the_invite_webhook_needs_a_whsec_secret() {
+        let base = [
+            ("SUPABASE_URL", "https://p.supabase.co"),
+            ("SUPABASE_ANON_KEY", "a"),
+        ];
+        let c = Config::from_env(&env(&base)).unwrap();
+        assert_eq!((c.invite_webhook, c.invite_url_base), (None, None));
+
+        let mut half = base.to_vec();
+        half.push(("INVITE_WEBHOOK_URL", "https://hooks.example.test/invites"));
+        assert_eq!(
+            Config::from_env(&env(&half)).unwrap_err().missing,
+            vec!["INVITE_WEBHOOK_SECRET"]
+        );
+
+        let mut bad = half.clone();
+        bad.push(("INVITE_WEBHOOK_SECRET", "whsec_***not base64***"));
+        bad.push(("INVITE_URL_BASE", "app.example.test/invite"));
+        let err = Config::from_env(&env(&bad)).unwrap_err();
+        assert_eq!(
+            err.invalid.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            vec!["INVITE_WEBHOOK_SECRET", "INVITE_URL_BASE"]
+        );
+
+        let mut full = half.clone();
+        full.push((
+            "INVITE_WEBHOOK_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ));
+        full.push(("INVITE_URL_BASE", "https://app.example.test/invite/"));
+        let c = Config::from_env(&env(&full)).unwrap();
+        let hook = c.invite_webhook.unwrap();
+        assert_eq!(hook.url, "https://hooks.example.test/invites");
+        assert_eq!(hook.key().unwrap().len(), 24);
+        assert!(!format!("{hook:?}").contains("MfKQ"));
+        assert_eq!(
+            c.invite_url_base.as_deref(),
+            Some("https://app.example.test/invite")
+        );
     }
 
     #[test]
