@@ -81,7 +81,8 @@ start() {
   install -d -m 0755 -o "$PG_USER" "$PG_SOCKET_DIR"
   if ! is_running; then
     touch "$PG_LOG"; chown "$PG_USER" "$PG_LOG"
-    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 start >/dev/null \
+    # 9>&-: the server must not inherit (and hold forever) this script's lock.
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 start >/dev/null 9>&- \
       || { tail -20 "$PG_LOG"; die "postgres did not start (log: $PG_LOG)"; }
   fi
   psql_q -d postgres -f "$ROOT/local/bootstrap.sql"
@@ -162,6 +163,12 @@ lint() {
 
 cmd="${1:-}"; shift || true
 T0=$(date +%s.%N)
+# One database, several engineers and scripts: commands that change it take turns.
+case "$cmd" in
+  start|stop|reset|test|lint)
+    exec 9>"$RUN_DIR/db-cmd.lock"
+    flock -w 120 9 || die "another scripts/db.sh is still running (lock: $RUN_DIR/db-cmd.lock)" ;;
+esac
 case "$cmd" in
   start)  step "db start" start ;;
   stop)   step "db stop" stop ;;
