@@ -63,9 +63,7 @@ init_cluster() {
   as_pg tee -a "$PGDATA_DIR/postgresql.conf" >/dev/null <<CONF
 
 # --- scripts/db.sh ---
-listen_addresses = '127.0.0.1'
-port = $DB_PORT
-unix_socket_directories = '$PG_SOCKET_DIR'
+listen_addresses = '127.0.0.1'  # port and socket dir are passed by start (lib.sh decides)
 wal_level = logical            # the supabase_realtime publication, as on Supabase
 max_connections = 100
 fsync = off
@@ -82,7 +80,7 @@ start() {
   if ! is_running; then
     touch "$PG_LOG"; chown "$PG_USER" "$PG_LOG"
     # 9>&-: the server must not inherit (and hold forever) this script's lock.
-    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 start >/dev/null 9>&- \
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 -o "-p $DB_PORT -k '$PG_SOCKET_DIR'" start >/dev/null 9>&- \
       || { tail -20 "$PG_LOG"; die "postgres did not start (log: $PG_LOG)"; }
   fi
   psql_q -d postgres -f "$ROOT/local/bootstrap.sql"
