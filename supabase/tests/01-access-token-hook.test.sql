@@ -4,7 +4,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(24);
+select plan(26);
 
 -- an event for a user as GoTrue builds it, with forged app_metadata keys mixed in
 create function pg_temp.event(p_user uuid) returns jsonb language sql as $$
@@ -85,6 +85,13 @@ select is(pg_temp.app('20000000-0000-0000-0000-0000000000b3') - 'provider' - 'pr
   'a removed member''s next token has no tenant');
 select is(pg_temp.app('20000000-0000-0000-0000-0000000000c1') - 'provider' - 'providers', '{}'::jsonb,
   'an unlinked candidate''s next token is not a candidate''s');
+
+-- the hook role's own policies: memberships, and which accounts are candidates, no more
+select is((select count(*)::int from public.users where id::text like '20000000-%'), 5,
+  'The auth service can read memberships to issue tokens: supabase_auth_admin reads every membership (5 left here)');
+select results_eq($$select id from public.candidates where id::text like '40000000-%' order by id$$,
+  $$values ('40000000-0000-0000-0000-0000000000a2'::uuid), ('40000000-0000-0000-0000-0000000000a9'::uuid), ('40000000-0000-0000-0000-0000000000b2'::uuid)$$,
+  'The auth service can see which accounts are candidates: only linked records, not prospects');
 
 -- who may call it
 reset role;
