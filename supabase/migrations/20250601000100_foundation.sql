@@ -13,6 +13,9 @@ alter default privileges for role postgres in schema public revoke all on tables
 alter default privileges for role postgres in schema public revoke all on sequences from anon, authenticated;
 alter default privileges for role postgres in schema public revoke all on functions from anon, authenticated;
 -- EXECUTE-to-PUBLIC is a global default, so it can only be revoked globally (not per schema).
+-- Caveat: this also holds for functions of extensions that `postgres` creates later; grant
+-- EXECUTE on those explicitly if the API roles need them. Every migration still revokes
+-- and grants each function explicitly (the hygiene test checks), so this is a safety net.
 alter default privileges for role postgres revoke execute on functions from public;
 
 -- ---------------------------------------------------------------------------------------
