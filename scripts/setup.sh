@@ -93,10 +93,11 @@ TOML
   rm -rf "$tmp"
 }
 
-# cargo install <crate> <version> <binary> <version-command...>
+# cargo install <crate> <version> <binary>. Present means cargo's own install record says
+# so and the binary is there (postrust has no --version: it starts a server instead).
 cargo_install() {
-  local crate="$1" version="$2" bin="$3"; shift 3
-  if command -v "$bin" >/dev/null && "$@" 2>/dev/null | grep -qF "$version"; then
+  local crate="$1" version="$2" bin="$3"
+  if command -v "$bin" >/dev/null && cargo install --list 2>/dev/null | grep -qxF "$crate v$version:"; then
     echo "    $crate $version present"; return 0
   fi
   echo "    cargo install $crate $version (slow)"
@@ -120,7 +121,7 @@ install_npm() {
 check_versions() {
   printf '    %s\n' "$(/usr/bin/rustc --version)" "$(wasm-bindgen --version)" \
     "$(wasm-pack --version)" "wasm-opt $(wasm-opt --version)" "$(deno --version | head -1)" \
-    "supabase $(supabase --version)" "$(postrust --version 2>&1 | head -1)" \
+    "supabase $(supabase --version)" "postrust-server $POSTRUST_VERSION" \
     "$(psql --version)" "$(nginx -v 2>&1)"
 }
 
@@ -128,9 +129,9 @@ T0=$(date +%s)
 step "apt packages" install_apt
 step "no Debian binaryen" refuse_debian_binaryen
 step "wasm32 std" install_wasm_std
-step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen wasm-bindgen --version
-step "wasm-pack $WASM_PACK_VERSION" cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack wasm-pack --version
-step "postrust-server $POSTRUST_VERSION" cargo_install postrust-server "$POSTRUST_VERSION" postrust postrust --version
+step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+step "wasm-pack $WASM_PACK_VERSION" cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack
+step "postrust-server $POSTRUST_VERSION" cargo_install postrust-server "$POSTRUST_VERSION" postrust
 step "npm packages (deno, supabase CLI, supabase-js, binaryen)" install_npm
 step "versions" check_versions
 echo "setup done in $(( $(date +%s) - T0 ))s"
