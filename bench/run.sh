@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmarks: prints figures, asserts nothing (targets live here, never in timed tests).
+#   wasm     each function's module size (raw and gzip)
+#   cold     isolate cold start to first response, per function
+#   link     request latency p50/p99 via the gateway: a wasm function vs direct PostgREST
+#   extract  our PDF extractor vs pdftotext vs pdf.js on the fixture corpus
+# Usage: bench/run.sh [part...]   (default: all). Runs its own stack in STACK_SLOT 8
+# (ports +8000) so a running development stack is left alone.
+set -euo pipefail
+export STACK_SLOT="${STACK_SLOT:-8}"
+source "$(dirname "$0")/../scripts/lib.sh"
+cd "$ROOT"
+
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(wasm cold link extract)
+want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+
+quiet() { "$@" >"$LOG_DIR/bench-setup.log" 2>&1 || { cat "$LOG_DIR/bench-setup.log"; exit 1; }; }
+quiet scripts/setup.sh
+quiet scripts/build.sh
+
+if want wasm; then
+  echo "wasm module sizes (after wasm-opt)"
+  for f in supabase/functions/*/pkg/*_bg.wasm; do
+    printf '  %-28s %9s bytes %9s gzip\n' "$(basename "$(dirname "$(dirname "$f")")")" \
+      "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
+  done
+fi
+
+if want cold || want link; then
+  trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
+  quiet scripts/db.sh reset
+  quiet scripts/stack.sh start
+  fparts=(); want cold && fparts+=(cold); want link && fparts+=(link)
+  deno run --allow-all bench/functions.ts "${fparts[@]}"
+fi
+
+if want extract; then
+  echo "PDF text extraction (fixture corpus)"
+  bench/extract.sh
+fi
