@@ -3,11 +3,12 @@
 -- breaks the rule, so a failure names the culprit.
 begin;
 \ir helpers/test_helpers.sql
-select plan(42);
+select plan(45);
 
 select tables_are('public', array[
   'audit_log', 'candidate_profiles', 'candidate_tenants', 'candidates', 'companies',
   'competencies', 'interview_insights', 'interview_invitations', 'interview_sessions',
+  'realtime_token_grants', 'session_machines', 'transcript_item_events',
   'position_competencies', 'positions', 'resume_jobs', 'tenants', 'transcript_entries', 'users'],
   'public holds exactly the business tables and the audit log');
 
@@ -89,7 +90,8 @@ select is(
 select set_eq(
   $$select p.proname::text from pg_proc p where p.prosecdef and p.pronamespace = 'public'::regnamespace$$,
   array['create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
-        'save_generated_position', 'candidate_sessions'],
+        'save_generated_position', 'candidate_sessions',
+        'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events'],
   'the only SECURITY DEFINER functions in the exposed schema are the RPCs that check their caller');
 
 select is(
@@ -113,7 +115,8 @@ select set_eq(
   $$select p.proname::text from pg_proc p
     where p.pronamespace = 'public'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')$$,
   array['user_has_permission', 'create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
-        'save_generated_position', 'candidate_sessions', 'record_session_consent'],
+        'save_generated_position', 'candidate_sessions', 'record_session_consent',
+        'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events'],
   'signed-in users can execute exactly the documented RPCs in public');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),
@@ -212,7 +215,8 @@ select set_eq(
 select col_not_null('public', t, 'tenant_id', t || '.tenant_id is NOT NULL')
 from unnest(array['users', 'companies', 'candidate_profiles', 'candidate_tenants', 'positions',
                   'competencies', 'position_competencies', 'interview_sessions',
-                  'interview_invitations', 'transcript_entries', 'interview_insights', 'resume_jobs']) t;
+                  'interview_invitations', 'transcript_entries', 'interview_insights', 'resume_jobs',
+                  'realtime_token_grants', 'session_machines', 'transcript_item_events']) t;
 
 select * from finish();
 rollback;
