@@ -7,11 +7,25 @@
 //! WebSocket upgrades through, and streams bodies both ways.
 //!
 //!   deno run -A deno-shims/host.ts [--port N] [--env-file PATH]... [--functions-dir DIR]...
+//!                                  [--test-mode]
 //!
 //! Env: FUNCTIONS_PORT, WORKER_PORT_BASE, JWT_SECRET, ANON_KEY, SERVICE_ROLE_KEY, DB_URL,
 //! API_URL (the defaults are scripts/lib.sh's); FUNCTIONS_ENV_FILE (more secrets, e.g.
 //! vendor fakes' base URLs); FUNCTIONS_EXTRA_DIRS (colon-separated directories of extra
-//! functions, for test fixtures; each may hold a config.toml with `[functions.<name>]`).
+//! functions, for test fixtures; each may hold a config.toml with `[functions.<name>]`);
+//! FUNCTIONS_TEST_MODE=1 (or --test-mode; `scripts/stack.sh start --test` sets it).
+//!
+//! Test mode adds one control endpoint on the host's own port, for the end-to-end tests'
+//! `withFunctionEnv` (tests/lib/function-env.ts): a function's env overlay.
+//!   GET    /_internal/test/env/<name>   -> {name, state, overlay_keys, env_keys}
+//!   PUT    /_internal/test/env/<name>   {"overlay": {"KEY": "value" | null}} -> the same,
+//!          after the function's process was restarted with base env + overlay (null
+//!          removes a key) and is up again
+//!   DELETE /_internal/test/env/<name>   back to the base env (restarted if it had one)
+//! Values never come back, only key names. The gateway does not route
+//! `/functions/v1/_internal/` (but health) to the host (local/nginx.conf.tmpl), and the
+//! host refuses these paths on a request that came through a proxy (X-Forwarded-*), so
+//! only a process on this machine talking to the host's port reaches them.
 
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { verify } from "./jwt.ts";
@@ -29,6 +43,7 @@ interface Options {
   jwtSecret: string;
   injected: Record<string, string>;
   deno: string;
+  testMode: boolean;
 }
 
 // The well-known local values `supabase start` uses (scripts/lib.sh holds the same).
@@ -42,6 +57,7 @@ function options(args: string[]): Options {
   const env = (k: string, d: string) => Deno.env.get(k) || d;
   let port = Number(env("FUNCTIONS_PORT", "54331"));
   const envFiles = [`${ROOT}/supabase/functions/.env`];
+  let testMode = env("FUNCTIONS_TEST_MODE", "") === "1";
   const extraDirs = env("FUNCTIONS_EXTRA_DIRS", "").split(":").filter(Boolean);
   if (Deno.env.get("FUNCTIONS_ENV_FILE")) envFiles.push(Deno.env.get("FUNCTIONS_ENV_FILE")!);
   for (let i = 0; i < args.length; i++) {
@@ -50,6 +66,7 @@ function options(args: string[]): Options {
     if (flag === "--port") port = Number(value());
     else if (flag === "--env-file") envFiles.push(value());
     else if (flag === "--functions-dir") extraDirs.push(value());
+    else if (flag === "--test-mode") testMode = true;
     else fail(`unknown argument ${args[i]}`);
   }
   const jwtSecret = env("JWT_SECRET", DEFAULT_JWT_SECRET);
@@ -79,6 +96,7 @@ function options(args: string[]): Options {
       SUPABASE_JWT_SECRET: jwtSecret,
     },
     deno: env("DENO_BIN", `${ROOT}/node_modules/.bin/deno`),
+    testMode,
   };
 }
 
@@ -192,13 +210,25 @@ class Worker {
   private failures = 0;
   private bootFailures = 0;
   private waiters: (() => void)[] = [];
+  /** Test mode: keys added (string) or removed (null) on top of the base env. */
+  overlay: Record<string, string | null> = {};
 
   constructor(
     readonly spec: FunctionSpec,
     readonly port: number,
     private readonly deno: string,
-    private readonly env: Record<string, string>,
+    private readonly baseEnv: Record<string, string>,
   ) {}
+
+  /** Base env + overlay; the host's own SB_FUNCTION_PORT always wins. */
+  env(): Record<string, string> {
+    const env = { ...this.baseEnv };
+    for (const [k, v] of Object.entries(this.overlay)) {
+      if (v === null) delete env[k];
+      else env[k] = v;
+    }
+    return { ...env, SB_FUNCTION_PORT: String(this.port) };
+  }
 
   start(): void {
     if (this.state === "stopped") return;
@@ -208,7 +238,7 @@ class Worker {
       cwd: ROOT,
       // Only what a function gets on Supabase, plus what Deno itself needs.
       clearEnv: true,
-      env: { ...this.env, SB_FUNCTION_PORT: String(this.port) },
+      env: this.env(),
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -472,6 +502,62 @@ async function forwardWebSocket(req: Request, target: string, name: string): Pro
 }
 
 // ---------------------------------------------------------------------------------------
+// Test mode: a function's env overlay (see the header)
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Keys the host owns: an overlay may not touch them. */
+const HOST_KEYS = new Set(["SB_FUNCTION_PORT", "DENO_DIR"]);
+
+function envReport(worker: Worker) {
+  return {
+    name: worker.spec.name,
+    state: worker.state,
+    overlay_keys: Object.fromEntries(
+      Object.entries(worker.overlay).map(([k, v]) => [k, v === null ? "removed" : "set"]),
+    ),
+    env_keys: Object.keys(worker.env()).sort(),
+  };
+}
+
+async function testEnvControl(
+  req: Request,
+  name: string,
+  workers: Map<string, Worker>,
+): Promise<Response> {
+  const worker = workers.get(name);
+  if (!worker) return json({ error: `no function ${name}` }, 404);
+  if (req.method === "GET") return json(envReport(worker), 200);
+  let overlay: Record<string, string | null> = {};
+  if (req.method === "PUT") {
+    let body: unknown;
+    try {
+      body = await req.json();
+    } catch {
+      return json({ error: "body must be JSON {overlay: {KEY: string | null}}" }, 400);
+    }
+    const given = (body as { overlay?: unknown })?.overlay;
+    if (typeof given !== "object" || given === null || Array.isArray(given)) {
+      return json({ error: "body must be JSON {overlay: {KEY: string | null}}" }, 400);
+    }
+    for (const [k, v] of Object.entries(given)) {
+      if (!ENV_KEY.test(k) || HOST_KEYS.has(k)) return json({ error: `key ${k} cannot be set` }, 400);
+      if (v !== null && typeof v !== "string") return json({ error: `${k}: a string or null` }, 400);
+    }
+    overlay = given as Record<string, string | null>;
+  } else if (req.method !== "DELETE") {
+    return json({ error: "GET, PUT or DELETE" }, 405);
+  }
+  const unchanged = JSON.stringify(overlay) === JSON.stringify(worker.overlay) && worker.state === "up";
+  if (!unchanged) {
+    worker.overlay = overlay;
+    log(`${name}: env overlay ${JSON.stringify(envReport(worker).overlay_keys)}; restarting`);
+    await worker.restart();
+    if (!(await worker.ready(BOOT_WAIT_MS))) return json({ ...envReport(worker), error: "did not come up" }, 503);
+  }
+  return json(envReport(worker), 200);
+}
+
+// ---------------------------------------------------------------------------------------
 // Main
 
 async function main(): Promise<void> {
@@ -480,6 +566,7 @@ async function main(): Promise<void> {
   const specs = discover(opts.functionDirs);
   const denoDir = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
   const workerEnv = { ...secrets, ...opts.injected, DENO_DIR: denoDir, NO_COLOR: "1" };
+  if (opts.testMode) log("test mode: /_internal/test/env/<name> controls functions' env overlays");
 
   const workers = new Map<string, Worker>();
   specs.forEach((spec, i) => {
@@ -510,7 +597,14 @@ async function main(): Promise<void> {
             { state: w.state, port: w.port, verify_jwt: w.spec.verifyJwt, restarts: w.restarts },
           ]),
         );
-        return json({ message: "ok", functions }, 200);
+        return json({ message: "ok", functions, test_mode: opts.testMode }, 200);
+      }
+      const control = url.pathname.match(/^\/_internal\/test\/env\/([^/]+)$/);
+      // Only in test mode, and never for a request relayed by the gateway (or any proxy).
+      if (control && opts.testMode && !req.headers.has("x-forwarded-for") && !req.headers.has("x-forwarded-prefix")) {
+        res = await testEnvControl(req, decodeURIComponent(control[1]), workers);
+        console.log(`${new Date().toISOString()} ${req.method} ${url.pathname} ${res.status} ${Math.round(performance.now() - t0)}ms`);
+        return res;
       }
       const worker = workers.get(name);
       if (!worker) {

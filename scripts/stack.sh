@@ -5,8 +5,10 @@
 #
 #   scripts/stack.sh start     start whatever is not running (idempotent), print URLs and keys
 #   scripts/stack.sh start --test   the same, for the end-to-end tests: also serves the
-#                              test-only functions of tests/fixtures/functions and gives
-#                              the functions tests/fakes/fakes.env (vendor fakes' URLs)
+#                              test-only functions of tests/fixtures/functions, gives
+#                              the functions tests/fakes/fakes.env (vendor fakes' URLs,
+#                              ports moved by STACK_SLOT) and turns on the host's test
+#                              mode (per-function env overlays: withFunctionEnv)
 #   scripts/stack.sh stop      stop everything it started; nothing is left running
 #   scripts/stack.sh status    what runs; exit 1 when a part is down
 #   scripts/stack.sh restart [--test]   stop + start
@@ -119,7 +121,7 @@ start_rest() {
 
 # What the host was started with; a running host with other settings is restarted.
 functions_settings() {
-  printf 'extra=%s env=%s jwt=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" "$JWT_SECRET"
+  printf 'extra=%s env=%s jwt=%s test=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" "$JWT_SECRET" "${FUNCTIONS_TEST_MODE:-}"
 }
 
 start_functions() {
@@ -316,9 +318,21 @@ reload_rest() {
   start_rest
 }
 
+# tests/fakes/fakes.env names the vendor fakes' slot-0 ports (127.0.0.1:5436x, as
+# tests/lib/fakes.ts FAKE_PORTS); the host gets a copy with them moved up by
+# STACK_SLOT*1000 like every other port, so parallel slots' fakes do not collide.
+render_fakes_env() {
+  local out="$RUN_DIR/fakes.env"
+  sed -E "s/127\.0\.0\.1:54(36[0-9])\b/127.0.0.1:$(( 54 + STACK_SLOT ))\1/g" \
+    "$ROOT/tests/fakes/fakes.env" >"$out"
+  echo "$out"
+}
+
 if { [ "${1:-}" = start ] || [ "${1:-}" = restart ]; } && [ "${2:-}" = --test ]; then
   export FUNCTIONS_EXTRA_DIRS="$ROOT/tests/fixtures/functions${FUNCTIONS_EXTRA_DIRS:+:$FUNCTIONS_EXTRA_DIRS}"
-  export FUNCTIONS_ENV_FILE="${FUNCTIONS_ENV_FILE:-$ROOT/tests/fakes/fakes.env}"
+  export FUNCTIONS_ENV_FILE="${FUNCTIONS_ENV_FILE:-$(render_fakes_env)}"
+  # The host's env-overlay control endpoint (withFunctionEnv in tests/lib).
+  export FUNCTIONS_TEST_MODE=1
 elif [ "${1:-}" != reload ] && [ -n "${2:-}" ]; then
   die "unknown option ${2}"
 fi

@@ -8,3 +8,4 @@ export * from "./fakes.ts";
 export * from "./stack.ts";
 export * from "./assert.ts";
 export * from "./functions.ts";
+export * from "./function-env.ts";

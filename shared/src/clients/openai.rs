@@ -1435,6 +1435,27 @@ mod tests {
         assert_eq!(http.requests().len(), 2, "a timeout is retried");
     }
 
+    /// The schema of [`Resume`] is committed for the OpenAI fake's end-to-end test
+    /// (tests/vendor-fakes.test.ts posts it and expects strict mode to accept it), so the
+    /// client's output and the fake's rules are checked against each other.
+    /// `UPDATE_GOLDEN=1 cargo test -p shared golden` rewrites it.
+    #[test]
+    fn golden_schema_for_the_fake() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fakes/fixtures/openai-strict-schema.json"
+        );
+        let body = StructuredRequest::<Resume>::new("resume", vec![Message::user("x")])
+            .body("gpt-4.1-mini")
+            .unwrap();
+        let golden = serde_json::to_string_pretty(&body["response_format"]["json_schema"]).unwrap() + "\n";
+        if std::env::var("UPDATE_GOLDEN").is_ok() {
+            std::fs::write(path, &golden).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(committed, golden, "regenerate with UPDATE_GOLDEN=1");
+    }
+
     #[test]
     fn from_context_is_none_without_a_key() {
         let cx = crate::testing::test_context(fake());
