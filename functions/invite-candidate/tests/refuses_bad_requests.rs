@@ -57,6 +57,7 @@ fn malformed_input_is_400() {
             "invalid_position_id",
         ),
         (json!([1, 2]), "invalid_body"),
+        (json!(["ada@example.com", POSITION_A]), "invalid_body"),
     ];
     for (body, code) in cases {
         assert_eq!(

@@ -1,0 +1,338 @@
+//! A fake PostgREST for tenant A (companies, positions, the competency library, and
+//! `rpc/save_generated_position` with the SQL function's checks and answer) and a fake
+//! OpenAI chat completions endpoint with scripted answers, behind one `FakeHttp`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+use shared::config::{Config, Secret};
+use shared::http::{HttpRequest, HttpResponse, TransportError};
+use shared::serve::dispatch;
+use shared::testing::{
+    json_response, sign_token, user_claims, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
+    TEST_SUPABASE_URL,
+};
+use shared::{Auth, Context, Method, Request, Response};
+
+pub const TENANT_A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+pub const COMPANY_A: &str = "a1000000-0000-4000-8000-000000000001";
+pub const COMPANY_B: &str = "b1000000-0000-4000-8000-000000000001";
+pub const DRAFT_A: &str = "a2000000-0000-4000-8000-000000000002";
+pub const PUBLISHED_A: &str = "a2000000-0000-4000-8000-000000000001";
+pub const OPENAI_URL: &str = "http://openai.test/v1";
+
+pub fn member_token(role: &str) -> String {
+    sign_token(
+        &user_claims(json!({ "tenant_id": TENANT_A, "role": role })),
+        TEST_JWT_SECRET,
+    )
+}
+
+pub struct State {
+    /// The library: (id, name).
+    pub library: Vec<(String, String)>,
+    pub saves: Vec<Value>,
+    /// Scripted OpenAI answers; empty means a valid default answer.
+    pub openai: VecDeque<Result<HttpResponse, TransportError>>,
+    /// Answer the save with this error instead (status, PT code message).
+    pub save_error: Option<(u16, &'static str)>,
+    /// Positions already created with a request key: key → saved answer.
+    pub keyed: Vec<(String, Value)>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            library: vec![
+                ("a3000000-0000-4000-8000-000000000001".into(), "Rust".into()),
+                (
+                    "a3000000-0000-4000-8000-000000000002".into(),
+                    "System design".into(),
+                ),
+                (
+                    "a3000000-0000-4000-8000-000000000003".into(),
+                    "Communication".into(),
+                ),
+            ],
+            saves: vec![],
+            openai: VecDeque::new(),
+            save_error: None,
+            keyed: vec![],
+        }
+    }
+}
+
+fn pt(status: u16, code: &str) -> HttpResponse {
+    json_response(
+        status,
+        &json!({ "code": format!("PT{status}"), "message": code, "details": format!("{code}."), "hint": null }),
+    )
+}
+
+fn rest(path: &str) -> String {
+    format!("{TEST_SUPABASE_URL}/rest/v1/{path}")
+}
+
+/// A chat completion whose content is `content` (a JSON value, serialised).
+pub fn completion(content: &Value, finish_reason: &str) -> HttpResponse {
+    json_response(
+        200,
+        &json!({
+            "id": "chatcmpl-test", "object": "chat.completion", "created": 1_800_000_000u64,
+            "model": "gpt-4.1-mini-2025-04-14",
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": content.to_string(), "refusal": null },
+                          "logprobs": null, "finish_reason": finish_reason }],
+            "usage": { "prompt_tokens": 100, "completion_tokens": 200, "total_tokens": 300 },
+        }),
+    )
+}
+
+pub fn refusal() -> HttpResponse {
+    json_response(
+        200,
+        &json!({
+            "id": "chatcmpl-test", "object": "chat.completion", "created": 1_800_000_000u64, "model": "gpt-4.1-mini",
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": null,
+                          "refusal": "I can't help with that." }, "logprobs": null, "finish_reason": "stop" }],
+        }),
+    )
+}
+
+pub fn openai_error(status: u16, code: &str, kind: &str) -> HttpResponse {
+    json_response(
+        status,
+        &json!({ "error": { "message": "scripted", "type": kind, "param": null, "code": code } }),
+    )
+}
+
+/// What a model would answer for a backend role.
+pub fn ai_position() -> Value {
+    json!({
+        "description": "Own the services behind our robot fleet.",
+        "responsibilities": ["Design fleet services", "Run them in production", "Mentor engineers"],
+        "requirements": ["Production Rust", "Distributed systems"],
+        "nice_to_have": ["Embedded experience"],
+        "competencies": [
+            { "name": "rust", "description": "Idiomatic Rust.", "category": "technical", "weight": 9, "required_level": 4 },
+            { "name": "Distributed systems", "description": "Failure-aware design.", "category": "technical", "weight": 7, "required_level": 4 },
+            { "name": "System Design", "description": "Trade-offs.", "category": "technical", "weight": 6, "required_level": 4 },
+            { "name": "Mentoring", "description": "Grows others.", "category": "leadership", "weight": 4, "required_level": 3 },
+            { "name": "Communication", "description": "Clear.", "category": "behavioral", "weight": 4, "required_level": 4 },
+        ],
+    })
+}
+
+pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
+    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
+        if req.url.starts_with(OPENAI_URL) {
+            assert_eq!(req.url, format!("{OPENAI_URL}/chat/completions"));
+            assert_eq!(req.headers.get("authorization"), Some("Bearer sk-test"));
+            return state
+                .borrow_mut()
+                .openai
+                .pop_front()
+                .unwrap_or_else(|| Ok(completion(&ai_position(), "stop")));
+        }
+        assert!(
+            req.url.starts_with(&rest("")),
+            "unexpected call {}",
+            req.url
+        );
+        let auth = Auth::new(
+            Some(Secret::new(TEST_JWT_SECRET)),
+            Rc::new(ManualClock::new(TEST_NOW_MS)),
+        );
+        let claims = req
+            .headers
+            .get("authorization")
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|t| auth.verify(t).ok())
+            .expect("every query runs as the caller");
+        assert_eq!(
+            claims
+                .app_metadata
+                .tenant_id
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some(TENANT_A)
+        );
+
+        if req.url.starts_with(&rest("companies?")) {
+            let rows = if req.url.contains(COMPANY_A) {
+                json!([{ "name": "Acme Robotics" }])
+            } else {
+                json!([]) // RLS: another tenant's company is not there
+            };
+            return Ok(json_response(200, &rows));
+        }
+        if req.url.starts_with(&rest("positions?")) {
+            let rows = if req.url.contains(DRAFT_A) {
+                json!([{ "title": "Product Designer", "status": "draft", "seniority": "mid", "department": "Design",
+                         "location": "Berlin", "employment_type": "full_time", "company_id": COMPANY_A,
+                         "metadata": { "generation": { "competency_hints": ["Figma"] } } }])
+            } else if req.url.contains(PUBLISHED_A) {
+                json!([{ "title": "Senior Rust Engineer", "status": "published", "seniority": "senior", "department": null,
+                         "location": null, "employment_type": null, "company_id": null, "metadata": {} }])
+            } else {
+                json!([])
+            };
+            return Ok(json_response(200, &rows));
+        }
+        if req.url.starts_with(&rest("competencies?")) {
+            let rows: Vec<Value> = state
+                .borrow()
+                .library
+                .iter()
+                .map(|(_, n)| json!({ "name": n }))
+                .collect();
+            return Ok(json_response(200, &json!(rows)));
+        }
+        if req.url == rest("rpc/save_generated_position") {
+            assert_eq!(req.method, Method::Post);
+            let params: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
+            let mut s = state.borrow_mut();
+            s.saves.push(params.clone());
+            if let Some((status, code)) = s.save_error {
+                return Ok(pt(status, code));
+            }
+            return Ok(json_response(200, &save(&mut s, &params)));
+        }
+        panic!("unexpected call {} {}", req.method.as_str(), req.url);
+    }))
+}
+
+/// What `save_generated_position` answers, with its checks (weights sum to 1, 1-25
+/// competencies, library matching) asserted: the function must never send less.
+fn save(state: &mut State, params: &Value) -> Value {
+    let key = params["p_request_key"].as_str().map(str::to_owned);
+    if let Some(key) = &key {
+        if let Some((_, first)) = state.keyed.iter().find(|(k, _)| k == key) {
+            let mut again = first.clone();
+            again["created"] = json!(false);
+            again["replayed"] = json!(true);
+            return again;
+        }
+    }
+    let position = &params["p_position"];
+    let competencies = params["p_competencies"].as_array().unwrap();
+    assert!((1..=25).contains(&competencies.len()));
+    let steps: i64 = competencies
+        .iter()
+        .map(|c| (c["weight"].as_f64().unwrap() * 10_000.0).round() as i64)
+        .sum();
+    assert_eq!(steps, 10_000, "the weights sum to 1: {competencies:?}");
+    let mut answered = Vec::new();
+    for (i, c) in competencies.iter().enumerate() {
+        let name = c["name"].as_str().unwrap();
+        let level = c["required_level"].as_u64().unwrap();
+        assert!((1..=5).contains(&level));
+        let existing = state
+            .library
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .cloned();
+        let (id, stored_name, reused) = match existing {
+            Some((id, n)) => (id, n, true),
+            None => {
+                let id = format!(
+                    "a3000000-0000-4000-8000-{:012}",
+                    100 + state.library.len() + i
+                );
+                state.library.push((id.clone(), name.to_owned()));
+                (id, name.to_owned(), false)
+            }
+        };
+        answered.push(json!({
+            "competency_id": id, "name": stored_name, "description": c["description"], "category": c["category"],
+            "weight": c["weight"], "required_level": level, "reused": reused,
+        }));
+    }
+    let regenerating = params["p_position_id"].is_string();
+    let answer = json!({
+        "position_id": params["p_position_id"].as_str().unwrap_or("a2000000-0000-4000-8000-0000000000ff"),
+        "tenant_id": TENANT_A,
+        "company_id": position["company_id"],
+        "title": position["title"], "status": "draft", "seniority": position["seniority"],
+        "department": position["department"], "location": position["location"],
+        "employment_type": position["employment_type"], "description": position["description"],
+        "responsibilities": position["responsibilities"], "requirements": position["requirements"],
+        "nice_to_have": position["nice_to_have"], "generation": position["generation"],
+        "competencies": answered, "created": !regenerating, "replayed": false,
+    });
+    if let Some(key) = key {
+        state.keyed.push((key, answer.clone()));
+    }
+    answer
+}
+
+/// A context on the test env, with OpenAI configured when `openai` is true.
+pub fn context(http: Rc<FakeHttp>, openai: bool) -> (Context, Rc<ManualClock>) {
+    let mut env = vec![
+        ("SUPABASE_URL", TEST_SUPABASE_URL),
+        ("SUPABASE_ANON_KEY", "anon-key"),
+        ("JWT_SECRET", TEST_JWT_SECRET),
+    ];
+    if openai {
+        env.extend([
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_BASE_URL", OPENAI_URL),
+        ]);
+    }
+    let config = Config::from_env(&env.into_iter().collect()).expect("a complete test env");
+    let clock = Rc::new(ManualClock::new(TEST_NOW_MS));
+    (Context::new(config, http, clock.clone()), clock)
+}
+
+pub fn post(body: Value, token: Option<&str>) -> Request {
+    let req = Request::new(Method::Post, "http://localhost/generate-position")
+        .unwrap()
+        .with_json(&body);
+    match token {
+        Some(token) => req.with_header("Authorization", format!("Bearer {token}")),
+        None => req,
+    }
+}
+
+pub fn call(req: Request, cx: Context) -> Response {
+    pollster::block_on(dispatch(Ok(req), Ok(cx), generate_position::run))
+}
+
+/// One run with a fresh fake: the response, the state, the requests sent, the sleeps.
+pub fn run(
+    req: Request,
+    openai: bool,
+    setup: impl FnOnce(&mut State),
+) -> (Response, Rc<RefCell<State>>, Vec<HttpRequest>, usize) {
+    let state = Rc::new(RefCell::new(State::default()));
+    setup(&mut state.borrow_mut());
+    let http = fake(state.clone());
+    let (cx, clock) = context(http.clone(), openai);
+    let response = call(req, cx);
+    let sleeps = clock.sleeps().len();
+    (response, state, http.requests(), sleeps)
+}
+
+pub fn error_of(response: &Response) -> (u16, String) {
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    let body = response.json_body().unwrap();
+    let error = body["error"]
+        .as_object()
+        .unwrap_or_else(|| panic!("not the error shape: {body}"));
+    assert!(
+        error["message"].is_string() && error.contains_key("details"),
+        "{body}"
+    );
+    (
+        response.status(),
+        error["code"].as_str().unwrap().to_owned(),
+    )
+}
+
+pub fn openai_calls(sent: &[HttpRequest]) -> Vec<&HttpRequest> {
+    sent.iter()
+        .filter(|r| r.url.starts_with(OPENAI_URL))
+        .collect()
+}
