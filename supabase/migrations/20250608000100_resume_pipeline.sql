@@ -202,7 +202,11 @@ comment on function public.advance_resume_job(uuid, text, jsonb) is
 -- ---------------------------------------------------------------------------------------
 -- save_resume_candidate
 -- ---------------------------------------------------------------------------------------
-create or replace function public.save_resume_candidate(p_job_id uuid, p_resume jsonb)
+create or replace function public.save_resume_candidate(
+  p_job_id uuid,
+  p_resume jsonb,
+  p_detail jsonb default '{}'::jsonb
+)
 returns jsonb
 language plpgsql
 security invoker
@@ -229,6 +233,10 @@ begin
   if p_resume is null or pg_catalog.jsonb_typeof(p_resume) <> 'object' then
     raise exception using errcode = 'PT400', message = 'invalid_resume',
       detail = 'The resume must be a JSON object.';
+  end if;
+  if p_detail is null or pg_catalog.jsonb_typeof(p_detail) <> 'object' then
+    raise exception using errcode = 'PT400', message = 'invalid_detail',
+      detail = 'The step detail must be a JSON object.';
   end if;
 
   select * into v_job from public.resume_jobs j
@@ -292,19 +300,22 @@ begin
   set candidate_id = v_id,
       status = 'enriching',
       analysis = p_resume,
-      steps = j.steps || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
-        'status', 'enriching', 'at', pg_catalog.now(), 'candidate_id', v_id, 'created', v_created))
+      analyzer = coalesce(p_detail ->> 'analyzer', j.analyzer),
+      steps = j.steps || pg_catalog.jsonb_build_array(
+        pg_catalog.jsonb_build_object('status', 'enriching', 'at', pg_catalog.now())
+        || (p_detail - 'resume_text' - 'analysis')
+        || pg_catalog.jsonb_build_object('candidate_id', v_id, 'created', v_created))
   where j.id = v_job.id;
 
   return pg_catalog.jsonb_build_object('candidate_id', v_id, 'created', v_created);
 end
 $$;
-comment on function public.save_resume_candidate(uuid, jsonb) is
-  'Owner/admin, at the end of a job''s analyzing step: create or update the tenant''s candidate with this email from the resume JSON (full_name, email, phone, first_name, last_name, skills, experience, education), make sure its candidate_tenants row exists, and move the job to enriching with candidate_id set, all in one transaction. Returns {candidate_id, created}. PT422 email_not_found / name_not_found, PT404 job_not_found, PT409 job_not_analyzing, PT400 invalid_resume, PT401, PT403.';
+comment on function public.save_resume_candidate(uuid, jsonb, jsonb) is
+  'Owner/admin, at the end of a job''s analyzing step: create or update the tenant''s candidate with this email from the resume JSON (full_name, email, phone, first_name, last_name, skills, experience, education), make sure its candidate_tenants row exists, and move the job to enriching with candidate_id set (p_detail: analyzer and what else the analyzing step reports, logged in steps), all in one transaction. Returns {candidate_id, created}. PT422 email_not_found / name_not_found, PT404 job_not_found, PT409 job_not_analyzing, PT400 invalid_resume / invalid_detail, PT401, PT403.';
 
 revoke all on function public.start_resume_job(text, text, text),
   public.advance_resume_job(uuid, text, jsonb),
-  public.save_resume_candidate(uuid, jsonb) from public, anon;
+  public.save_resume_candidate(uuid, jsonb, jsonb) from public, anon;
 grant execute on function public.start_resume_job(text, text, text),
   public.advance_resume_job(uuid, text, jsonb),
-  public.save_resume_candidate(uuid, jsonb) to authenticated, service_role;
+  public.save_resume_candidate(uuid, jsonb, jsonb) to authenticated, service_role;

@@ -6,7 +6,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(60);
+select plan(61);
 
 select ok(not p.prosecdef, p.proname || ' is SECURITY INVOKER (RLS decides)')
 from pg_proc p
@@ -127,13 +127,15 @@ select throws_ok($$select save_resume_candidate((select (j ->> 'id')::uuid from 
   'PT422', 'name_not_found', 'save_resume_candidate: no name is PT422 name_not_found');
 select throws_ok($$select save_resume_candidate((select (j ->> 'id')::uuid from started), '"x"')$$,
   'PT400', 'invalid_resume', 'save_resume_candidate: the resume is an object');
+select throws_ok($$select save_resume_candidate((select (j ->> 'id')::uuid from started), '{"full_name":"A","email":"a@example.com"}', '[]')$$,
+  'PT400', 'invalid_detail', 'save_resume_candidate: the detail is an object');
 
 create temp table saved on commit drop as
   select save_resume_candidate((select (j ->> 'id')::uuid from started),
     '{"full_name":"Ada Lovelace","first_name":"Ada","last_name":"Lovelace","email":" Ada@Example.COM ",
       "phone":"+44 20 7946 0000","skills":["Rust","PostgreSQL"],
       "experience":[{"title":"Analyst","company":"Babbage & Co","start":"1842","end":"1843","description":null}],
-      "education":[]}'::jsonb) as s;
+      "education":[]}'::jsonb, '{"analyzer":"deterministic"}') as s;
 grant select on saved to public;
 select is((select s ->> 'created' from saved), 'true', 'save_resume_candidate: a new email creates a candidate');
 select is((select (tenant_id, full_name, email, phone, skills, experience -> 0 ->> 'company', resume_url, resume_text)
@@ -146,8 +148,8 @@ select is((select relationship_type from candidate_tenants
            where candidate_id = (select (s ->> 'candidate_id')::uuid from saved)
              and tenant_id = '10000000-0000-0000-0000-0000000000aa'), 'candidate',
   'save_resume_candidate: the candidate is linked to the tenant');
-select is((select (status, candidate_id, analysis ->> 'full_name') from resume_jobs where id = (select (j ->> 'id')::uuid from started)),
-  ('enriching'::text, (select (s ->> 'candidate_id')::uuid from saved), 'Ada Lovelace'::text),
+select is((select (status, candidate_id, analysis ->> 'full_name', analyzer, steps -> -1 ->> 'analyzer') from resume_jobs where id = (select (j ->> 'id')::uuid from started)),
+  ('enriching'::text, (select (s ->> 'candidate_id')::uuid from saved), 'Ada Lovelace'::text, 'deterministic'::text, 'deterministic'::text),
   'save_resume_candidate: the job points at the candidate and moves on to enriching, in the same transaction');
 
 -- The same person again (a second file): updated, not duplicated.
