@@ -89,12 +89,16 @@ begin
       detail = 'No such resume job in this organisation.';
   end if;
 
-  if v_job.status = 'done' then
+  if v_job.status = 'done' and v_job.candidate_id is not null then
     return pg_catalog.to_jsonb(v_job) - 'resume_text' - 'analysis' - 'steps'
       || pg_catalog.jsonb_build_object('duplicate', true, 'resume_from', null);
   end if;
 
-  if v_job.status = 'failed' then
+  if v_job.status = 'done' then
+    -- Done, but its candidate was deleted since (candidate_id set null): the file is
+    -- new again for this tenant. Analyze it again from the text already extracted.
+    v_from := case when v_job.resume_text is null then 'extracting' else 'analyzing' end;
+  elsif v_job.status = 'failed' then
     v_from := coalesce(v_job.failed_step, 'extracting');
   elsif v_job.updated_at < pg_catalog.now() - interval '10 minutes' then
     -- Running for longer than any edge function lives (wall clock 150-400 s): the
@@ -122,7 +126,7 @@ begin
 end
 $$;
 comment on function public.start_resume_job(text, text, text) is
-  'Owner/admin: the resume job of a file (by sha256) in the caller''s tenant. New file: a job in extracting (resume_from extracting). Done before: the job with duplicate true, nothing changed. Failed (or stale, running > 10 min): resumed at its failed step (resume_from), attempts + 1, with the text and analysis earlier steps kept. Running: PT409 job_in_progress. PT401 not_authenticated, PT403 forbidden / path_outside_tenant, PT400 invalid_sha256.';
+  'Owner/admin: the resume job of a file (by sha256) in the caller''s tenant. New file: a job in extracting (resume_from extracting). Done before: the job with duplicate true, nothing changed (unless its candidate was deleted since: then it is analyzed again). Failed (or stale, running > 10 min): resumed at its failed step (resume_from), attempts + 1, with the text and analysis earlier steps kept. Running: PT409 job_in_progress. PT401 not_authenticated, PT403 forbidden / path_outside_tenant, PT400 invalid_sha256.';
 
 -- ---------------------------------------------------------------------------------------
 -- advance_resume_job

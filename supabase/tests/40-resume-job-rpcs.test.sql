@@ -6,7 +6,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(61);
+select plan(66);
 
 select ok(not p.prosecdef, p.proname || ' is SECURITY INVOKER (RLS decides)')
 from pg_proc p
@@ -210,6 +210,16 @@ select tests.authenticate_as('owner_a');
 select is((select (j ->> 'resume_from', j ->> 'attempts') from (select start_resume_job(repeat('c4', 32)) as j) s),
   ('analyzing'::text, '2'::text),
   'start_resume_job: a job running for more than 10 minutes is resumed where it stopped');
+
+-- ---- a done job whose candidate was deleted since ---------------------------------------
+select lives_ok($$select advance_resume_job((select (j ->> 'id')::uuid from started), 'done')$$, 'the first job is done');
+select lives_ok($$select advance_resume_job((select (j ->> 'id')::uuid from second_job), 'done')$$, 'the second job is done');
+select is(tests.affected($$delete from candidates where email = 'ada@example.com'$$), 1, 'owner_a deletes the candidate');
+select is((select (j ->> 'duplicate', j ->> 'resume_from', j ->> 'candidate_id') from (select start_resume_job(repeat('c1', 32)) as j) s),
+  ('false'::text, 'analyzing'::text, null::text),
+  'start_resume_job: a done file whose candidate was deleted is analyzed again from its text, not a duplicate of nothing');
+select is((select j ->> 'resume_from' from (select start_resume_job(repeat('c2', 32)) as j) s), 'extracting',
+  'start_resume_job: ... and extracted again when no text was kept');
 
 select * from finish();
 rollback;
