@@ -348,6 +348,86 @@ Deno.test("fly fake: Bearer token, create/wait/list/destroy with machine state, 
 });
 
 // ---------------------------------------------------------------------------------------
+// The Rust clients' own requests (recorded by shared/src/clients/mod.rs's
+// golden_requests_for_the_fakes) are accepted by the fakes.
+
+interface Recorded {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+const clientRequests: Recorded[] = JSON.parse(
+  await Deno.readTextFile(new URL("./fakes/fixtures/client-requests.json", import.meta.url)),
+);
+
+async function replay(r: Recorded, base: string, fakeUrl: string, patch: (url: string) => string = (u) => u) {
+  const res = await fetch(patch(r.url.replace(base, fakeUrl)), { method: r.method, headers: r.headers, body: r.body ?? undefined });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text.startsWith("<") ? "null" : text) : null };
+}
+
+Deno.test("the Rust clients' recorded requests pass every fake's contract checks", async () => {
+  const of = (host: string) => clientRequests.filter((r) => r.url.startsWith(`http://fake.${host}`));
+  assertEquals(clientRequests.length, 11, "the fixture covers every client call");
+
+  {
+    await using fake = startOpenAiFake();
+    for (const r of of("openai")) {
+      const res = await replay(r, "http://fake.openai", fake.url);
+      assertEquals(res.status, 200, `${r.url}: ${JSON.stringify(res.body)}`);
+    }
+    assertEquals([fake.chatCalls().length, fake.clientSecrets.length], [1, 1]);
+  }
+  {
+    await using fake = startPdfCoFake();
+    const [presign, put, convert] = of("pdfco");
+    const p = await replay(presign, "http://fake.pdfco", fake.url);
+    assertEquals(p.status, 200);
+    const stored = await fetch(p.body.presignedUrl, { method: put.method, headers: put.headers, body: put.body });
+    await stored.body?.cancel();
+    assertEquals(stored.status, 200, "the client's PUT (its Content-Type, no key) is accepted");
+    const body = JSON.parse(convert.body!);
+    const c = await fetch(convert.url.replace("http://fake.pdfco", fake.url), {
+      method: "POST",
+      headers: convert.headers,
+      body: JSON.stringify({ ...body, url: p.body.url }),
+    });
+    assertEquals([c.status, (await c.json()).error], [200, false]);
+  }
+  {
+    await using fake = startPdlFake();
+    fake.addPerson({ email: "ada@example.com", likelihood: 8, data: { id: "pdl-ada" } });
+    const res = await replay(of("pdl")[0], "http://fake.pdl", fake.url);
+    assertEquals([res.status, res.body.data.id], [200, "pdl-ada"]);
+  }
+  {
+    await using fake = startVideoSdkFake();
+    const r = of("videosdk")[0];
+    assert(!r.headers.authorization.startsWith("Bearer"), "raw JWT");
+    // The recorded token was signed at the unit tests' fixed clock: same claims, now.
+    const claims = JSON.parse(atob(r.headers.authorization.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    const now = Math.floor(Date.now() / 1000);
+    const token = await sign({ ...claims, iat: now, exp: now + (claims.exp - claims.iat) }, FAKE_KEYS.videosdk.secret);
+    const res = await replay({ ...r, headers: { ...r.headers, authorization: token } }, "http://fake.videosdk", fake.url);
+    assertEquals([res.status, res.body.customRoomId], [200, "session-1"]);
+  }
+  {
+    await using fake = startFlyFake();
+    const [create, wait, list, destroy] = of("fly");
+    const created = await replay(create, "http://fake.fly", fake.url);
+    assertEquals(created.status, 200, JSON.stringify(created.body));
+    const id = created.body.id;
+    const withId = (u: string) => u.replace("/MACHINE", `/${id}`);
+    assertEquals((await replay(wait, "http://fake.fly", fake.url, withId)).status, 200);
+    assertEquals((await replay(list, "http://fake.fly", fake.url)).body.length, 1);
+    assertEquals((await replay(destroy, "http://fake.fly", fake.url, withId)).status, 200);
+    assertEquals(fake.live().length, 0);
+  }
+});
+
+// ---------------------------------------------------------------------------------------
 // Keys vs no keys: the host's env overlay
 
 async function echoEnv(): Promise<{ env_keys: string[]; env: Record<string, string | null>; pid: number }> {

@@ -246,6 +246,158 @@ mod tests {
         assert_eq!(path_segment("e286d3f1c24e68"), "e286d3f1c24e68");
     }
 
+    /// Every request the clients send, recorded with the fakes' test credentials
+    /// (tests/fakes/keys.ts) and committed as tests/fakes/fixtures/client-requests.json:
+    /// tests/vendor-fakes.test.ts replays them against the contract fakes, so the clients
+    /// and the fakes are checked against each other. `UPDATE_GOLDEN=1` rewrites it.
+    #[test]
+    fn golden_requests_for_the_fakes() {
+        use crate::config::{FlyConfig, OpenAiConfig, Vendor, VideoSdk as VideoSdkConfig};
+        use crate::testing::FakeHttp;
+        use serde_json::json;
+        use std::rc::Rc;
+
+        let http = Rc::new(FakeHttp::with_responder(|r| {
+            let body = if r.url.contains("/chat/completions") {
+                json!({"id": "c", "model": "m", "choices": [{"index": 0, "finish_reason": "stop",
+                       "message": {"role": "assistant", "content": "{\"name\":\"x\",\"score\":1,\"tags\":[]}", "refusal": null}}]})
+            } else if r.url.contains("/client_secrets") {
+                json!({"value": "ek_x", "expires_at": 1, "session": {}})
+            } else if r.url.contains("get-presigned-url") {
+                json!({"presignedUrl": "http://fake.pdfco/_storage/put/ID", "url": "http://fake.pdfco/_storage/files/ID/resume.pdf", "error": false, "status": 200})
+            } else if r.url.contains("/convert/") {
+                json!({"body": "text", "error": false, "status": 200})
+            } else if r.url.contains("/person/enrich") {
+                json!({"status": 200, "likelihood": 8, "data": {}})
+            } else if r.url.contains("/v2/rooms") {
+                json!({"roomId": "abcd-efgh-ijkl", "customRoomId": "session-1"})
+            } else if r.url.ends_with("/machines") && r.method == crate::Method::Post {
+                json!({"id": "MACHINE", "state": "created", "config": {}})
+            } else if r.url.ends_with("/machines") {
+                json!([])
+            } else {
+                json!({"ok": true})
+            };
+            Ok(crate::testing::json_response(200, &body))
+        }));
+        let clock = clock();
+        let vendor = |base: &str, key: &str| Vendor {
+            base_url: base.into(),
+            api_key: Secret::new(key),
+        };
+
+        #[derive(serde::Deserialize, schemars::JsonSchema)]
+        #[allow(dead_code)]
+        struct Scored {
+            name: String,
+            score: u8,
+            tags: Vec<String>,
+        }
+        let openai = openai::OpenAi::new(
+            OpenAiConfig {
+                base_url: "http://fake.openai/v1".into(),
+                api_key: Secret::new("sk-test-fake-openai"),
+                model: "gpt-4.1-mini".into(),
+                realtime_model: "gpt-realtime".into(),
+                transcription_model: "gpt-4o-mini-transcribe".into(),
+            },
+            http.clone(),
+            clock.clone(),
+        );
+        let pdfco = pdfco::PdfCo::new(
+            vendor("http://fake.pdfco", "pdfco-test-fake-key"),
+            http.clone(),
+            clock.clone(),
+        );
+        let pdl = pdl::Pdl::new(
+            vendor("http://fake.pdl", "pdl-test-fake-key"),
+            http.clone(),
+            clock.clone(),
+        );
+        let videosdk = videosdk::VideoSdk::new(
+            VideoSdkConfig {
+                base_url: "http://fake.videosdk".into(),
+                api_key: Secret::new("videosdk-test-key"),
+                secret: Secret::new("videosdk-test-secret-0123456789"),
+            },
+            http.clone(),
+            clock.clone(),
+        );
+        let fly = fly::Fly::new(
+            FlyConfig {
+                base_url: "http://fake.fly".into(),
+                api_token: Secret::new("fly-test-fake-token"),
+                app_name: "interviews-test".into(),
+                machine_image: "registry.fly.io/interviews-test:e2e".into(),
+            },
+            http.clone(),
+            clock.clone(),
+        );
+        pollster::block_on(async {
+            openai
+                .complete_structured::<Scored>(
+                    vec![
+                        openai::Message::system("Score it."),
+                        openai::Message::user("Ada"),
+                    ],
+                    "scored",
+                )
+                .await
+                .unwrap();
+            openai
+                .create_client_secret(&openai::RealtimeSession::new("Interview."))
+                .await
+                .unwrap();
+            pdfco
+                .extract_text("resume.pdf", b"%PDF-1.7 golden", &Default::default())
+                .await
+                .unwrap();
+            let query = pdl::PersonQuery {
+                email: Some("ada@example.com".into()),
+                ..Default::default()
+            };
+            pdl.enrich(&query, &Default::default()).await.unwrap();
+            videosdk.create_room("session-1").await.unwrap();
+            let spec = fly::MachineSpec {
+                metadata: [("session_id".to_string(), "s1".to_string())].into(),
+                ..Default::default()
+            };
+            fly.create_machine(&spec).await.unwrap();
+            fly.wait_for_state(
+                "MACHINE",
+                fly::WaitState::Started,
+                None,
+                std::time::Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
+            fly.list_machines().await.unwrap();
+            fly.destroy_machine("MACHINE").await.unwrap();
+        });
+        let recorded: Vec<Value> = http
+            .requests()
+            .iter()
+            .map(|r| {
+                json!({
+                    "method": r.method.as_str(),
+                    "url": r.url,
+                    "headers": r.headers.iter().collect::<std::collections::BTreeMap<_, _>>(),
+                    "body": r.body.as_deref().map(String::from_utf8_lossy),
+                })
+            })
+            .collect();
+        let golden = serde_json::to_string_pretty(&recorded).unwrap() + "\n";
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fakes/fixtures/client-requests.json"
+        );
+        if std::env::var("UPDATE_GOLDEN").is_ok() {
+            std::fs::write(path, &golden).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(committed, golden, "regenerate with UPDATE_GOLDEN=1");
+    }
+
     #[test]
     fn retry_after_rounds_up_to_seconds() {
         let clock = clock();
