@@ -10,7 +10,9 @@ const dbPort = env("DB_PORT", String(54322 + slot));
 
 export const config = {
   apiUrl: env("API_URL", `http://127.0.0.1:${apiPort}`),
-  dbUrl: env("DB_URL", `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`),
+  // As scripts/lib.sh's DB_URL (sslmode=disable since 9685a86): the host injects that
+  // string as SUPABASE_DB_URL, and tests/stack.test.ts compares it.
+  dbUrl: env("DB_URL", `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`),
   jwtSecret: env("JWT_SECRET", "super-secret-jwt-token-with-at-least-32-characters-long"),
   anonKey: env(
     "ANON_KEY",
