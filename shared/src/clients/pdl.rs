@@ -589,6 +589,42 @@ mod tests {
     }
 
     #[test]
+    fn through_cx_http_429_and_5xx_are_retried_and_402_is_not() {
+        let http = fake();
+        let err = |status: u16, kind: &str| {
+            json(
+                status,
+                json!({"status": status, "error": {"type": kind, "message": kind}}),
+            )
+        };
+        http.push(Ok(
+            err(429, "rate_limit_error").with_header("retry-after", "1")
+        ));
+        http.push(Ok(err(503, "api_error")));
+        http.push(Ok(json(
+            404,
+            json!({"status": 404, "error": {"type": "not_found", "message": "none"}}),
+        )));
+        let cx = crate::testing::test_context(http.clone());
+        let vendor = Vendor {
+            base_url: "http://pdl.test".into(),
+            api_key: Secret::new(KEY),
+        };
+        let pdl = Pdl::new(vendor.clone(), cx.http.clone(), cx.clock.clone());
+        let query = q(Some("ada@example.com"), None, None, None, None);
+        let out = pollster::block_on(pdl.enrich(&query, &EnrichOptions::default()));
+        assert_eq!((out, http.requests().len()), (Ok(Enrichment::NoMatch), 3));
+
+        let http = fake();
+        http.push(Ok(err(402, "payment_required")));
+        let cx = crate::testing::test_context(http.clone());
+        let pdl = Pdl::new(vendor, cx.http.clone(), cx.clock.clone());
+        let out = pollster::block_on(pdl.enrich(&query, &EnrichOptions::default()));
+        assert!(matches!(out, Err(PdlError::PaymentRequired { .. })));
+        assert_eq!(http.requests().len(), 1, "402 is not retried");
+    }
+
+    #[test]
     fn not_found_is_no_match_and_errors_are_typed() {
         let query = q(Some("nobody@example.com"), None, None, None, None);
         let run = |response: HttpResponse| {
