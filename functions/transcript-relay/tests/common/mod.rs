@@ -1,0 +1,161 @@
+//! A fake PostgREST that answers the relay's two RPCs by the rules of their SQL
+//! (migrations 20250607000100/0300): who may drive the session, in progress or not,
+//! and "insert ... on conflict do nothing" by event id. So the tests drive `run()` and
+//! the socket through the shared pipeline natively, resends included.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+use shared::http::{HttpRequest, HttpResponse};
+use shared::serve::dispatch;
+use shared::testing::{
+    json_response, sign_token, test_context, user_claims, user_token, FakeHttp, TEST_JWT_SECRET,
+    TEST_NOW_MS, TEST_SUPABASE_URL,
+};
+use shared::{Context, Method, Request, Response};
+
+pub const SESSION: &str = "66666666-6666-4666-8666-666666666666";
+pub const TENANT: &str = "55555555-5555-4555-8555-555555555555";
+
+/// Who the fake database thinks the caller is, for the session.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Access {
+    Candidate,
+    Staff,
+    Member,
+    Stranger,
+}
+
+pub struct Db {
+    pub access: Access,
+    pub status: &'static str,
+    /// (event_id, record) in the order stored.
+    pub stored: Vec<(String, Value)>,
+    pub ids: BTreeSet<String>,
+    /// Answer 503 to the next N writes.
+    pub fail_next: u32,
+}
+
+pub fn db(access: Access, status: &'static str) -> Rc<RefCell<Db>> {
+    Rc::new(RefCell::new(Db {
+        access,
+        status,
+        stored: Vec::new(),
+        ids: BTreeSet::new(),
+        fail_next: 0,
+    }))
+}
+
+fn pt(status: u16, code: &str) -> HttpResponse {
+    json_response(
+        status,
+        &json!({ "code": format!("PT{status}"), "message": code, "details": format!("{code}."), "hint": null }),
+    )
+}
+
+pub fn postgrest(state: Rc<RefCell<Db>>) -> Rc<FakeHttp> {
+    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
+        assert_eq!(req.method, Method::Post);
+        assert!(
+            req.headers
+                .get("authorization")
+                .is_some_and(|a| a.starts_with("Bearer ey")),
+            "as the caller"
+        );
+        let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
+        assert_eq!(body["p_session_id"], SESSION);
+        let mut db = state.borrow_mut();
+        match db.access {
+            Access::Stranger => return Ok(pt(404, "session_not_found")),
+            Access::Member => return Ok(pt(403, "not_allowed")),
+            Access::Candidate | Access::Staff => {}
+        }
+        let rpc = req
+            .url
+            .trim_start_matches(&format!("{TEST_SUPABASE_URL}/rest/v1/rpc/"));
+        match rpc {
+            "interview_session_access" => Ok(json_response(
+                200,
+                &json!({ "session_id": SESSION, "tenant_id": TENANT, "status": db.status,
+                         "caller": if db.access == Access::Staff { "staff" } else { "candidate" },
+                         "consent_given": true, "ai_opted_out": false, "videosdk_room_id": null }),
+            )),
+            "relay_transcript_events" => {
+                if db.status != "in_progress" {
+                    return Ok(pt(409, "session_not_in_progress"));
+                }
+                if db.fail_next > 0 {
+                    db.fail_next -= 1;
+                    return Ok(HttpResponse::new(503, "unavailable"));
+                }
+                let mut out = Vec::new();
+                for record in body["p_events"].as_array().unwrap() {
+                    let id = record["event_id"].as_str().unwrap().to_owned();
+                    let status = if db.ids.insert(id.clone()) {
+                        db.stored.push((id.clone(), record.clone()));
+                        "stored"
+                    } else {
+                        "duplicate"
+                    };
+                    out.push(json!({ "event_id": id, "status": status }));
+                }
+                Ok(json_response(200, &Value::Array(out)))
+            }
+            other => panic!("unexpected call {other}"),
+        }
+    }))
+}
+
+pub fn candidate_token() -> String {
+    user_token(json!({ "is_candidate": true }))
+}
+
+pub fn expired_token() -> String {
+    let mut claims = user_claims(json!({ "is_candidate": true }));
+    claims["exp"] = json!(TEST_NOW_MS / 1000 - 3600);
+    sign_token(&claims, TEST_JWT_SECRET)
+}
+
+pub fn context(http: Rc<FakeHttp>) -> Context {
+    test_context(http)
+}
+
+/// `POST /transcript-relay` with `body` and `token`.
+pub fn post(token: Option<&str>, body: Value) -> Request {
+    let req = Request::new(Method::Post, "/transcript-relay")
+        .unwrap()
+        .with_json(&body);
+    match token {
+        Some(t) => req.with_header("authorization", format!("Bearer {t}")),
+        None => req,
+    }
+}
+
+pub fn call(req: Request, http: Rc<FakeHttp>) -> Response {
+    pollster::block_on(dispatch(
+        Ok(req),
+        Ok(test_context(http)),
+        transcript_relay::run,
+    ))
+}
+
+/// Realtime GA events as the browser receives them.
+pub fn candidate_said(event_id: &str, item: &str, text: &str) -> Value {
+    json!({ "event_id": event_id, "type": "conversation.item.input_audio_transcription.completed",
+            "item_id": item, "content_index": 0, "transcript": text,
+            "usage": { "type": "duration", "seconds": 3 } })
+}
+
+pub fn interviewer_said(event_id: &str, item: &str, text: &str) -> Value {
+    json!({ "event_id": event_id, "type": "response.output_audio_transcript.done",
+            "response_id": format!("resp_{item}"), "item_id": item, "output_index": 0,
+            "content_index": 0, "transcript": text })
+}
+
+pub fn delta(event_id: &str, item: &str) -> Value {
+    json!({ "event_id": event_id, "type": "response.output_audio_transcript.delta",
+            "response_id": "resp_x", "item_id": item, "output_index": 0, "content_index": 0, "delta": "Hel" })
+}
