@@ -23,7 +23,7 @@ use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use crate::request::{
-    check_declared_length, BodyReader, Form, Headers, Method, Part, Request, DEFAULT_BODY_LIMIT,
+    check_declared_length, BodyReader, Form, Headers, Part, Request, DEFAULT_BODY_LIMIT,
 };
 use crate::response::Response;
 use crate::serve::dispatch;
@@ -246,18 +246,16 @@ impl HttpClient for FetchClient {
                     TransportError::Network(err.to_string())
                 }
             };
-            let mut builder = gloo_net::http::RequestBuilder::new(&request.url)
-                .method(gloo_method(request.method))
-                .abort_signal(Some(&signal));
-            for (name, value) in request.headers.iter() {
-                builder = builder.header(name, value);
-            }
-            let outgoing = match &request.body {
-                Some(body) => builder.body(Uint8Array::from(body.as_slice())),
-                None => builder.build(),
-            }
-            .map_err(|err| TransportError::Network(format!("building the request: {err}")))?;
-            let response = outgoing.send().await.map_err(failed)?;
+            // The JS Request is built here, not by gloo's RequestBuilder: that one rebuilds
+            // the URL and, for a URL that already has a query, appends `&` plus its own
+            // (empty) query params, so `?select=name&id=eq.1` went out as
+            // `?select=name&id=eq.1&`, which PostgREST-compatible servers refuse (400).
+            let outgoing = js_request(request, &signal)
+                .map_err(|err| TransportError::Network(format!("building the request: {err:?}")))?;
+            let response = gloo_net::http::Request::from(outgoing)
+                .send()
+                .await
+                .map_err(failed)?;
             let status = response.status();
             let headers: Headers = response.headers().entries().collect();
             let body = response.binary().await.map_err(failed)?;
@@ -270,17 +268,23 @@ impl HttpClient for FetchClient {
     }
 }
 
-fn gloo_method(method: Method) -> gloo_net::http::Method {
-    use gloo_net::http::Method as M;
-    match method {
-        Method::Get => M::GET,
-        Method::Head => M::HEAD,
-        Method::Post => M::POST,
-        Method::Put => M::PUT,
-        Method::Patch => M::PATCH,
-        Method::Delete => M::DELETE,
-        Method::Options => M::OPTIONS,
+/// `request` as a JS `Request`, its URL exactly as given.
+fn js_request(
+    request: &HttpRequest,
+    signal: &web_sys::AbortSignal,
+) -> Result<web_sys::Request, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in request.headers.iter() {
+        headers.set(name, value)?;
     }
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_headers(&headers);
+    init.set_signal(Some(signal));
+    if let Some(body) = &request.body {
+        init.set_body(&Uint8Array::from(body.as_slice()));
+    }
+    web_sys::Request::new_with_str_and_init(&request.url, &init)
 }
 
 /// `Date.now()` and `setTimeout`.

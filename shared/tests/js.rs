@@ -25,6 +25,20 @@ export function hangingServer() {
     server.unref();
   });
 }
+export function echoServer() {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+      });
+    });
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}`));
+    server.unref();
+  });
+}
 export function env() {
   return { SUPABASE_URL: "http://127.0.0.1:9", SUPABASE_ANON_KEY: "anon", EXTRA: "x" };
 }
@@ -32,6 +46,8 @@ export function env() {
 extern "C" {
     #[wasm_bindgen(js_name = hangingServer)]
     fn hanging_server() -> js_sys::Promise;
+    #[wasm_bindgen(js_name = echoServer)]
+    fn echo_server() -> js_sys::Promise;
     fn env() -> JsValue;
 }
 
@@ -203,6 +219,45 @@ async fn fetch_reads_status_headers_and_body() {
         matches!(unreachable, Err(TransportError::Network(_))),
         "{unreachable:?}"
     );
+}
+
+/// The URL goes out exactly as built: PostgREST queries (`?select=...&id=eq.1`) used to
+/// get a trailing `&` from gloo's request builder, which postrust refuses (PGRST100).
+#[wasm_bindgen_test]
+async fn fetch_sends_the_url_headers_and_body_as_given() {
+    let base = JsFuture::from(echo_server())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let got = FetchClient
+        .send(
+            &HttpRequest::get(format!("{base}/rest/v1/companies?select=name&id=eq.1"))
+                .header("apikey", "anon"),
+        )
+        .await
+        .unwrap();
+    let echoed: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(echoed["url"], "/rest/v1/companies?select=name&id=eq.1");
+    assert_eq!(
+        (
+            echoed["method"].as_str(),
+            echoed["headers"]["apikey"].as_str()
+        ),
+        (Some("GET"), Some("anon"))
+    );
+
+    let got = FetchClient
+        .send(
+            &HttpRequest::post(format!("{base}/rest/v1/rpc/f"))
+                .body("application/json", r#"{"a":1}"#),
+        )
+        .await
+        .unwrap();
+    let echoed: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(echoed["url"], "/rest/v1/rpc/f");
+    assert_eq!(echoed["body"], r#"{"a":1}"#);
+    assert_eq!(echoed["headers"]["content-type"], "application/json");
 }
 
 #[wasm_bindgen_test]
