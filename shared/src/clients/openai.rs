@@ -1448,7 +1448,8 @@ mod tests {
         let body = StructuredRequest::<Resume>::new("resume", vec![Message::user("x")])
             .body("gpt-4.1-mini")
             .unwrap();
-        let golden = serde_json::to_string_pretty(&body["response_format"]["json_schema"]).unwrap() + "\n";
+        let golden =
+            serde_json::to_string_pretty(&body["response_format"]["json_schema"]).unwrap() + "\n";
         if std::env::var("UPDATE_GOLDEN").is_ok() {
             std::fs::write(path, &golden).unwrap();
         }
