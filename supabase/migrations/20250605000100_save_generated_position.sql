@@ -108,8 +108,8 @@ declare
   v_name text;
   v_competency uuid;
   v_sum numeric := 0;
-  v_names text[] := '{}';
-  v_new uuid[] := '{}';
+  v_names text[] := '{}'::text[];
+  v_new uuid[] := '{}'::uuid[];
   v_text_field text;
   v_list_field text;
 begin
