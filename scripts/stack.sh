@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Docker-free local Supabase stack (docs/LOCAL-STACK.md):
 #   database (scripts/db.sh) -> postrust on REST_PORT -> functions host on FUNCTIONS_PORT
-#   -> nginx gateway on API_PORT (54321), the ports and URLs of `supabase start`.
+#   -> nginx gateway on API_PORT (54321), the ports and URLs of `supabase start`; the
+#   Storage API (deno-shims/storage.ts) on STORAGE_PORT, over a second, internal postrust
+#   exposing only the `storage` schema on STORAGE_REST_PORT.
 #
 #   scripts/stack.sh start     start whatever is not running (idempotent), print URLs and keys
 #   scripts/stack.sh start --test   the same, for the end-to-end tests: also serves the
@@ -32,7 +34,13 @@ TIMEOUT="${STACK_TIMEOUT:-60}"
 REST_URL_INTERNAL="http://127.0.0.1:$REST_PORT"
 FUNCTIONS_URL_INTERNAL="http://127.0.0.1:$FUNCTIONS_PORT"
 DENO="$ROOT/node_modules/.bin/deno"
-PARTS=(rest functions gateway)   # the database is scripts/db.sh's
+PARTS=(rest storage-rest storage functions gateway)   # the database is scripts/db.sh's
+# The Storage API's own PostgREST (schema `storage` only), internal: one above STORAGE_PORT.
+STORAGE_REST_PORT="${STORAGE_REST_PORT:-$(( STORAGE_PORT + 1 ))}"
+STORAGE_REST_URL_INTERNAL="http://127.0.0.1:$STORAGE_REST_PORT"
+STORAGE_URL_INTERNAL="http://127.0.0.1:$STORAGE_PORT"
+# config.toml [storage] file_size_limit (50MiB): the ceiling under every bucket's own limit.
+STORAGE_FILE_SIZE_LIMIT="${STORAGE_FILE_SIZE_LIMIT:-52428800}"
 
 pidfile() { echo "$RUN_DIR/$1.pid"; }
 logfile() { echo "$LOG_DIR/$1.log"; }
@@ -117,6 +125,40 @@ start_rest() {
     launch rest postrust
   wait_for rest "postrust" http_ok "$REST_URL_INTERNAL/_/ready"
   echo "    rest: postrust on :$REST_PORT"
+}
+
+# The Storage API's REST: postrust again, on the `storage` schema only. The Storage API
+# sends each object query here with the caller's own Authorization header, so postrust
+# runs it as that role with request.jwt.claims set: the storage.objects policies decide,
+# as in Supabase (deno-shims/storage.ts says why this design).
+start_storage_rest() {
+  if running_pid storage-rest >/dev/null; then echo "    storage-rest: already running"; return 0; fi
+  port_busy "$STORAGE_REST_PORT" && die "port $STORAGE_REST_PORT (storage REST) is taken by another process"
+  PGRST_COMPAT_MODE=true \
+  PGRST_DB_URI="postgresql://authenticator:postgres@127.0.0.1:$DB_PORT/postgres" \
+  PGRST_DB_ANON_ROLE=anon \
+  PGRST_DB_SCHEMAS=storage \
+  PGRST_JWT_SECRET="$JWT_SECRET" \
+  PGRST_SERVER_HOST=127.0.0.1 \
+  PGRST_SERVER_PORT="$STORAGE_REST_PORT" \
+  PGRST_DB_MAX_ROWS=10000 \
+  NO_COLOR=1 \
+    launch storage-rest postrust
+  wait_for storage-rest "postrust (storage)" http_ok "$STORAGE_REST_URL_INTERNAL/_/ready"
+  echo "    storage-rest: postrust (schema storage) on :$STORAGE_REST_PORT"
+}
+
+start_storage() {
+  if running_pid storage >/dev/null; then echo "    storage: already running"; return 0; fi
+  [ -x "$DENO" ] || die "deno not found at $DENO; run scripts/setup.sh"
+  port_busy "$STORAGE_PORT" && die "port $STORAGE_PORT (storage) is taken by another process"
+  mkdir -p "$LOCAL_DIR/storage"
+  STORAGE_REST_URL="$STORAGE_REST_URL_INTERNAL" STORAGE_DIR="$LOCAL_DIR/storage" \
+  STORAGE_FILE_SIZE_LIMIT="$STORAGE_FILE_SIZE_LIMIT" NO_COLOR=1 \
+    launch storage "$DENO" run --no-prompt --allow-net=127.0.0.1 --allow-env \
+      --allow-read="$ROOT" --allow-write="$LOCAL_DIR/storage" "$ROOT/deno-shims/storage.ts"
+  wait_for storage "the storage API" http_ok "$STORAGE_URL_INTERNAL/status"
+  echo "    storage: Storage API on :$STORAGE_PORT (files in ${LOCAL_DIR#"$ROOT"/}/storage)"
 }
 
 # What the host was started with; a running host with other settings is restarted.
@@ -220,7 +262,7 @@ print_status() {
          API URL: $API_URL
         REST URL: $API_URL/rest/v1
    Functions URL: $API_URL/functions/v1
-     Storage URL: $API_URL/storage/v1 (routed; no storage server yet)
+     Storage URL: $API_URL/storage/v1
           DB URL: $DB_URL
       JWT secret: $JWT_SECRET
         anon key: $ANON_KEY
@@ -235,6 +277,8 @@ cmd_start() {
   echo "Starting the local stack"
   start_db
   start_rest
+  start_storage_rest
+  start_storage
   start_functions
   start_gateway
   printf 'Stack up in %ss\n' "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')"
@@ -243,7 +287,7 @@ cmd_start() {
 
 cmd_stop() {
   echo "Stopping the local stack"
-  stop_parts gateway functions rest
+  stop_parts gateway functions storage storage-rest rest
   if [ "${STACK_DB:-}" != external ] && [ -x "$ROOT/scripts/db.sh" ]; then
     "$ROOT/scripts/db.sh" stop
   fi
@@ -262,13 +306,15 @@ cmd_status() {
     local url port
     case "$part" in
       rest) url="$REST_URL_INTERNAL/_/ready"; port=$REST_PORT ;;
+      storage-rest) url="$STORAGE_REST_URL_INTERNAL/_/ready"; port=$STORAGE_REST_PORT ;;
+      storage) url="$STORAGE_URL_INTERNAL/status"; port=$STORAGE_PORT ;;
       functions) url="$FUNCTIONS_URL_INTERNAL/_internal/health"; port=$FUNCTIONS_PORT ;;
       gateway) url="$API_URL/"; port=$API_PORT ;;
     esac
     if pid=$(running_pid "$part") && http_ok "$url"; then
-      printf '%-10s up    :%s (pid %s)\n' "$part" "$port" "$pid"
+      printf '%-12s up    :%s (pid %s)\n' "$part" "$port" "$pid"
     else
-      printf '%-10s DOWN  :%s (log %s)\n' "$part" "$port" "$(logfile "$part")"; down=1
+      printf '%-12s DOWN  :%s (log %s)\n' "$part" "$port" "$(logfile "$part")"; down=1
     fi
   done
   if http_ok "$FUNCTIONS_URL_INTERNAL/_internal/health"; then
@@ -302,6 +348,9 @@ reload_functions() {
 }
 
 reload_rest() {
+  # The storage schema does not change with migrations, but a `db.sh reset` kills the
+  # storage REST's pooled connections too: a fresh one costs half a second.
+  if running_pid storage-rest >/dev/null; then stop_part storage-rest; start_storage_rest; fi
   running_pid rest >/dev/null || { echo "    rest: not running"; return 0; }
   local log; log=$(logfile rest)
   local before; before=$(grep -c 'Schema cache reloaded' "$log" || true)
