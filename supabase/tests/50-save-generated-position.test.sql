@@ -4,7 +4,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(66);
+select plan(68);
 
 -- A valid generated position: Rust exists in A's library (as "Rust"), the others do not.
 create function pg_temp.pos(p_title text default 'Senior Backend Engineer', p_extra jsonb default '{}')
@@ -33,9 +33,15 @@ select throws_ok($$select save_generated_position(pg_temp.pos(), pg_temp.comps()
 select tests.authenticate_as('user_a');
 select throws_ok($$select save_generated_position(pg_temp.pos(), pg_temp.comps())$$, 'PT403', 'forbidden',
   'save_generated_position: a plain user of the tenant is refused (PT403 forbidden)');
+select tests.authenticate_as('cand_a');
+select throws_ok($$select save_generated_position(pg_temp.pos(), pg_temp.comps())$$, 'PT403', 'forbidden',
+  'save_generated_position: a candidate of A (no tenant role) is refused');
 select tests.authenticate_as('cand_ab');
 select throws_ok($$select save_generated_position(pg_temp.pos(), pg_temp.comps())$$, 'PT403', 'forbidden',
-  'save_generated_position: a candidate (no tenant) is refused');
+  'save_generated_position: a candidate of A and B is refused');
+select tests.authenticate_as('user_b');
+select throws_ok($$select save_generated_position(pg_temp.pos(), pg_temp.comps(), '50000000-0000-0000-0000-0000000000b2')$$, 'PT403', 'forbidden',
+  'save_generated_position: a plain user of B cannot regenerate B''s draft either');
 select tests.authenticate_as('outsider');
 select throws_ok($$select save_generated_position(pg_temp.pos(), pg_temp.comps())$$, 'PT403', 'forbidden',
   'save_generated_position: a signed-in user without a tenant is refused');
