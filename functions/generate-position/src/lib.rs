@@ -50,12 +50,16 @@ use positions::{classify, generate, Brief, Competency, Draft};
 
 use crate::input::{Body, Input};
 
-/// The draft as `save_generated_position` stores it.
+/// The draft as `save_generated_position` stores it. Absent optional arguments are
+/// left out rather than sent as `null`: postrust passes a JSON `null` for a `uuid`
+/// argument as `''`, which does not cast (the SQL defaults are NULL anyway).
 #[derive(Serialize)]
 struct SaveParams<'a> {
     p_position: Value,
     p_competencies: &'a [Competency],
+    #[serde(skip_serializing_if = "Option::is_none")]
     p_position_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     p_request_key: Option<&'a str>,
 }
 
