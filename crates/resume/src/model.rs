@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A resume as structured data.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Resume {
     pub full_name: Option<String>,
@@ -23,7 +25,9 @@ pub struct Resume {
     pub education: Vec<Education>,
 }
 
+/// One position held.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Experience {
     pub title: Option<String>,
@@ -33,7 +37,9 @@ pub struct Experience {
     pub description: Option<String>,
 }
 
+/// One degree or course of study.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Education {
     pub institution: Option<String>,
