@@ -63,13 +63,16 @@ struct JsonInput {
 impl Input {
     /// 400 / 413 / 415 for what cannot be a resume request.
     pub fn parse(req: &Request) -> Result<Input, ApiError> {
+        let multipart = req.content_type().as_deref() == Some("multipart/form-data");
+        if !multipart && req.bytes().iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::bad_request(
+                "body_required",
+                "Send the PDF as multipart/form-data (field `file`) or JSON {\"storage_path\"}",
+            ));
+        }
         match req.content_type().as_deref() {
             Some("multipart/form-data") => Input::from_form(req),
             Some(ct) if ct == "application/json" || ct.ends_with("+json") => Input::from_json(req),
-            None if req.bytes().is_empty() => Err(ApiError::bad_request(
-                "body_required",
-                "Send the PDF as multipart/form-data (field `file`) or JSON {\"storage_path\"}",
-            )),
             _ => Err(ApiError::UnsupportedMediaType { expected: "multipart/form-data or application/json" }),
         }
     }
@@ -185,5 +188,7 @@ mod tests {
         assert_eq!(err(Input::parse(&plain)), (415, "unsupported_media_type".into()));
         let empty = Request::new(Method::Post, "/process-resume").unwrap();
         assert_eq!(err(Input::parse(&empty)), (400, "body_required".into()));
+        let empty_text = Request::new(Method::Post, "/process-resume").unwrap().with_body("text/plain", "");
+        assert_eq!(err(Input::parse(&empty_text)), (400, "body_required".into()));
     }
 }
