@@ -4,6 +4,9 @@
 #   cold     isolate cold start to first response, per function
 #   link     request latency p50/p99 via the gateway: a wasm function vs direct PostgREST
 #   extract  our PDF extractor vs pdftotext vs pdf.js on the fixture corpus
+#   resume   process-resume: the wasm's CPU per request in Deno on each fixture and on a
+#            10 MB PDF, the memory one 10 MB upload adds, and upload -> candidate latency
+#            through the stack at 1 and 4 clients (bench/resume.ts)
 # Usage: bench/run.sh [part...]   (default: all). Runs its own stack in STACK_SLOT 8
 # (ports +8000) so a running development stack is left alone.
 set -euo pipefail
@@ -11,7 +14,7 @@ export STACK_SLOT="${STACK_SLOT:-8}"
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(wasm cold link extract)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(wasm cold link extract resume)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
 quiet() { "$@" >"$LOG_DIR/bench-setup.log" 2>&1 || { cat "$LOG_DIR/bench-setup.log"; exit 1; }; }
@@ -26,12 +29,21 @@ if want wasm; then
   done
 fi
 
-if want cold || want link; then
+if want cold || want link || want resume; then
   trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
   quiet scripts/db.sh reset
   quiet scripts/stack.sh start
+fi
+
+if want cold || want link; then
   fparts=(); want cold && fparts+=(cold); want link && fparts+=(link)
   deno run --allow-all bench/functions.ts "${fparts[@]}"
+fi
+
+if want resume; then
+  # mem in a process of its own: the wasm memory's high-water mark is per process.
+  deno run --allow-all bench/resume.ts mem
+  deno run --allow-all bench/resume.ts cpu e2e
 fi
 
 if want extract; then

@@ -103,21 +103,30 @@ pub async fn download(cx: &Context, caller: &Caller, path: &TenantPath, limit: u
 /// Store `bytes` at `path` as the caller, without overwriting: the paths this is used
 /// with are content-addressed, so an object already there holds these very bytes and
 /// storage's 409 `Duplicate` counts as stored. Not an upsert: that would also need the
-/// SELECT and UPDATE policies, and would rewrite the object's row for nothing.
-pub async fn upload_once(cx: &Context, caller: &Caller, path: &TenantPath, content_type: &str, bytes: &[u8]) -> Result<(), ApiError> {
-    let request = with_caller(HttpRequest::new(Method::Post, path.url(cx, "")), cx, caller)
+/// SELECT and UPDATE policies, and would rewrite the object's row for nothing. The bytes
+/// move into the request and back out (no copy of a 10 MiB file); they are returned.
+pub async fn upload_once(
+    cx: &Context,
+    caller: &Caller,
+    path: &TenantPath,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut request = with_caller(HttpRequest::new(Method::Post, path.url(cx, "")), cx, caller)
         .header("x-upsert", "false")
         .header("cache-control", "max-age=3600")
-        .body(content_type, bytes.to_vec())
+        .body(content_type, bytes)
         // Repeating it is harmless: a second attempt finds the first's object (409).
         .idempotent();
-    let response = cx.http.send(&request).await.map_err(|err| ApiError::Upstream {
+    let sent = cx.http.send(&request).await;
+    let bytes = request.body.take().unwrap_or_default();
+    let response = sent.map_err(|err| ApiError::Upstream {
         service: SERVICE,
         status: None,
         detail: format!("POST {}: {err}", path.as_str()),
     })?;
     if response.is_success() || storage_status(&response) == 409 {
-        return Ok(());
+        return Ok(bytes);
     }
     Err(error_from(&response, "upload"))
 }

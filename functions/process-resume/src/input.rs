@@ -90,10 +90,10 @@ impl Input {
     }
 
     fn from_form(req: &Request) -> Result<Input, ApiError> {
-        let form = req.form()?;
+        let mut form = req.form()?;
         let extractor = Choice::parse(form.text("extractor").unwrap_or(""))?;
-        let file = form.file("file").ok_or_else(|| {
-            let sent_as_text = form.parts.iter().any(|p| p.name == "file");
+        let sent_as_text = form.parts.iter().any(|p| p.name == "file");
+        let index = form.parts.iter().position(|p| p.name == "file" && p.filename.is_some()).ok_or_else(|| {
             ApiError::bad_request(
                 "file_required",
                 if sent_as_text {
@@ -104,7 +104,10 @@ impl Input {
             )
             .with_details(json!({ "field": "file" }))
         })?;
-        Ok(Input { source: Source::Upload { file_name: file_name(file), bytes: checked_pdf(&file.bytes)?.to_vec() }, extractor })
+        // Moved out, not copied: a resume may be 10 MiB and the isolate has 256 MB.
+        let file = form.parts.swap_remove(index);
+        checked_pdf(&file.bytes)?;
+        Ok(Input { source: Source::Upload { file_name: file_name(&file), bytes: file.bytes }, extractor })
     }
 }
 

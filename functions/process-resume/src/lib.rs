@@ -115,23 +115,25 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         .with_details(json!({ "field": "extractor" })));
     }
 
-    let (bytes, file_name, path) = match input.source {
+    let (bytes, sha256, file_name, path) = match input.source {
         Source::Upload { file_name, bytes } => {
-            let path = TenantPath::for_digest(&tenant, &sha256_hex(&bytes));
-            storage::upload_once(cx, &caller, &path, "application/pdf", &bytes).await?;
-            (bytes, file_name, path)
+            let sha256 = sha256_hex(&bytes);
+            let path = TenantPath::for_digest(&tenant, &sha256);
+            let bytes = storage::upload_once(cx, &caller, &path, "application/pdf", bytes).await?;
+            (bytes, sha256, file_name, path)
         }
         Source::Stored { path } => {
             let path = TenantPath::parse(&path, &tenant)?;
             let bytes = storage::download(cx, &caller, &path, MAX_FILE_BYTES).await?;
             checked_pdf(&bytes)?;
             let name = path.file_name().to_owned();
-            (bytes, Some(name), path)
+            let sha256 = sha256_hex(&bytes);
+            (bytes, sha256, Some(name), path)
         }
     };
 
     let db = cx.db.as_user(&caller);
-    let job = job::start(&db, &sha256_hex(&bytes), file_name.as_deref(), path.as_str()).await?;
+    let job = job::start(&db, &sha256, file_name.as_deref(), path.as_str()).await?;
     if job.duplicate {
         return Ok(Response::ok(&Output::duplicate(&job)));
     }
