@@ -477,8 +477,12 @@ async function forwardWebSocket(req: Request, target: string, name: string): Pro
   socket.binaryType = "arraybuffer";
   const pending: (string | ArrayBuffer)[] = [];
   // The client side opens only after our 101 is written; hold what the function sends
-  // until then.
-  socket.onopen = () => pending.splice(0).forEach((m) => socket.send(m));
+  // until then, its close included (a close of a socket still connecting is lost).
+  let pendingClose: CloseEvent | undefined;
+  socket.onopen = () => {
+    pending.splice(0).forEach((m) => socket.send(m));
+    if (pendingClose) socket.close(closeCode(pendingClose.code), pendingClose.reason);
+  };
   upstream.onmessage = (e) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(e.data);
     else if (socket.readyState === WebSocket.CONNECTING) pending.push(e.data);
@@ -489,9 +493,8 @@ async function forwardWebSocket(req: Request, target: string, name: string): Pro
   const closeCode = (code: number) => (code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000);
   upstream.onclose = (e) => {
     log(`${name} websocket closed by function (${e.code})`);
-    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
-      socket.close(closeCode(e.code), e.reason);
-    }
+    if (socket.readyState === WebSocket.OPEN) socket.close(closeCode(e.code), e.reason);
+    else if (socket.readyState === WebSocket.CONNECTING) pendingClose = e;
   };
   socket.onclose = (e) => {
     if (upstream.readyState === WebSocket.OPEN) upstream.close(closeCode(e.code), e.reason);
