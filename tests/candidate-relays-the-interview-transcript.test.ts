@@ -19,6 +19,7 @@ import {
   candidate,
   complete,
   consent,
+  expectedMetrics,
   type Json,
   liveInterview,
   recordedEvents,
@@ -153,6 +154,12 @@ Deno.test("relay: the recorded interview relayed twice, with a dropped connectio
   const { data: seen, error } = await clientFor(owner.token).from("transcript_entries").select("id").eq("session_id", cand.sessionId);
   assertEquals(error, null);
   assertEquals(seen!.length, transcripts.length);
+
+  // The acceptance's second half: the processor's metrics, right to the word.
+  await complete(cand);
+  const processed = await invoke(clientFor(owner.token), "transcript-processor", { body: { session_id: cand.sessionId } });
+  assertEquals(processed.status, 200, JSON.stringify(processed.body));
+  assertEquals(processed.body.metrics, (await expectedMetrics()).metrics);
 });
 
 Deno.test("relay: the token may come as ?access_token=, and the session's owner may relay (a test call)", async () => {

@@ -1,0 +1,199 @@
+//! A fake PostgREST holding one session's rows, and a fake OpenAI answering chat
+//! completions from a script, so `run()` is driven natively through the shared pipeline.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+use shared::config::Env;
+use shared::http::{HttpRequest, HttpResponse};
+use shared::serve::dispatch;
+use shared::testing::{
+    json_response, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL,
+};
+use shared::{Config, Context, Method, Request, Response};
+
+pub const SESSION: &str = "66666666-6666-4666-8666-666666666666";
+pub const TENANT: &str = "55555555-5555-4555-8555-555555555555";
+pub const POSITION: &str = "77777777-7777-4777-8777-777777777777";
+pub const RUST: &str = "00000000-0000-4000-8000-00000000c001";
+pub const DESIGN: &str = "00000000-0000-4000-8000-00000000c002";
+pub const OPENAI_URL: &str = "http://openai.test/v1";
+
+pub fn entry_id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+pub struct World {
+    pub status: &'static str,
+    /// (id, speaker, text, item, start, end, received_seq)
+    pub entries: Vec<Value>,
+    pub items: Vec<Value>,
+    pub visible: bool,
+    pub stored: Vec<(HttpRequest, Value)>,
+    pub chat: VecDeque<HttpResponse>,
+    pub chat_calls: Vec<Value>,
+}
+
+/// A short interview: interviewer, candidate (timed), interviewer, candidate (timed).
+/// The candidate's first answer arrived after the interviewer's reply to it.
+pub fn world() -> Rc<RefCell<World>> {
+    let e = |n: u32, speaker: &str, text: &str, item: &str, times: Option<(u32, u32)>, seq: i64| {
+        json!({ "id": entry_id(n), "speaker": speaker, "text": text,
+                "start_ms": times.map(|t| t.0), "end_ms": times.map(|t| t.1),
+                "metadata": { "item_id": item, "content_index": 0, "received_seq": seq } })
+    };
+    let link = |item: &str, prev: Option<&str>, seq: i64| {
+        json!({ "event_type": "conversation.item.added", "item_id": item, "previous_item_id": prev,
+                "audio_ms": null, "received_seq": seq })
+    };
+    Rc::new(RefCell::new(World {
+        status: "completed",
+        entries: vec![
+            e(1, "interviewer", "Why did you choose Rust?", "a0", None, 1),
+            e(
+                3,
+                "interviewer",
+                "How do you make payments idempotent?",
+                "a1",
+                None,
+                3,
+            ),
+            e(
+                2,
+                "candidate",
+                "Um, predictable latency and memory safety.",
+                "u1",
+                Some((2000, 5000)),
+                4,
+            ),
+            e(
+                4,
+                "candidate",
+                "We store the idempotency key with the response in one transaction.",
+                "u2",
+                Some((9000, 15000)),
+                6,
+            ),
+        ],
+        items: vec![
+            link("a0", None, 0),
+            link("u1", Some("a0"), 2),
+            link("a1", Some("u1"), 2),
+            link("u2", Some("a1"), 5),
+        ],
+        visible: true,
+        stored: Vec::new(),
+        chat: VecDeque::new(),
+        chat_calls: Vec::new(),
+    }))
+}
+
+pub fn fake(world: Rc<RefCell<World>>) -> Rc<FakeHttp> {
+    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
+        let mut w = world.borrow_mut();
+        if let Some(path) = req.url.strip_prefix(OPENAI_URL) {
+            assert_eq!(path, "/chat/completions");
+            assert_eq!(req.headers.get("authorization"), Some("Bearer sk-test"));
+            let body: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
+            w.chat_calls.push(body);
+            return Ok(w.chat.pop_front().expect("a scripted chat answer"));
+        }
+        let path = req
+            .url
+            .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/"))
+            .unwrap_or_else(|| panic!("unexpected {}", req.url));
+        let table = path.split('?').next().unwrap();
+        let rows = |v: Vec<Value>| Ok(json_response(200, &Value::Array(v)));
+        match (req.method, table) {
+            (Method::Get, "interview_sessions") => {
+                assert!(path.contains(&format!("id=eq.{SESSION}")));
+                rows(if w.visible {
+                    vec![
+                        json!({ "tenant_id": TENANT, "position_id": POSITION, "status": w.status }),
+                    ]
+                } else {
+                    vec![]
+                })
+            }
+            (Method::Get, "transcript_entries") => rows(w.entries.clone()),
+            (Method::Get, "transcript_item_events") => rows(w.items.clone()),
+            (Method::Get, "positions") => rows(vec![json!({ "title": "Senior Backend Engineer" })]),
+            (Method::Get, "position_competencies") => rows(vec![
+                json!({ "competency_id": RUST, "required_level": 4 }),
+                json!({ "competency_id": DESIGN, "required_level": 3 }),
+            ]),
+            (Method::Get, "competencies") => rows(vec![
+                json!({ "id": DESIGN, "name": "System design", "description": "Designs reliable systems." }),
+                json!({ "id": RUST, "name": "Rust", "description": "Production Rust." }),
+            ]),
+            (Method::Post, "interview_insights") => {
+                assert!(path.contains("on_conflict=session_id"));
+                assert!(req
+                    .headers
+                    .get("prefer")
+                    .unwrap()
+                    .contains("resolution=merge-duplicates"));
+                let body: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
+                w.stored.push((req.clone(), body.clone()));
+                rows(vec![body])
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }))
+}
+
+pub fn context(http: Rc<FakeHttp>, openai: bool) -> Context {
+    let mut pairs = vec![
+        ("SUPABASE_URL", TEST_SUPABASE_URL),
+        ("SUPABASE_ANON_KEY", "anon-key"),
+        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
+        ("JWT_SECRET", TEST_JWT_SECRET),
+    ];
+    if openai {
+        pairs.push(("OPENAI_API_KEY", "sk-test"));
+        pairs.push(("OPENAI_BASE_URL", OPENAI_URL));
+    }
+    let env: Env = pairs.into_iter().collect();
+    Context::new(
+        Config::from_env(&env).unwrap(),
+        http,
+        Rc::new(ManualClock::new(TEST_NOW_MS)),
+    )
+}
+
+pub fn admin_token() -> String {
+    shared::testing::user_token(json!({ "tenant_id": TENANT, "role": "admin" }))
+}
+
+pub fn request(token: Option<&str>, body: Value) -> Request {
+    let req = Request::new(Method::Post, "/transcript-processor")
+        .unwrap()
+        .with_json(&body);
+    match token {
+        Some(t) => req.with_header("authorization", format!("Bearer {t}")),
+        None => req,
+    }
+}
+
+pub fn call(req: Request, cx: Context) -> Response {
+    pollster::block_on(dispatch(Ok(req), Ok(cx), transcript_processor::run))
+}
+
+/// A chat completion whose content is `value`, as OpenAI answers one.
+pub fn completion(value: Value) -> HttpResponse {
+    json_response(
+        200,
+        &json!({ "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4.1-mini-2025-04-14",
+                 "choices": [{ "index": 0, "message": { "role": "assistant", "content": value.to_string(), "refusal": null },
+                               "logprobs": null, "finish_reason": "stop" }],
+                 "usage": { "prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20 } }),
+    )
+}
+
+pub fn competency(id: &str, score: i64, quotes: &[(u32, &str)]) -> Value {
+    json!({ "competency_id": id, "rationale": "Specific and concrete.", "score": score,
+            "evidence": quotes.iter().map(|(n, q)| json!({ "entry_id": entry_id(*n), "quote": q })).collect::<Vec<_>>() })
+}
