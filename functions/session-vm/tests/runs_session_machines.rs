@@ -1,0 +1,630 @@
+//! `run()` natively against a stateful fake: PostgREST (the session, `session_machines`,
+//! the session's mirror) and the Fly Machines API (create, wait, destroy, list, with
+//! scripted failures), so start, stop and the reaper are driven end to end.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+use shared::config::Env;
+use shared::http::HttpRequest;
+use shared::serve::dispatch;
+use shared::testing::{
+    json_response, sign_token, user_token, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
+    TEST_SUPABASE_URL,
+};
+use shared::{Config, Context, Method, Request, Response};
+
+const SESSION: &str = "66666666-6666-4666-8666-666666666666";
+const OTHER: &str = "66666666-6666-4666-8666-000000000002";
+const TENANT: &str = "55555555-5555-4555-8555-555555555555";
+const FLY: &str = "http://fly.test";
+
+#[derive(Default)]
+struct World {
+    sessions: BTreeMap<String, &'static str>,
+    rows: BTreeMap<String, Value>,
+    mirror: BTreeMap<String, Value>,
+    machines: BTreeMap<String, Value>,
+    created: u32,
+    destroyed: Vec<String>,
+    /// Scripted Fly answers for the next create calls.
+    create_fail: VecDeque<(u16, Value)>,
+    never_start: bool,
+    writers: Vec<String>,
+}
+
+fn world() -> Rc<RefCell<World>> {
+    let mut w = World::default();
+    w.sessions.insert(SESSION.into(), "in_progress");
+    Rc::new(RefCell::new(w))
+}
+
+fn query(path: &str, key: &str) -> Option<String> {
+    let q = path.split_once('?')?.1;
+    q.split('&')
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_owned))
+        .map(|v| {
+            v.replace("%28", "(")
+                .replace("%29", ")")
+                .replace("%2C", ",")
+        })
+}
+
+fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
+    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
+        let mut w = w.borrow_mut();
+        let body: Value =
+            serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap_or(Value::Null);
+        if let Some(path) = req
+            .url
+            .strip_prefix(&format!("{FLY}/v1/apps/interviews/machines"))
+        {
+            assert_eq!(req.headers.get("authorization"), Some("Bearer fly-token"));
+            let (id, rest) = path
+                .trim_start_matches('/')
+                .split_once('/')
+                .map_or((path.trim_start_matches('/'), ""), |(a, b)| (a, b));
+            let id = id.split('?').next().unwrap().to_owned();
+            return Ok(match (req.method, id.as_str(), rest) {
+                (Method::Post, "", _) => {
+                    if let Some((status, body)) = w.create_fail.pop_front() {
+                        return Ok(json_response(status, &body));
+                    }
+                    assert_eq!(body["config"]["auto_destroy"], true);
+                    assert_eq!(body["config"]["restart"], json!({ "policy": "no" }));
+                    assert_eq!(body["config"]["metadata"]["managed_by"], "session-vm");
+                    w.created += 1;
+                    let mid = format!("m{:03}", w.created);
+                    let machine = json!({ "id": mid, "state": "created", "region": "ams", "instance_id": "I1",
+                        "created_at": "2027-01-15T07:59:00Z", "config": body["config"] });
+                    w.machines.insert(mid, machine.clone());
+                    json_response(200, &machine)
+                }
+                (Method::Get, "", _) => {
+                    json_response(200, &Value::Array(w.machines.values().cloned().collect()))
+                }
+                (Method::Get, id, r) if r.starts_with("wait") => {
+                    if !w.machines.contains_key(id) {
+                        json_response(404, &json!({ "error": "machine not found" }))
+                    } else if w.never_start {
+                        json_response(408, &json!({ "error": "deadline_exceeded" }))
+                    } else {
+                        w.machines.get_mut(id).unwrap()["state"] = json!("started");
+                        json_response(200, &json!({ "ok": true }))
+                    }
+                }
+                (Method::Delete, id, _) => {
+                    assert!(req.url.ends_with("?force=true"));
+                    if w.machines.remove(id).is_some() {
+                        w.destroyed.push(id.to_owned());
+                        json_response(200, &json!({ "ok": true }))
+                    } else {
+                        json_response(404, &json!({ "error": "machine not found" }))
+                    }
+                }
+                other => panic!("unexpected fly call {other:?}"),
+            });
+        }
+        let path = req
+            .url
+            .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/"))
+            .unwrap()
+            .to_owned();
+        let table = path.split('?').next().unwrap();
+        w.writers
+            .push(req.headers.get("authorization").unwrap().to_owned());
+        let rows =
+            |v: Vec<Value>| Ok::<_, shared::TransportError>(json_response(200, &Value::Array(v)));
+        match (req.method, table) {
+            (Method::Get, "interview_sessions") => {
+                if let Some(ids) = query(&path, "id").and_then(|v| {
+                    v.strip_prefix("in.(")
+                        .map(|s| s.trim_end_matches(')').to_owned())
+                }) {
+                    let ids: Vec<&str> = ids.split(',').collect();
+                    return rows(
+                        w.sessions
+                            .iter()
+                            .filter(|(k, _)| ids.contains(&k.as_str()))
+                            .map(|(k, s)| json!({ "id": k, "status": s }))
+                            .collect(),
+                    );
+                }
+                let id = query(&path, "id")
+                    .unwrap()
+                    .trim_start_matches("eq.")
+                    .to_owned();
+                rows(
+                    w.sessions
+                        .get(&id)
+                        .map(|s| json!({ "tenant_id": TENANT, "status": s }))
+                        .into_iter()
+                        .collect(),
+                )
+            }
+            (Method::Patch, "interview_sessions") => {
+                let id = query(&path, "id")
+                    .unwrap()
+                    .trim_start_matches("eq.")
+                    .to_owned();
+                if let Some(want) = query(&path, "fly_machine_id") {
+                    if w.mirror.get(&id).and_then(Value::as_str)
+                        != Some(want.trim_start_matches("eq."))
+                    {
+                        return rows(vec![]);
+                    }
+                }
+                w.mirror.insert(id.clone(), body["fly_machine_id"].clone());
+                rows(vec![json!({ "id": id })])
+            }
+            (Method::Get, "session_machines") => {
+                if let Some(id) = query(&path, "session_id") {
+                    return rows(
+                        w.rows
+                            .get(id.trim_start_matches("eq."))
+                            .cloned()
+                            .into_iter()
+                            .collect(),
+                    );
+                }
+                let states = query(&path, "state").unwrap();
+                rows(
+                    w.rows
+                        .values()
+                        .filter(|r| states.contains(r["state"].as_str().unwrap()))
+                        .cloned()
+                        .collect(),
+                )
+            }
+            (Method::Post, "session_machines") => {
+                let id = body["session_id"].as_str().unwrap().to_owned();
+                if w.rows.contains_key(&id) {
+                    return Ok(json_response(
+                        409,
+                        &json!({ "code": "23505", "message": "duplicate key", "details": null, "hint": null }),
+                    ));
+                }
+                let mut row = body.clone();
+                row["machine_id"] = row.get("machine_id").cloned().unwrap_or(Value::Null);
+                row["updated_at"] = json!("2027-01-15T08:00:00Z");
+                w.rows.insert(id, row.clone());
+                rows(vec![row])
+            }
+            (Method::Patch, "session_machines") => {
+                let id = query(&path, "session_id")
+                    .unwrap()
+                    .trim_start_matches("eq.")
+                    .to_owned();
+                let Some(row) = w.rows.get_mut(&id) else {
+                    return rows(vec![]);
+                };
+                if let Some(states) = query(&path, "state") {
+                    if !states.contains(row["state"].as_str().unwrap()) {
+                        return rows(vec![]);
+                    }
+                }
+                if let Some(m) = query(&path, "machine_id") {
+                    if row["machine_id"].as_str() != Some(m.trim_start_matches("eq.")) {
+                        return rows(vec![]);
+                    }
+                }
+                for (k, v) in body.as_object().unwrap() {
+                    row[k] = v.clone();
+                }
+                let row = row.clone();
+                rows(vec![row])
+            }
+            other => panic!("unexpected {other:?} {path}"),
+        }
+    }))
+}
+
+fn context(http: Rc<FakeHttp>, fly: bool) -> Context {
+    let mut pairs = vec![
+        ("SUPABASE_URL", TEST_SUPABASE_URL),
+        ("SUPABASE_ANON_KEY", "anon"),
+        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
+        ("JWT_SECRET", TEST_JWT_SECRET),
+    ];
+    if fly {
+        pairs.extend([
+            ("FLY_API_TOKEN", "fly-token"),
+            ("FLY_API_BASE_URL", FLY),
+            ("FLY_APP_NAME", "interviews"),
+            ("FLY_MACHINE_IMAGE", "registry.fly.io/interviews:v1"),
+        ]);
+    }
+    let env: Env = pairs.into_iter().collect();
+    Context::new(
+        Config::from_env(&env).unwrap(),
+        http,
+        Rc::new(ManualClock::new(TEST_NOW_MS)),
+    )
+}
+
+fn admin() -> String {
+    user_token(json!({ "tenant_id": TENANT, "role": "admin" }))
+}
+
+fn service() -> String {
+    sign_token(
+        &json!({ "role": "service_role", "exp": TEST_NOW_MS / 1000 + 60 }),
+        TEST_JWT_SECRET,
+    )
+}
+
+fn call(token: &str, body: Value, w: &Rc<RefCell<World>>) -> Response {
+    let req = Request::new(Method::Post, "/session-vm")
+        .unwrap()
+        .with_json(&body)
+        .with_header("authorization", format!("Bearer {token}"));
+    pollster::block_on(dispatch(
+        Ok(req),
+        Ok(context(fake(w.clone()), true)),
+        session_vm::run,
+    ))
+}
+
+fn code(r: &Response) -> (u16, Option<String>) {
+    (
+        r.status(),
+        r.json_body().unwrap()["error"]["code"]
+            .as_str()
+            .map(str::to_owned),
+    )
+}
+
+#[test]
+fn start_creates_waits_and_records_then_reuses_then_stop_destroys() {
+    let w = world();
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(r.status(), 201, "{:?}", r.json_body());
+    assert_eq!(
+        r.json_body().unwrap(),
+        json!({ "session_id": SESSION, "machine_id": "m001", "state": "started", "region": "ams" })
+    );
+    {
+        let w = w.borrow();
+        assert_eq!(w.rows[SESSION]["state"], "started");
+        assert_eq!(w.rows[SESSION]["machine_id"], "m001");
+        assert_eq!(w.mirror[SESSION], "m001");
+        assert_eq!(
+            w.machines["m001"]["config"]["metadata"],
+            json!({ "session_id": SESSION, "tenant_id": TENANT, "managed_by": "session-vm" })
+        );
+        assert!(
+            w.writers.iter().all(|a| a.starts_with("Bearer ey")),
+            "the admin acts as themselves"
+        );
+    }
+    // Again: the running machine is reused.
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(
+        (r.status(), r.json_body().unwrap()["reused"].clone()),
+        (200, json!(true))
+    );
+    assert_eq!(w.borrow().created, 1);
+
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "stop" }),
+        &w,
+    );
+    assert_eq!(
+        r.json_body().unwrap(),
+        json!({ "session_id": SESSION, "machine_id": "m001", "state": "destroyed" })
+    );
+    assert_eq!(w.borrow().destroyed, ["m001"]);
+    assert_eq!(w.borrow().mirror[SESSION], Value::Null);
+    // Stop again: nothing left, still destroyed.
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "stop" }),
+        &w,
+    );
+    assert_eq!(
+        (r.status(), r.json_body().unwrap()["state"].clone()),
+        (200, json!("destroyed"))
+    );
+    // And a new start after a stop gets a new machine.
+    assert_eq!(
+        call(
+            &admin(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201
+    );
+    assert_eq!(w.borrow().rows[SESSION]["machine_id"], "m002");
+}
+
+#[test]
+fn a_machine_that_ended_on_its_own_is_replaced() {
+    let w = world();
+    assert_eq!(
+        call(
+            &admin(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201
+    );
+    w.borrow_mut().machines.clear();
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(
+        (r.status(), r.json_body().unwrap()["machine_id"].clone()),
+        (201, json!("m002"))
+    );
+}
+
+#[test]
+fn fly_409_is_retried_once_422_and_timeouts_are_recorded_failures() {
+    let w = world();
+    w.borrow_mut()
+        .create_fail
+        .push_back((409, json!({ "error": "insufficient resources" })));
+    assert_eq!(
+        call(
+            &admin(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201,
+        "409 once, then created"
+    );
+
+    let w = world();
+    w.borrow_mut().create_fail.extend([
+        (409, json!({ "error": "capacity" })),
+        (409, json!({ "error": "capacity" })),
+    ]);
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(code(&r), (503, Some("fly_unavailable".into())));
+    assert_eq!(r.header("retry-after"), Some("30"));
+    assert_eq!(
+        (
+            w.borrow().rows[SESSION]["state"].clone(),
+            w.borrow().rows[SESSION]["error"].clone()
+        ),
+        (json!("failed"), json!("fly_conflict"))
+    );
+
+    let w = world();
+    w.borrow_mut()
+        .create_fail
+        .push_back((422, json!({ "error": "machine limit reached" })));
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(code(&r), (503, Some("fly_machine_limit".into())));
+    assert_eq!(w.borrow().rows[SESSION]["error"], "fly_machine_limit");
+
+    let w = world();
+    w.borrow_mut().create_fail.extend([
+        (429, json!({ "error": "rate limit" })),
+        (429, json!({ "error": "rate limit" })),
+        (429, json!({ "error": "rate limit" })),
+    ]);
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(r.status(), 429);
+
+    let w = world();
+    w.borrow_mut().never_start = true;
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(r.status(), 502);
+    assert_eq!(w.borrow().rows[SESSION]["error"], "fly_start_timeout");
+    assert_eq!(
+        w.borrow().destroyed,
+        ["m001"],
+        "a machine that did not start is destroyed"
+    );
+    // After a failure, a new start may go ahead.
+    w.borrow_mut().never_start = false;
+    assert_eq!(
+        call(
+            &admin(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201
+    );
+}
+
+#[test]
+fn a_start_in_flight_blocks_a_second_start() {
+    let w = world();
+    w.borrow_mut().rows.insert(SESSION.into(), json!({ "session_id": SESSION, "machine_id": null, "state": "starting", "updated_at": "2027-01-15T07:59:30Z" }));
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "start" }),
+        &w,
+    );
+    assert_eq!(code(&r), (409, Some("machine_starting".into())));
+    // A start that died long ago is taken over.
+    w.borrow_mut().rows.get_mut(SESSION).unwrap()["updated_at"] = json!("2027-01-15T07:00:00Z");
+    assert_eq!(
+        call(
+            &admin(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201
+    );
+}
+
+#[test]
+fn the_reaper_destroys_machines_of_finished_gone_and_old_sessions_and_reconciles() {
+    let w = world();
+    assert_eq!(
+        call(
+            &admin(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201
+    );
+    {
+        let mut w = w.borrow_mut();
+        w.sessions.insert(OTHER.into(), "in_progress");
+        let meta = |s: &str| json!({ "metadata": { "session_id": s, "tenant_id": TENANT, "managed_by": "session-vm" } });
+        w.machines.insert("m-old".into(), json!({ "id": "m-old", "state": "started", "created_at": "2027-01-15T03:00:00Z", "config": meta(OTHER) }));
+        w.machines.insert("m-gone".into(), json!({ "id": "m-gone", "state": "started", "created_at": "2027-01-15T07:50:00Z", "config": meta("66666666-6666-4666-8666-0000000000ff") }));
+        w.machines.insert("m-foreign".into(), json!({ "id": "m-foreign", "state": "started", "created_at": "2027-01-15T03:00:00Z", "config": { "metadata": {} } }));
+        // A row that claims a machine Fly no longer has.
+        w.rows.insert(OTHER.into(), json!({ "session_id": OTHER, "machine_id": "m-vanished", "state": "started", "updated_at": "2027-01-15T07:00:00Z" }));
+    }
+    // Nothing to reap for the running, in-progress session.
+    let r = call(&service(), json!({ "action": "reap" }), &w);
+    assert_eq!(r.status(), 200, "{:?}", r.json_body());
+    let b = r.json_body().unwrap();
+    assert_eq!(b["examined"], 3);
+    let mut reasons: Vec<(String, String)> = b["destroyed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["machine_id"].as_str().unwrap().to_owned(),
+                d["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            ("m-gone".to_owned(), "session_gone".to_owned()),
+            ("m-old".to_owned(), "too_old".to_owned())
+        ]
+    );
+    assert_eq!(b["reconciled"], 1);
+    assert_eq!(w.borrow().rows[OTHER]["state"], "destroyed");
+    assert!(
+        w.borrow().machines.contains_key("m001") && w.borrow().machines.contains_key("m-foreign"),
+        "running and foreign machines stay"
+    );
+    assert!(w.borrow().writers.last().unwrap().contains("a.service.jwt"));
+
+    // The session completes: its machine goes on the next run.
+    w.borrow_mut().sessions.insert(SESSION.into(), "completed");
+    let r = call(&service(), json!({ "action": "reap" }), &w);
+    assert_eq!(
+        r.json_body().unwrap()["destroyed"],
+        json!([{ "machine_id": "m001", "session_id": SESSION, "reason": "session_finished" }])
+    );
+    assert_eq!(w.borrow().rows[SESSION]["state"], "destroyed");
+    assert_eq!(w.borrow().mirror[SESSION], Value::Null);
+}
+
+#[test]
+fn who_may_do_what_and_bad_input() {
+    let w = world();
+    let member = user_token(json!({ "tenant_id": TENANT, "role": "user" }));
+    let candidate = user_token(json!({ "is_candidate": true }));
+    assert_eq!(
+        code(&call(
+            &member,
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )),
+        (403, Some("insufficient_role".into()))
+    );
+    assert_eq!(
+        code(&call(
+            &candidate,
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )),
+        (403, Some("insufficient_role".into()))
+    );
+    assert_eq!(
+        code(&call(&admin(), json!({ "action": "reap" }), &w)),
+        (403, Some("insufficient_role".into()))
+    );
+    assert_eq!(
+        call(
+            &service(),
+            json!({ "session_id": SESSION, "action": "start" }),
+            &w
+        )
+        .status(),
+        201,
+        "the service role may start"
+    );
+    for body in [
+        json!({}),
+        json!({ "action": "start" }),
+        json!({ "session_id": SESSION, "action": "reboot" }),
+        json!({ "session_id": "x", "action": "stop" }),
+        json!({ "session_id": SESSION, "action": "stop", "force": true }),
+    ] {
+        assert_eq!(
+            code(&call(&admin(), body.clone(), &w)),
+            (400, Some("invalid_body".into())),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        code(&call(
+            &admin(),
+            json!({ "session_id": "66666666-6666-4666-8666-0000000000aa", "action": "start" }),
+            &w
+        )),
+        (404, Some("session_not_found".into()))
+    );
+    w.borrow_mut().sessions.insert(OTHER.into(), "completed");
+    assert_eq!(
+        code(&call(
+            &admin(),
+            json!({ "session_id": OTHER, "action": "start" }),
+            &w
+        )),
+        (409, Some("session_not_joinable".into()))
+    );
+    // Without Fly: 503 (after the caller and the input were checked).
+    let req = Request::new(Method::Post, "/session-vm")
+        .unwrap()
+        .with_json(&json!({ "session_id": SESSION, "action": "start" }))
+        .with_header("authorization", format!("Bearer {}", admin()));
+    let r = pollster::block_on(dispatch(
+        Ok(req),
+        Ok(context(fake(w.clone()), false)),
+        session_vm::run,
+    ));
+    assert_eq!(code(&r), (503, Some("not_configured".into())));
+}
