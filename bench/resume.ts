@@ -57,6 +57,10 @@ function unique(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 type Call = (bytes: Uint8Array<ArrayBuffer>, name: string) => Promise<void>;
 
+const realFetch = globalThis.fetch;
+/** Put the real `fetch` back once the stubbed measurements are done. */
+let restoreFetch = () => {};
+
 /** The wasm's `handle` with the database and Storage API stubbed, as one call. */
 async function wasmCall(): Promise<Call> {
   const { handle } = await import(`${ROOT}supabase/functions/process-resume/pkg/process_resume.js`);
@@ -90,6 +94,7 @@ async function wasmCall(): Promise<Call> {
     return Promise.resolve(json({ message: `bench stub: no answer for ${method} ${url}` }, 404));
   };
   globalThis.fetch = stub as typeof fetch;
+  restoreFetch = () => void (globalThis.fetch = realFetch);
 
   const call = async (bytes: Uint8Array<ArrayBuffer>, name: string) => {
     const form = new FormData();
@@ -228,4 +233,5 @@ async function e2e() {
 const parts = Deno.args.length ? Deno.args : ["cpu", "e2e"];
 if (parts.includes("mem")) await mem();
 if (parts.includes("cpu")) await cpu();
+restoreFetch();
 if (parts.includes("e2e")) await e2e();

@@ -27,8 +27,10 @@ use shared::Context;
 pub const MAX_MODEL_INPUT_CHARS: usize = 30_000;
 /// Room for a long resume's JSON (about 3 tokens per 10 characters of output).
 pub const MAX_COMPLETION_TOKENS: u32 = 6_000;
-/// One attempt; the client makes up to three, and the edge function has 150 s in all.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(40);
+/// One attempt; the client makes up to three (with at most a few seconds between), and
+/// the edge function has 150 s of wall clock in all (Free plan), with extraction and
+/// enrichment still to come.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Which analyzer produced a resume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
