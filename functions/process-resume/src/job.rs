@@ -61,11 +61,13 @@ impl Job {
 }
 
 pub async fn start(db: &Session<'_>, sha256: &str, file_name: Option<&str>, storage_path: &str) -> Result<Job, ApiError> {
-    db.execute(db.rpc(
-        "start_resume_job",
-        &json!({ "p_sha256": sha256, "p_file_name": file_name, "p_storage_path": storage_path }),
-    )?)
-    .await
+    let mut params = json!({ "p_sha256": sha256, "p_storage_path": storage_path });
+    // An absent name is left out (the SQL default), not sent as null: postrust passes a
+    // JSON null argument as ''.
+    if let Some(name) = file_name {
+        params["p_file_name"] = json!(name);
+    }
+    db.execute(db.rpc("start_resume_job", &params)?).await
 }
 
 /// Move the job on (`extracting`, `analyzing`, `enriching`, `done`) with what the step
