@@ -31,33 +31,47 @@ selected() {
   local w; for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1
 }
 
-sizes=()
 T0=$(date +%s)
+built=()     # "name lib out" of each function built
+opt_pids=()  # wasm-opt runs in the background while cargo compiles the next crate
 while IFS=$'\t' read -r name crate target profile opt; do
   selected "$name" || continue
   [ -d "$crate" ] || die "wasm-pack.toml: $name: no crate at $crate"
   out="$ROOT/supabase/functions/$name/pkg"
   lib=$(sed -nE 's/^name *= *"([^"]+)".*/\1/p' "$crate/Cargo.toml" | head -1 | tr - _)
-  build_one() {
+  compile() {
     # --mode no-install: never download tools (no GitHub here); use the ones on PATH.
-    # --no-opt: wasm-opt runs below with the flags from wasm-pack.toml.
+    # --no-opt: wasm-opt runs next, with the flags from wasm-pack.toml.
     wasm-pack --quiet build "$crate" --mode no-install --no-pack --no-opt \
       --target "$target" "--$profile" --out-dir "$out" --out-name "$lib" \
       >"$LOG_DIR/build-$name.log" 2>&1 || { tail -30 "$LOG_DIR/build-$name.log"; return 1; }
-    if [ -n "$opt" ]; then
-      # shellcheck disable=SC2086
-      wasm-opt $opt "$out/${lib}_bg.wasm" -o "$out/${lib}_bg.wasm.opt" >>"$LOG_DIR/build-$name.log" 2>&1 \
-        || { tail -5 "$LOG_DIR/build-$name.log"; return 1; }
-      mv "$out/${lib}_bg.wasm.opt" "$out/${lib}_bg.wasm"
-    fi
     rm -f "$out/.gitignore"
+    stat -c %s "$out/${lib}_bg.wasm" >"$LOG_DIR/build-$name.size"
   }
-  step "build $name" build_one || exit 1
-  raw=$(stat -c %s "$out/${lib}_bg.wasm")
-  gz=$(gzip -9c "$out/${lib}_bg.wasm" | wc -c)
-  sizes+=("$(printf '%-28s %10s bytes %10s gzip' "$name" "$raw" "$gz")")
+  step "compile $name" compile || exit 1
+  if [ -n "$opt" ]; then
+    # shellcheck disable=SC2086
+    ( wasm-opt $opt "$out/${lib}_bg.wasm" -o "$out/${lib}_bg.wasm.opt" >>"$LOG_DIR/build-$name.log" 2>&1 \
+        && mv "$out/${lib}_bg.wasm.opt" "$out/${lib}_bg.wasm" ) &
+    opt_pids+=("$!:$name")
+  fi
+  built+=("$name $lib $out")
 done <<<"$manifest"
 
-echo "wasm sizes (after wasm-opt):"
+failed=0
+for p in "${opt_pids[@]}"; do
+  wait "${p%%:*}" || { echo "wasm-opt failed for ${p#*:}:"; tail -5 "$LOG_DIR/build-${p#*:}.log"; failed=1; }
+done
+[ "$failed" = 0 ] || exit 1
+
+sizes=()
+for b in "${built[@]}"; do
+  read -r name lib out <<<"$b"
+  f="$out/${lib}_bg.wasm"
+  sizes+=("$(printf '%-24s %10s -> %10s bytes %9s gzip' "$name" "$(cat "$LOG_DIR/build-$name.size")" \
+    "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)")")
+done
+
+echo "wasm sizes (wasm-bindgen -> after wasm-opt, and gzip -9 of the final module):"
 printf '  %s\n' "${sizes[@]}"
 echo "build done in $(( $(date +%s) - T0 ))s"
