@@ -3,7 +3,7 @@
 -- breaks the rule, so a failure names the culprit.
 begin;
 \ir helpers/test_helpers.sql
-select plan(45);
+select plan(46);
 
 select tables_are('public', array[
   'audit_log', 'candidate_profiles', 'candidate_tenants', 'candidates', 'companies',
@@ -200,11 +200,15 @@ select is(
 select has_index('public', 'candidates', 'candidates_auth_id_idx', array['auth_id'],
   'candidates.auth_id is indexed (private.my_candidate_ids, the hook)');
 select has_index('public', 'interview_sessions', 'interview_sessions_candidate_id_tenant_id_idx', array['candidate_id', 'tenant_id'],
-  'interview_sessions.candidate_id is indexed (private.my_session_ids, my_position_ids)');
+  'interview_sessions.candidate_id is indexed (private.my_session_ids)');
 select has_index('public', 'users', 'users_pkey', array['id'],
   'users.id is indexed (private.tenant_id, tenant_role)');
-select has_index('public', 'candidate_tenants', 'candidate_tenants_pkey', array['candidate_id', 'tenant_id'],
-  'candidate_tenants.candidate_id leads an index (private.my_candidate_tenant_ids)');
+-- The helpers of the candidate policies on tenants and positions went with those policies
+-- (20250609000100): a candidate reads neither table; candidate_sessions() names them.
+select hasnt_function('private', 'my_candidate_tenant_ids', array[]::name[],
+  'private.my_candidate_tenant_ids() is gone (no candidate policy on tenants)');
+select hasnt_function('private', 'my_position_ids', array[]::name[],
+  'private.my_position_ids() is gone (no candidate policy on positions)');
 
 -- ---- realtime -----------------------------------------------------------------------
 select set_eq(

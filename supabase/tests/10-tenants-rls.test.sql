@@ -1,4 +1,6 @@
--- tenants: the customer organisations.
+-- tenants: the customer organisations. Candidates read no tenants row (a row carries
+-- metadata); the name of each organisation that invited them comes from
+-- candidate_sessions() only (20250609000100).
 -- Matrix: anon, owner/admin/user of tenant A, user of tenant B, candidate of A, candidate
 -- of A and B, service role  x  select, insert, update, delete. Denied inserts fail with
 -- 42501; denied updates and deletes affect nothing (or fail with 42501 where no grant
@@ -6,12 +8,11 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(35);
+select plan(37);
 
 select policies_are('public', 'tenants', array[
   'Members can read their own tenant',
-  'Owners and admins can update their own tenant',
-  'Candidates can read the tenants they are candidates of'],
+  'Owners and admins can update their own tenant'],
   'tenants has exactly the policies below');
 
 -- anon ------------------------------------------------------------------------
@@ -75,9 +76,11 @@ select throws_ok($$delete from tenants where id in ('10000000-0000-0000-0000-000
 
 -- cand_a ----------------------------------------------------------------------
 select tests.authenticate_as('cand_a');
-select results_eq($$select id from tenants order by id$$,
-  array['10000000-0000-0000-0000-0000000000aa']::uuid[],
-  'Candidates can read the tenants they are candidates of: cand_a sees A');
+select is_empty($$select id from tenants$$,
+  'no read policy for candidates: cand_a (candidate of A) reads no tenants row, not even A''s');
+select results_eq($$select organization_name from candidate_sessions()$$,
+  $$values ('Fixture Tenant A'::text)$$,
+  'candidate_sessions(): cand_a reads the name of A, the tenant that invited them, and nothing more');
 select throws_ok($$insert into tenants (name) values ('New tenant')$$, '42501', null,
   'no insert grant on tenants: cand_a cannot add one (42501)');
 select is(tests.affected_undo($$update tenants set name = name || ' (renamed)' where id in ('10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000bb')$$), 0,
@@ -87,9 +90,11 @@ select throws_ok($$delete from tenants where id in ('10000000-0000-0000-0000-000
 
 -- cand_ab ---------------------------------------------------------------------
 select tests.authenticate_as('cand_ab');
-select results_eq($$select id from tenants order by id$$,
-  array['10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000bb']::uuid[],
-  'Candidates can read the tenants they are candidates of: cand_ab sees A and B');
+select is_empty($$select id from tenants$$,
+  'no read policy for candidates: cand_ab (candidate of A and B) reads no tenants row, neither A''s nor B''s');
+select results_eq($$select distinct organization_name from candidate_sessions() order by 1$$,
+  $$values ('Fixture Tenant A'::text), ('Fixture Tenant B'::text)$$,
+  'candidate_sessions(): cand_ab reads the names of A and B, the tenants that invited them');
 select throws_ok($$insert into tenants (name) values ('New tenant')$$, '42501', null,
   'no insert grant on tenants: cand_ab cannot add one (42501)');
 select is(tests.affected_undo($$update tenants set name = name || ' (renamed)' where id in ('10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000bb')$$), 0,

@@ -1,4 +1,6 @@
--- positions: job openings of a tenant; candidates see the ones they interview for.
+-- positions: job openings of a tenant. Candidates read no positions row (a row carries
+-- the description, requirements, metadata...); the title and company name of the ones
+-- they interview for come from candidate_sessions() only (20250609000100).
 -- Matrix: anon, owner/admin/user of tenant A, user of tenant B, candidate of A, candidate
 -- of A and B, service role  x  select, insert, update, delete. Denied inserts fail with
 -- 42501; denied updates and deletes affect nothing (or fail with 42501 where no grant
@@ -6,14 +8,13 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(38);
+select plan(40);
 
 select policies_are('public', 'positions', array[
   'Members can read their tenant''s positions',
   'Owners and admins can add positions to their tenant',
   'Owners and admins can update their tenant''s positions',
-  'Owners can delete their tenant''s positions',
-  'Candidates can read the positions they are interviewing for'],
+  'Owners can delete their tenant''s positions'],
   'positions has exactly the policies below');
 
 -- anon ------------------------------------------------------------------------
@@ -81,9 +82,11 @@ select is(tests.affected_undo($$delete from positions where id in ('50000000-000
 
 -- cand_a ----------------------------------------------------------------------
 select tests.authenticate_as('cand_a');
-select results_eq($$select id from positions order by id$$,
-  array['50000000-0000-0000-0000-0000000000a1']::uuid[],
-  'Candidates can read the positions they are interviewing for: cand_a (candidate of A) sees only their own');
+select is_empty($$select id from positions$$,
+  'no read policy for candidates: cand_a (candidate of A) reads no positions row, not even the one they interview for');
+select results_eq($$select position_id, position_title, company_name from candidate_sessions()$$,
+  $$values ('50000000-0000-0000-0000-0000000000a1'::uuid, 'Position of A'::text, 'Company of A'::text)$$,
+  'candidate_sessions(): cand_a reads the title and company name of the position they interview for');
 select throws_ok($$insert into positions (tenant_id, title) values ('10000000-0000-0000-0000-0000000000aa', 'New position')$$, '42501', null,
   'Owners and admins can add positions to their tenant: cand_a cannot add');
 select is(tests.affected_undo($$update positions set status = 'published' where id in ('50000000-0000-0000-0000-0000000000a2', '50000000-0000-0000-0000-0000000000b2')$$), 0,
@@ -93,9 +96,12 @@ select is(tests.affected_undo($$delete from positions where id in ('50000000-000
 
 -- cand_ab ---------------------------------------------------------------------
 select tests.authenticate_as('cand_ab');
-select results_eq($$select id from positions order by id$$,
-  array['50000000-0000-0000-0000-0000000000a1', '50000000-0000-0000-0000-0000000000b1']::uuid[],
-  'Candidates can read the positions they are interviewing for: cand_ab (candidate of A and B) sees only their own');
+select is_empty($$select id from positions$$,
+  'no read policy for candidates: cand_ab (candidate of A and B) reads no positions row in A or B');
+select results_eq($$select position_id, position_title, company_name from candidate_sessions() order by 1$$,
+  $$values ('50000000-0000-0000-0000-0000000000a1'::uuid, 'Position of A'::text, 'Company of A'::text),
+           ('50000000-0000-0000-0000-0000000000b1'::uuid, 'Position of B'::text, 'Company of B'::text)$$,
+  'candidate_sessions(): cand_ab reads the titles and company names of the positions they interview for in A and B');
 select throws_ok($$insert into positions (tenant_id, title) values ('10000000-0000-0000-0000-0000000000aa', 'New position')$$, '42501', null,
   'Owners and admins can add positions to their tenant: cand_ab cannot add');
 select is(tests.affected_undo($$update positions set status = 'published' where id in ('50000000-0000-0000-0000-0000000000a2', '50000000-0000-0000-0000-0000000000b2')$$), 0,

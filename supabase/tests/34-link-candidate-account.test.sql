@@ -3,7 +3,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(35);
+select plan(36);
 
 do $users$
 begin
@@ -105,8 +105,11 @@ select tests.authenticate_as('newbie');
 select results_eq($$select id from interview_sessions$$,
   $$select (r ->> 'session_id')::uuid from tok where name = 'newbie'$$,
   'right after linking, the candidate sees their session');
-select results_eq($$select id from tenants$$, $$values ('10000000-0000-0000-0000-0000000000aa'::uuid)$$,
-  'and the tenant that invited them');
+select results_eq($$select session_id, organization_name from candidate_sessions()$$,
+  $$select (r ->> 'session_id')::uuid, 'Fixture Tenant A'::text from tok where name = 'newbie'$$,
+  'and, through candidate_sessions(), the name of the tenant that invited them');
+select is_empty($$select id from tenants$$,
+  'but no tenants row: a candidate reads the names through candidate_sessions() only');
 select is(tests.claims() -> 'app_metadata' -> 'is_candidate', 'true'::jsonb,
   'their next token says is_candidate');
 
