@@ -5,7 +5,8 @@
 //! position each (`generate-position`) and invite the same person (`invite-candidate`);
 //! the person signs up with that address and redeems both links
 //! (`link-candidate-account`); then `rpc("candidate_sessions")` lists both interviews
-//! with the position title and company name and nothing else of either tenant, and
+//! with the position title and company name and nothing else of either tenant (through
+//! the tables they read no row of `tenants`, `positions` or `companies`), and
 //! `rpc("record_session_consent")` records consent on their own open session only. The
 //! session lifecycle refuses what it must (PT409 through PostgREST), and the expiry job
 //! is the service role's alone.
@@ -115,20 +116,38 @@ Deno.test("candidate: invited by A and B, linked, sees both interviews with titl
     [b.positionTitle, b.companyName, b.name],
   );
 
-  // Nothing else of those tenants through the tables.
-  for (const table of ["companies", "competencies", "position_competencies", "interview_invitations", "users", "audit_log", "candidate_profiles"]) {
+  // Nothing else of those tenants through the tables: not even the tenants that invited
+  // them or the positions they interview for (a row of either carries far more than a
+  // name; candidate_sessions() above is how a candidate gets the names). A position of
+  // A's that the candidate does not interview for, so "nothing" is not just "not yet".
+  const other = await invoke(clientFor(a.token), "generate-position", { body: { title: "Staff Engineer" } });
+  assertEquals(other.status, 201);
+  for (
+    const table of [
+      "tenants", "positions", "companies", "competencies", "position_competencies", "interview_invitations", "users",
+      "audit_log", "candidate_profiles",
+    ]
+  ) {
     const { data: seen, error: readError } = await client.from(table).select("*");
     assertEquals(readError, null, `${table}: ${JSON.stringify(readError)}`);
     assertEquals(seen, [], `${table}: a candidate reads nothing`);
   }
-  // The existing table policies show a candidate the tenants that invited them and the
-  // positions they interview for; no other position of those tenants.
-  const other = await invoke(clientFor(a.token), "generate-position", { body: { title: "Staff Engineer" } });
-  assertEquals(other.status, 201);
-  const { data: positions } = await client.from("positions").select("id");
-  assertEquals(new Set((positions ?? []).map((p: { id: string }) => p.id)), new Set([a.positionId, b.positionId]));
-  const { data: tenants } = await client.from("tenants").select("id");
-  assertEquals(new Set((tenants ?? []).map((t: { id: string }) => t.id)), new Set([a.tenantId, b.tenantId]));
+  // Asked for by id, the rows behind the answer above are not there either.
+  for (
+    const [table, ids] of [
+      ["tenants", [a.tenantId, b.tenantId]],
+      ["positions", [a.positionId, b.positionId, other.body.position_id]],
+    ] as const
+  ) {
+    const { data: seen, error: readError } = await client.from(table).select("id").in("id", [...ids]);
+    assertEquals(readError, null, `${table}: ${JSON.stringify(readError)}`);
+    assertEquals(seen, [], `${table}: a candidate reads none of these by id`);
+  }
+  // The owners still read theirs, so the empty answers above are the policies at work.
+  const { data: ownPositions } = await clientFor(a.token).from("positions").select("id").in("id", [a.positionId, other.body.position_id]);
+  assertEquals(ownPositions?.length, 2, "A's owner reads A's positions");
+  const { data: ownTenant } = await clientFor(b.token).from("tenants").select("id");
+  assertEquals(ownTenant, [{ id: b.tenantId }], "B's owner reads B");
   const { data: others } = await client.from("interview_sessions").select("id");
   assertEquals(new Set((others ?? []).map((s: { id: string }) => s.id)), new Set([fromA.session_id, fromB.session_id]), "only their own sessions");
 });
