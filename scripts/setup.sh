@@ -125,6 +125,19 @@ check_versions() {
     "$(psql --version)" "$(nginx -v 2>&1)"
 }
 
+# The stack's ports (54321-54499, and the same +N*1000 for STACK_SLOT N) lie inside Linux's
+# ephemeral range (32768-60999): reserve them so an outgoing connection of the tests never
+# takes a port a part of the stack is about to bind. Best effort: a container may forbid it.
+reserve_ports() {
+  local want="" k
+  for k in 0 1 2 3 4 5 6 7 8 9; do want+="${want:+,}$((54321 + k * 1000))-$((54499 + k * 1000))"; done
+  if [ "$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null)" = "$want" ]; then
+    echo "    stack ports already reserved"; return 0
+  fi
+  sysctl -q -w net.ipv4.ip_local_reserved_ports="$want" 2>/dev/null \
+    && echo "    reserved $want" || echo "    could not reserve the stack's ports (not fatal)"
+}
+
 T0=$(date +%s)
 step "apt packages" install_apt
 step "no Debian binaryen" refuse_debian_binaryen
@@ -132,6 +145,7 @@ step "wasm32 std" install_wasm_std
 step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 step "wasm-pack $WASM_PACK_VERSION" cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack
 step "postrust-server $POSTRUST_VERSION" cargo_install postrust-server "$POSTRUST_VERSION" postrust
+step "stack ports out of the ephemeral range" reserve_ports
 step "npm packages (deno, supabase CLI, supabase-js, binaryen)" install_npm
 step "versions" check_versions
 echo "setup done in $(( $(date +%s) - T0 ))s"
