@@ -39,7 +39,8 @@
 //!   generic over [`HttpClient`]; `from_context(cx)` is `None` without the vendor's key.
 //! - [`http`]: [`HttpClient`] over plain-data [`HttpRequest`]s, [`RetryPolicy`]
 //!   (429/5xx/network, idempotent only, `Retry-After`, capped backoff with jitter).
-//! - [`time`]: [`Clock`] (now, sleep), injected so retries and expiry test natively.
+//! - [`time`]: [`Clock`] (now, sleep), injected so retries and expiry test natively;
+//!   `rfc3339_seconds` / `rfc3339_millis`, the one Unix time → RFC 3339 formatter.
 //! - [`context`]: [`Context`], what `run` gets beside the request.
 //! - [`serve`]: the pipeline (preflight, errors, CORS) that `js::serve` and tests share.
 //! - `js` (wasm32 only): the only module touching `JsValue`: `serve`/`serve_with`,

@@ -128,7 +128,7 @@ pub async fn enrich_and_record(
             }
         }
     };
-    let now = iso8601(cx.clock.now_unix_ms());
+    let now = shared::time::rfc3339_millis(cx.clock.now_unix_ms());
     let mut row = Map::new();
     row.insert("candidate_id".into(), json!(candidate_id));
     row.insert("tenant_id".into(), json!(tenant_id));
@@ -214,42 +214,11 @@ fn profile_columns(p: &Person) -> Map<String, Value> {
     m
 }
 
-/// `1_800_000_000_000` → `"2027-01-15T08:00:00.000Z"` (UTC; Howard Hinnant's civil-from-days).
-pub fn iso8601(unix_ms: u64) -> String {
-    let secs = unix_ms / 1000;
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60,
-        unix_ms % 1000
-    )
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use resume::Experience;
-
-    #[test]
-    fn iso8601_formats_utc() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso8601(1_800_000_000_000), "2027-01-15T08:00:00.000Z");
-        assert_eq!(iso8601(951_782_400_123), "2000-02-29T00:00:00.123Z");
-        assert_eq!(iso8601(1_735_689_599_000), "2024-12-31T23:59:59.000Z");
-    }
 
     #[test]
     fn facts_take_the_current_employer_and_linkedin() {

@@ -152,7 +152,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
             return Err(err.into());
         }
     };
-    let expires_at = unix_to_rfc3339(secret.expires_at);
+    let expires_at = shared::time::rfc3339_seconds(secret.expires_at);
     let finished: Finished = db.execute(finish(true, Some(expires_at), None)?).await?;
     let model = secret.session["model"]
         .as_str()
@@ -181,28 +181,6 @@ fn error_code(err: &OpenAiError) -> &'static str {
     }
 }
 
-/// Unix seconds as an RFC 3339 UTC timestamp, for a `timestamptz` parameter.
-fn unix_to_rfc3339(seconds: u64) -> String {
-    let days = seconds / 86_400;
-    let rest = seconds % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub async fn handle(
@@ -210,17 +188,4 @@ pub async fn handle(
     env: wasm_bindgen::JsValue,
 ) -> Result<web_sys::Response, wasm_bindgen::JsValue> {
     shared::js::serve(req, env, run).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unix_seconds_become_utc_timestamps() {
-        assert_eq!(unix_to_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(unix_to_rfc3339(1_800_000_000), "2027-01-15T08:00:00Z");
-        assert_eq!(unix_to_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(unix_to_rfc3339(1_709_251_199), "2024-02-29T23:59:59Z");
-    }
 }

@@ -298,7 +298,7 @@ async fn record(
     };
     let patch = json!({
         "webhook_status": delivery.as_str(),
-        "webhook_attempted_at": webhook::rfc3339(now_ms / 1000),
+        "webhook_attempted_at": shared::time::rfc3339_seconds(now_ms / 1000),
         "webhook_response_status": status,
         "webhook_error": error,
     });

@@ -316,7 +316,7 @@ async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Re
         destroy_quietly(fly, &created.id).await;
         return Err(failed(db, id, err).await);
     }
-    let started_at = reaper::rfc3339(now);
+    let started_at = shared::time::rfc3339_seconds(now);
     set_machine(
         db,
         id,
@@ -460,7 +460,7 @@ async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Res
             });
         }
     }
-    let now = reaper::rfc3339(cx.clock.now_unix_ms() / 1000);
+    let now = shared::time::rfc3339_seconds(cx.clock.now_unix_ms() / 1000);
     set_machine(
         db,
         id,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::clients::fly::{Fly, FlyError, Machine};
 use shared::db::Session;
+use shared::time::rfc3339_seconds;
 use shared::{ApiError, Context, Response};
 use uuid::Uuid;
 
@@ -179,7 +180,7 @@ async fn record_destroyed(db: &Session<'_>, session: Uuid, machine_id: &str, now
     let row: Result<serde_json::Value, ApiError> = db
         .execute(
             db.from("session_machines")
-                .update(json!({ "state": "destroyed", "destroyed_at": rfc3339(now) }).to_string())
+                .update(json!({ "state": "destroyed", "destroyed_at": rfc3339_seconds(now) }).to_string())
                 .eq("session_id", session.to_string())
                 .eq("machine_id", machine_id),
         )
@@ -258,27 +259,6 @@ pub fn unix_seconds(text: &str) -> Option<u64> {
     u64::try_from(days * 86_400 + hour * 3600 + minute * 60 + second - offset).ok()
 }
 
-/// Unix seconds → `2026-01-15T08:00:00Z`.
-pub fn rfc3339(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
-    let rest = seconds % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,9 +299,9 @@ mod tests {
     #[test]
     fn timestamps_round_trip() {
         for s in [0, 951_782_400, 1_709_251_199, NOW] {
-            assert_eq!(unix_seconds(&rfc3339(s)), Some(s), "{s}");
+            assert_eq!(unix_seconds(&rfc3339_seconds(s)), Some(s), "{s}");
         }
-        assert_eq!(rfc3339(NOW), "2027-01-15T08:00:00Z");
+        assert_eq!(rfc3339_seconds(NOW), "2027-01-15T08:00:00Z");
         assert_eq!(unix_seconds("2027-01-15T08:00:00.123456Z"), Some(NOW));
         assert_eq!(unix_seconds("2027-01-15T09:00:00+01:00"), Some(NOW));
         assert_eq!(unix_seconds("2027-01-15 08:00:00+00:00"), Some(NOW));
