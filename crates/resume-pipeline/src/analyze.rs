@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use resume::{normalize, validate, Issue, Resume};
 use serde::Serialize;
+use shared::clients::VendorFailure;
 use shared::clients::openai::{Message, OpenAi, OpenAiError, StructuredRequest};
 use shared::Context;
 
@@ -196,16 +197,18 @@ pub fn fallback_reason(err: &OpenAiError) -> &'static str {
     match err {
         OpenAiError::Refused(_) => "openai_refused",
         OpenAiError::Truncated => "openai_truncated",
-        OpenAiError::RateLimited { .. } => "openai_rate_limited",
+        OpenAiError::Common(VendorFailure::RateLimited { .. }) => "openai_rate_limited",
         OpenAiError::QuotaExceeded { .. } => "openai_quota_exceeded",
-        OpenAiError::Unauthorized { .. } => "openai_key_rejected",
-        OpenAiError::InvalidJson(_) | OpenAiError::SchemaMismatch(_) | OpenAiError::UnexpectedBody(_) => {
-            "openai_invalid_output"
-        }
-        OpenAiError::Server { .. }
-        | OpenAiError::Http { .. }
-        | OpenAiError::Transport(_)
-        | OpenAiError::BadRequest { .. }
+        OpenAiError::Common(VendorFailure::Unauthorized { .. }) => "openai_key_rejected",
+        OpenAiError::InvalidJson(_)
+        | OpenAiError::SchemaMismatch(_)
+        | OpenAiError::Common(VendorFailure::UnexpectedBody(_)) => "openai_invalid_output",
+        OpenAiError::Common(
+            VendorFailure::Server { .. }
+            | VendorFailure::Http { .. }
+            | VendorFailure::Transport(_)
+            | VendorFailure::BadRequest { .. },
+        )
         | OpenAiError::InvalidRequest(_) => "openai_unavailable",
     }
 }
@@ -259,8 +262,11 @@ mod tests {
     fn every_failure_has_a_reason() {
         assert_eq!(fallback_reason(&OpenAiError::Truncated), "openai_truncated");
         assert_eq!(fallback_reason(&OpenAiError::Refused("no".into())), "openai_refused");
-        assert_eq!(fallback_reason(&OpenAiError::Server { status: 500 }), "openai_unavailable");
-        assert_eq!(fallback_reason(&OpenAiError::RateLimited { retry_after: None }), "openai_rate_limited");
+        assert_eq!(fallback_reason(&OpenAiError::Common(VendorFailure::Server { status: 500 })), "openai_unavailable");
+        assert_eq!(
+            fallback_reason(&OpenAiError::Common(VendorFailure::RateLimited { retry_after: None })),
+            "openai_rate_limited"
+        );
     }
 }
 

@@ -17,6 +17,7 @@
 use resume::Resume;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use shared::clients::VendorFailure;
 use shared::clients::pdl::{EnrichOptions, Enrichment, Pdl, PdlError, Person, PersonQuery};
 use shared::db::Session;
 use shared::{ApiError, Context};
@@ -159,13 +160,13 @@ pub async fn enrich_and_record(
 pub fn failure_reason(err: &PdlError) -> &'static str {
     match err {
         PdlError::PaymentRequired { .. } => "pdl_payment_required",
-        PdlError::RateLimited { .. } => "pdl_rate_limited",
-        PdlError::Server { .. } | PdlError::Transport(_) => "pdl_unavailable",
-        PdlError::Unauthorized { .. } => "pdl_key_rejected",
+        PdlError::Common(VendorFailure::RateLimited { .. }) => "pdl_rate_limited",
+        PdlError::Common(VendorFailure::Server { .. } | VendorFailure::Transport(_)) => "pdl_unavailable",
+        PdlError::Common(VendorFailure::Unauthorized { .. }) => "pdl_key_rejected",
         PdlError::InsufficientIdentifiers
-        | PdlError::BadRequest { .. }
-        | PdlError::Http { .. }
-        | PdlError::UnexpectedBody(_) => "pdl_error",
+        | PdlError::Common(
+            VendorFailure::BadRequest { .. } | VendorFailure::Http { .. } | VendorFailure::UnexpectedBody(_),
+        ) => "pdl_error",
     }
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
+use shared::clients::VendorFailure;
 use shared::clients::openai::{Message, OpenAi, OpenAiError, StructuredRequest};
 use shared::ApiError;
 
@@ -138,17 +139,25 @@ pub async fn generate(
                     "ai_refused",
                     "The AI model declined to write this position; rephrase the title or notes",
                 )),
-                OpenAiError::RateLimited { .. } => Outcome::Fallback("openai_rate_limited"),
+                OpenAiError::Common(VendorFailure::RateLimited { .. }) => {
+                    Outcome::Fallback("openai_rate_limited")
+                }
                 OpenAiError::Truncated => Outcome::Fallback("openai_truncated"),
                 OpenAiError::InvalidJson(_)
                 | OpenAiError::SchemaMismatch(_)
-                | OpenAiError::UnexpectedBody(_) => Outcome::Fallback("openai_invalid_output"),
-                OpenAiError::Unauthorized { .. } => Outcome::Fallback("openai_key_rejected"),
+                | OpenAiError::Common(VendorFailure::UnexpectedBody(_)) => {
+                    Outcome::Fallback("openai_invalid_output")
+                }
+                OpenAiError::Common(VendorFailure::Unauthorized { .. }) => {
+                    Outcome::Fallback("openai_key_rejected")
+                }
                 OpenAiError::QuotaExceeded { .. } => Outcome::Fallback("openai_quota_exceeded"),
-                OpenAiError::Server { .. }
-                | OpenAiError::Http { .. }
-                | OpenAiError::Transport(_)
-                | OpenAiError::BadRequest { .. }
+                OpenAiError::Common(
+                    VendorFailure::Server { .. }
+                    | VendorFailure::Http { .. }
+                    | VendorFailure::Transport(_)
+                    | VendorFailure::BadRequest { .. },
+                )
                 | OpenAiError::InvalidRequest(_) => Outcome::Fallback("openai_unavailable"),
             }
         }

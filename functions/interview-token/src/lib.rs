@@ -31,6 +31,7 @@ pub mod instructions;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use shared::clients::VendorFailure;
 use shared::clients::openai::{OpenAi, OpenAiError, RealtimeSession};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
@@ -171,12 +172,12 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
 /// A short, stable code for the attempt's record (never the vendor's message).
 fn error_code(err: &OpenAiError) -> &'static str {
     match err {
-        OpenAiError::Unauthorized { .. } => "openai_key_rejected",
+        OpenAiError::Common(VendorFailure::Unauthorized { .. }) => "openai_key_rejected",
         OpenAiError::QuotaExceeded { .. } => "openai_quota_exceeded",
-        OpenAiError::RateLimited { .. } => "openai_rate_limited",
-        OpenAiError::BadRequest { .. } => "openai_bad_request",
-        OpenAiError::Server { .. } => "openai_server_error",
-        OpenAiError::Transport(_) => "openai_unreachable",
+        OpenAiError::Common(VendorFailure::RateLimited { .. }) => "openai_rate_limited",
+        OpenAiError::Common(VendorFailure::BadRequest { .. }) => "openai_bad_request",
+        OpenAiError::Common(VendorFailure::Server { .. }) => "openai_server_error",
+        OpenAiError::Common(VendorFailure::Transport(_)) => "openai_unreachable",
         _ => "openai_unexpected_answer",
     }
 }

@@ -15,6 +15,7 @@ use resume::ExtractError;
 use resume_pipeline::enrich::{enrich_and_record, Facts, Status};
 use resume_pipeline::{analyze, Analysis};
 use serde_json::{json, Value};
+use shared::clients::VendorFailure;
 use shared::clients::pdfco::{ConvertOptions, PdfCo, PdfCoError};
 use shared::db::Session;
 use shared::{ApiError, Context};
@@ -248,8 +249,8 @@ async fn ocr(pdfco: &PdfCo, name: &str, bytes: &[u8]) -> Result<String, StepFail
             "the PDF is damaged or not a PDF",
         ))),
         Err(err @ PdfCoError::NoCredits { .. }) => Err(vendor("pdfco_no_credits", &err)),
-        Err(err @ PdfCoError::RateLimited { .. }) => Err(vendor("pdfco_rate_limited", &err)),
-        Err(err @ PdfCoError::Unauthorized { .. }) => Err(vendor("pdfco_key_rejected", &err)),
+        Err(err @ PdfCoError::Common(VendorFailure::RateLimited { .. })) => Err(vendor("pdfco_rate_limited", &err)),
+        Err(err @ PdfCoError::Common(VendorFailure::Unauthorized { .. })) => Err(vendor("pdfco_key_rejected", &err)),
         Err(err @ PdfCoError::Timeout) => Err(vendor("pdfco_timeout", &err)),
         Err(err) => Err(vendor("pdfco_unavailable", &err)),
     }

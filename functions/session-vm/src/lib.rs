@@ -38,6 +38,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
+use shared::clients::VendorFailure;
 use shared::clients::fly::{Fly, FlyError, MachineSpec, WaitState};
 use shared::db::Session;
 use shared::{ApiError, Caller, Context, Method, Request, Response, Role};
@@ -360,9 +361,9 @@ async fn failed(db: &Session<'_>, id: Uuid, err: FlyError) -> VmError {
         FlyError::Conflict { .. } => "fly_conflict",
         FlyError::Precondition { .. } => "fly_precondition_failed",
         FlyError::Unprocessable { .. } => "fly_machine_limit",
-        FlyError::RateLimited { .. } => "fly_rate_limited",
+        FlyError::Common(VendorFailure::RateLimited { .. }) => "fly_rate_limited",
         FlyError::Timeout => "fly_start_timeout",
-        FlyError::Unauthorized { .. } => "fly_token_rejected",
+        FlyError::Common(VendorFailure::Unauthorized { .. }) => "fly_token_rejected",
         _ => "fly_error",
     };
     shared::log::error(&format!("[session-vm] start of session {id} failed: {err}"));
@@ -444,7 +445,7 @@ async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Res
         Err(err) => {
             shared::log::error(&format!("[session-vm] stop of {machine_id} failed: {err}"));
             let code = match &err {
-                FlyError::RateLimited { .. } => "fly_rate_limited",
+                FlyError::Common(VendorFailure::RateLimited { .. }) => "fly_rate_limited",
                 FlyError::Precondition { .. } => "fly_precondition_failed",
                 _ => "fly_error",
             };

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use shared::clients::VendorFailure;
 use shared::clients::fly::{Fly, FlyError, Machine};
 use shared::db::Session;
 use shared::time::rfc3339_seconds;
@@ -138,7 +139,7 @@ pub async fn reap(fly: &Fly, db: &Session<'_>, cx: &Context) -> Result<Response,
                     machine.id
                 ));
                 let error = match err {
-                    FlyError::RateLimited { .. } => "fly_rate_limited",
+                    FlyError::Common(VendorFailure::RateLimited { .. }) => "fly_rate_limited",
                     FlyError::Conflict { .. } => "fly_conflict",
                     FlyError::Precondition { .. } => "fly_precondition_failed",
                     _ => "fly_error",

@@ -18,6 +18,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use shared::clients::VendorFailure;
 use shared::clients::openai::{Message, OpenAi, OpenAiError, StructuredRequest};
 use uuid::Uuid;
 
@@ -418,9 +419,9 @@ fn echo(ai: &AiAssessment) -> Value {
 fn failed(err: &OpenAiError) -> Assessment {
     shared::log::error(&format!("[transcript-processor] assessment failed: {err}"));
     let (error, retryable) = match err {
-        OpenAiError::Unauthorized { .. } => ("openai_key_rejected", false),
+        OpenAiError::Common(VendorFailure::Unauthorized { .. }) => ("openai_key_rejected", false),
         OpenAiError::QuotaExceeded { .. } => ("openai_quota_exceeded", false),
-        OpenAiError::RateLimited { .. } => ("openai_rate_limited", true),
+        OpenAiError::Common(VendorFailure::RateLimited { .. }) => ("openai_rate_limited", true),
         OpenAiError::Refused(_) => ("ai_refused", false),
         OpenAiError::Truncated => ("ai_output_truncated", true),
         OpenAiError::InvalidRequest(_) => ("internal", false),
@@ -657,7 +658,7 @@ mod tests {
     #[test]
     fn failures_become_a_recorded_state() {
         assert_eq!(
-            failed(&OpenAiError::Server { status: 503 }),
+            failed(&OpenAiError::Common(VendorFailure::Server { status: 503 })),
             Assessment::Failed {
                 error: "upstream_error".into(),
                 retryable: true

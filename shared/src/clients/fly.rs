@@ -15,19 +15,17 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::rc::Rc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{body_json, path_segment, redact, retry_after_secs, send_judged};
-use crate::config::{FlyConfig, Secret};
-use crate::context::Context;
+use super::vendor::{error_message, parse, success, upstream};
+use super::{path_segment, retry_after_secs, send_judged, Api, Client, VendorFailure};
+use crate::config::{Config, FlyConfig};
 use crate::error::ApiError;
-use crate::http::{HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError};
+use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use crate::request::Method;
-use crate::time::Clock;
 
 const SERVICE: &str = "fly";
 
@@ -133,10 +131,9 @@ impl WaitState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FlyError {
-    /// 401/403: the token is wrong or lacks the app. → 500 `not_configured`.
-    Unauthorized {
-        message: String,
-    },
+    /// What every vendor can answer; 401 and 403 (a token that lacks the app) are
+    /// `Unauthorized`.
+    Common(VendorFailure),
     /// 404: no such machine (or app). For `destroy`, the machine is already gone. → 404 `machine_not_found`.
     NotFound {
         message: String,
@@ -156,44 +153,23 @@ pub enum FlyError {
     Unprocessable {
         message: String,
     },
-    /// 429 still after the retries. → 429 with `Retry-After`.
-    RateLimited {
-        retry_after: Option<u64>,
-    },
-    /// 400: a request Fly refused. → 502 (ours to fix).
-    BadRequest {
-        message: String,
-    },
-    /// 5xx. → 502.
-    Server {
-        status: u16,
-    },
-    /// Any other status. → 502.
-    Http {
-        status: u16,
-        message: String,
-    },
-    Transport(TransportError),
-    UnexpectedBody(String),
+}
+
+impl From<VendorFailure> for FlyError {
+    fn from(failure: VendorFailure) -> Self {
+        FlyError::Common(failure)
+    }
 }
 
 impl fmt::Display for FlyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FlyError::Unauthorized { message } => write!(f, "token rejected: {message}"),
+            FlyError::Common(failure) => fmt::Display::fmt(failure, f),
             FlyError::NotFound { message } => write!(f, "not found (404): {message}"),
             FlyError::Timeout => f.write_str("wait timed out (408)"),
             FlyError::Conflict { message } => write!(f, "conflict (409): {message}"),
             FlyError::Precondition { message } => write!(f, "precondition failed (412): {message}"),
             FlyError::Unprocessable { message } => write!(f, "unprocessable (422): {message}"),
-            FlyError::RateLimited { retry_after } => {
-                write!(f, "rate limited (429), retry after {retry_after:?} s")
-            }
-            FlyError::BadRequest { message } => write!(f, "bad request (400): {message}"),
-            FlyError::Server { status } => write!(f, "server error ({status})"),
-            FlyError::Http { status, message } => write!(f, "status {status}: {message}"),
-            FlyError::Transport(err) => write!(f, "{err}"),
-            FlyError::UnexpectedBody(detail) => write!(f, "unexpected body: {detail}"),
         }
     }
 }
@@ -202,101 +178,39 @@ impl std::error::Error for FlyError {}
 
 impl From<FlyError> for ApiError {
     fn from(err: FlyError) -> Self {
-        let status = match &err {
-            FlyError::Unauthorized { .. } => {
-                return ApiError::NotConfigured(format!("FLY_API_TOKEN: {err}"))
-            }
+        let status = match err {
+            FlyError::Common(failure) => return failure.into_api_error(SERVICE, "FLY_API_TOKEN"),
             FlyError::NotFound { .. } => {
                 return ApiError::not_found(
                     "machine_not_found",
                     "The session's machine does not exist",
                 )
             }
-            FlyError::RateLimited { retry_after } => {
-                return ApiError::TooManyRequests {
-                    retry_after: *retry_after,
-                }
-            }
-            FlyError::Timeout => Some(408),
-            FlyError::Conflict { .. } => Some(409),
-            FlyError::Precondition { .. } => Some(412),
-            FlyError::Unprocessable { .. } => Some(422),
-            FlyError::BadRequest { .. } => Some(400),
-            FlyError::Server { status } | FlyError::Http { status, .. } => Some(*status),
-            FlyError::Transport(_) => None,
-            FlyError::UnexpectedBody(_) => Some(200),
+            FlyError::Timeout => 408,
+            FlyError::Conflict { .. } => 409,
+            FlyError::Precondition { .. } => 412,
+            FlyError::Unprocessable { .. } => 422,
         };
-        ApiError::Upstream {
-            service: SERVICE,
-            status,
-            detail: err.to_string(),
-        }
+        upstream(SERVICE, Some(status), &err)
     }
 }
 
-fn error_from(response: &HttpResponse, token: &Secret, clock: &dyn Clock) -> FlyError {
-    let body = body_json(response);
-    let message = redact(
-        body["error"]
-            .as_str()
-            .or(body["message"].as_str())
-            .unwrap_or(&String::from_utf8_lossy(&response.body)),
-        token,
-    );
-    match response.status {
-        401 | 403 => FlyError::Unauthorized { message },
-        404 => FlyError::NotFound { message },
-        408 => FlyError::Timeout,
-        409 => FlyError::Conflict { message },
-        412 => FlyError::Precondition { message },
-        422 => FlyError::Unprocessable { message },
-        429 => FlyError::RateLimited {
-            retry_after: retry_after_secs(response, clock),
-        },
-        400 => FlyError::BadRequest { message },
-        status @ 500..=599 => FlyError::Server { status },
-        status => FlyError::Http { status, message },
+/// Fly's [`Api`]: its settings in [`Config`].
+pub struct FlyApi;
+
+impl Api for FlyApi {
+    type Config = FlyConfig;
+    const NAME: &'static str = "Fly";
+    fn config(config: &Config) -> Option<&FlyConfig> {
+        config.fly.as_ref()
     }
 }
 
-pub struct Fly<H: HttpClient + ?Sized = dyn HttpClient> {
-    config: FlyConfig,
-    http: Rc<H>,
-    clock: Rc<dyn Clock>,
-    policy: RetryPolicy,
-}
-
-impl<H: HttpClient + ?Sized> fmt::Debug for Fly<H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fly")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Fly {
-    /// `None` without `FLY_API_TOKEN`: answer 503 `not_configured` (issue 6).
-    pub fn from_context(cx: &Context) -> Option<Fly> {
-        let config = cx.config.fly.clone()?;
-        Some(Fly::new(config, cx.http.clone(), cx.clock.clone()))
-    }
-}
+/// The Fly Machines API. `Fly::from_context(cx)` is `None` without `FLY_API_TOKEN`:
+/// answer 503 `not_configured` (issue 6).
+pub type Fly<H = dyn HttpClient> = Client<FlyApi, H>;
 
 impl<H: HttpClient + ?Sized> Fly<H> {
-    pub fn new(config: FlyConfig, http: Rc<H>, clock: Rc<dyn Clock>) -> Self {
-        Fly {
-            config,
-            http,
-            clock,
-            policy: RetryPolicy::default(),
-        }
-    }
-
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
     fn machines_url(&self) -> String {
         format!(
             "{}/v1/apps/{}/machines",
@@ -315,11 +229,22 @@ impl<H: HttpClient + ?Sized> Fly<H> {
         &self,
         outcome: Result<HttpResponse, TransportError>,
     ) -> Result<HttpResponse, FlyError> {
-        let response = outcome.map_err(FlyError::Transport)?;
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(error_from(&response, &self.config.api_token, &*self.clock))
+        success(outcome, |response| self.error_from(response))
+    }
+
+    fn error_from(&self, response: &HttpResponse) -> FlyError {
+        let message = error_message(response, &["/error", "/message"], &[&self.config.api_token]);
+        match response.status {
+            status @ 403 => VendorFailure::Unauthorized { status, message }.into(),
+            404 => FlyError::NotFound { message },
+            408 => FlyError::Timeout,
+            409 => FlyError::Conflict { message },
+            412 => FlyError::Precondition { message },
+            422 => FlyError::Unprocessable { message },
+            status => {
+                let retry_after = retry_after_secs(response, &*self.clock);
+                VendorFailure::from_status(status, None, message, retry_after).into()
+            }
         }
     }
 
@@ -343,7 +268,7 @@ impl<H: HttpClient + ?Sized> Fly<H> {
         let request = self
             .request(Method::Post, self.machines_url())
             .json(&body)
-            .map_err(|e| FlyError::UnexpectedBody(e.to_string()))?;
+            .map_err(|e| VendorFailure::UnexpectedBody(e.to_string()))?;
         let outcome = send_judged(
             &*self.http,
             &*self.clock,
@@ -353,7 +278,7 @@ impl<H: HttpClient + ?Sized> Fly<H> {
         )
         .await;
         let response = self.check(outcome)?;
-        serde_json::from_slice(&response.body).map_err(|e| FlyError::UnexpectedBody(e.to_string()))
+        Ok(parse(&response)?)
     }
 
     /// Block (server-side) until the machine is in `state`, at most `timeout` (Fly caps
@@ -395,19 +320,24 @@ impl<H: HttpClient + ?Sized> Fly<H> {
     pub async fn list_machines(&self) -> Result<Vec<Machine>, FlyError> {
         let request = self.request(Method::Get, self.machines_url());
         let response = self.check(self.http.send(&request).await)?;
-        let machines: Vec<Value> = serde_json::from_slice(&response.body)
-            .map_err(|e| FlyError::UnexpectedBody(e.to_string()))?;
+        let machines: Vec<Value> = parse(&response)?;
         machines
             .into_iter()
-            .map(|m| serde_json::from_value(m).map_err(|e| FlyError::UnexpectedBody(e.to_string())))
+            .map(|m| {
+                serde_json::from_value(m)
+                    .map_err(|e| VendorFailure::UnexpectedBody(e.to_string()).into())
+            })
             .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
     use super::super::test_support::*;
     use super::*;
+    use crate::config::Secret;
     use crate::testing::FakeHttp;
 
     const TOKEN: &str = "fo1_test_token_789";
@@ -490,7 +420,7 @@ mod tests {
         let err = pollster::block_on(fly.create_machine(&MachineSpec::default())).unwrap_err();
         assert_eq!(
             (err, http.requests().len()),
-            (FlyError::Server { status: 503 }, 1)
+            (FlyError::Common(VendorFailure::Server { status: 503 }), 1)
         );
     }
 
@@ -568,12 +498,17 @@ mod tests {
                 },
                 502,
             ),
-            (429, FlyError::RateLimited { retry_after: None }, 429),
+            (
+                429,
+                FlyError::Common(VendorFailure::RateLimited { retry_after: None }),
+                429,
+            ),
             (
                 401,
-                FlyError::Unauthorized {
+                FlyError::Common(VendorFailure::Unauthorized {
+                    status: 401,
                     message: "machine not found".into(),
-                },
+                }),
                 500,
             ),
         ];

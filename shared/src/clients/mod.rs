@@ -9,10 +9,13 @@
 //! - [`videosdk`]: HS256 tokens, rooms.
 //! - [`fly`]: Fly Machines create / wait / destroy / list.
 //!
-//! Every client is generic over [`HttpClient`] (held as `Rc<H>`, `H = dyn HttpClient` in a
+//! Every client is a [`Client`] (in `vendor.rs`: settings, transport, clock, retry policy,
+//! `from_context`/`new`/`with_retry_policy`, a `Debug` without secrets) named for its
+//! vendor (`Fly = Client<FlyApi>`), so a vendor module holds only its calls and its
+//! errors. It is generic over [`HttpClient`] (held as `Rc<H>`, `H = dyn HttpClient` in a
 //! function: pass `cx.http`, which already retries), so its tests are fixture JSON in →
-//! typed value out through `testing::FakeHttp`. Each has `from_context(cx)`, which is
-//! `None` when the vendor's key is not set: the function then uses its embedded default.
+//! typed value out through `testing::FakeHttp`. `from_context(cx)` is `None` when the
+//! vendor's key is not set: the function then uses its embedded default.
 //!
 //! Retries: `cx.http` ([`crate::http::Retrying`]) retries idempotent requests on 429/5xx
 //! by status. Calls where the status alone cannot decide (OpenAI's 429 is a rate limit,
@@ -21,7 +24,10 @@
 //! `Retrying` passes through once, and are retried here by [`send_judged`] with the same
 //! [`RetryPolicy`] arithmetic (`Retry-After`, capped backoff with jitter).
 //!
-//! Each vendor's error enum converts into [`crate::ApiError`]: a rejected server key is
+//! Each vendor's error enum is `Common(`[`VendorFailure`]`)` (a rejected key, a rate
+//! limit, a refused request, 5xx, another status, no answer, an unreadable answer: read
+//! from the status, shown and mapped the same way for every vendor) beside the failures
+//! only that vendor has, and converts into [`crate::ApiError`]: a rejected server key is
 //! `NotConfigured` (500: our deployment is wrong), a vendor rate limit `TooManyRequests`
 //! (429 with `Retry-After`), a problem with the caller's input a 4xx of its own, and
 //! everything else `Upstream` (502, detail logged, never shown).
@@ -31,6 +37,9 @@ pub mod openai;
 pub mod pdfco;
 pub mod pdl;
 pub mod videosdk;
+mod vendor;
+
+pub use vendor::{Api, Client, VendorFailure};
 
 use std::time::Duration;
 

@@ -33,7 +33,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::rc::Rc;
 use std::time::Duration;
 
 use schemars::generate::SchemaSettings;
@@ -42,12 +41,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{body_json, redact, retry_after_secs, send_judged};
-use crate::config::{OpenAiConfig, Secret};
-use crate::context::Context;
+use super::vendor::{error_message, parse, success, upstream};
+use super::{body_json, retry_after_secs, send_judged, Api, Client, VendorFailure};
+use crate::config::{Config, OpenAiConfig, Secret};
 use crate::error::ApiError;
-use crate::http::{HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError};
-use crate::time::Clock;
+use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 
 const SERVICE: &str = "openai";
 
@@ -378,27 +376,13 @@ struct ClientSecretBody {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpenAiError {
-    /// 401: the server key is wrong, revoked, or not in the org. → 500 `not_configured`.
-    Unauthorized { message: String },
+    /// What every vendor can answer: 401 (key wrong, revoked, not in the org), 429
+    /// `rate_limit_exceeded`, 400 `invalid_request_error` (a schema OpenAI refused, a
+    /// context too long), 500/502/503/504 (other 5xx are `Http`), no answer, …; with
+    /// OpenAI's `error.code`.
+    Common(VendorFailure),
     /// 429 `insufficient_quota`: billing, not load; not retried. → 502.
     QuotaExceeded { message: String },
-    /// 429 `rate_limit_exceeded` still after the retries. → 429 with `Retry-After`.
-    RateLimited { retry_after: Option<u64> },
-    /// 400 `invalid_request_error` (a schema OpenAI refused, a context too long). → 502.
-    BadRequest {
-        code: Option<String>,
-        message: String,
-    },
-    /// 500/502/503/504 still after the retries. → 502.
-    Server { status: u16 },
-    /// Any other status (403 unsupported region, 404 unknown model, …). → 502.
-    Http {
-        status: u16,
-        code: Option<String>,
-        message: String,
-    },
-    /// No answer at all (network, timeout). → 502.
-    Transport(TransportError),
     /// The model declined (`message.refusal`, or `finish_reason: content_filter`).
     /// → 422 `ai_refused`; the function may fall back to its deterministic path instead.
     Refused(String),
@@ -408,40 +392,30 @@ pub enum OpenAiError {
     InvalidJson(String),
     /// JSON, but not a `T` (should not happen in strict mode; checked anyway). → 502.
     SchemaMismatch(String),
-    /// A 2xx body that is not a chat completion / client secret. → 502.
-    UnexpectedBody(String),
     /// Our request cannot be built: a type strict mode cannot express, a bad schema
     /// name, an out-of-range expiry. A bug, found before any call. → 500.
     InvalidRequest(String),
 }
 
+impl From<VendorFailure> for OpenAiError {
+    fn from(failure: VendorFailure) -> Self {
+        OpenAiError::Common(failure)
+    }
+}
+
 impl fmt::Display for OpenAiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OpenAiError::Unauthorized { message } => write!(f, "key rejected (401): {message}"),
+            OpenAiError::Common(failure) => fmt::Display::fmt(failure, f),
             OpenAiError::QuotaExceeded { message } => {
                 write!(f, "insufficient_quota (429): {message}")
             }
-            OpenAiError::RateLimited { retry_after } => {
-                write!(f, "rate limited (429), retry after {retry_after:?} s")
-            }
-            OpenAiError::BadRequest { code, message } => {
-                write!(f, "bad request (400, {code:?}): {message}")
-            }
-            OpenAiError::Server { status } => write!(f, "server error ({status})"),
-            OpenAiError::Http {
-                status,
-                code,
-                message,
-            } => write!(f, "status {status} ({code:?}): {message}"),
-            OpenAiError::Transport(err) => write!(f, "{err}"),
             OpenAiError::Refused(reason) => write!(f, "model refused: {reason}"),
             OpenAiError::Truncated => f.write_str("output truncated (finish_reason: length)"),
             OpenAiError::InvalidJson(detail) => write!(f, "output is not JSON: {detail}"),
             OpenAiError::SchemaMismatch(detail) => {
                 write!(f, "output does not match the schema: {detail}")
             }
-            OpenAiError::UnexpectedBody(detail) => write!(f, "unexpected body: {detail}"),
             OpenAiError::InvalidRequest(detail) => write!(f, "request not built: {detail}"),
         }
     }
@@ -451,33 +425,25 @@ impl std::error::Error for OpenAiError {}
 
 impl From<OpenAiError> for ApiError {
     fn from(err: OpenAiError) -> Self {
-        let upstream = |status: Option<u16>, err: &OpenAiError| ApiError::Upstream {
-            service: SERVICE,
-            status,
-            detail: err.to_string(),
-        };
-        match &err {
-            OpenAiError::Unauthorized { .. } => {
-                ApiError::NotConfigured(format!("OPENAI_API_KEY: {err}"))
+        let status = match err {
+            OpenAiError::Common(failure) => {
+                return failure.into_api_error(SERVICE, "OPENAI_API_KEY")
             }
-            OpenAiError::RateLimited { retry_after } => ApiError::TooManyRequests {
-                retry_after: *retry_after,
-            },
             OpenAiError::Refused(_) => {
-                ApiError::unprocessable("ai_refused", "The AI model declined to process this input")
+                return ApiError::unprocessable(
+                    "ai_refused",
+                    "The AI model declined to process this input",
+                )
             }
-            OpenAiError::InvalidRequest(_) => ApiError::Internal(format!("{SERVICE}: {err}")),
-            OpenAiError::QuotaExceeded { .. } => upstream(Some(429), &err),
-            OpenAiError::BadRequest { .. } => upstream(Some(400), &err),
-            OpenAiError::Server { status } | OpenAiError::Http { status, .. } => {
-                upstream(Some(*status), &err)
+            OpenAiError::InvalidRequest(_) => {
+                return ApiError::Internal(format!("{SERVICE}: {err}"))
             }
-            OpenAiError::Transport(_) => upstream(None, &err),
-            OpenAiError::Truncated
-            | OpenAiError::InvalidJson(_)
-            | OpenAiError::SchemaMismatch(_)
-            | OpenAiError::UnexpectedBody(_) => upstream(Some(200), &err),
-        }
+            OpenAiError::QuotaExceeded { .. } => 429,
+            OpenAiError::Truncated | OpenAiError::InvalidJson(_) | OpenAiError::SchemaMismatch(_) => {
+                200
+            }
+        };
+        upstream(SERVICE, Some(status), &err)
     }
 }
 
@@ -496,79 +462,25 @@ fn is_quota(body: &Value) -> bool {
     error["code"] == "insufficient_quota" || error["type"] == "insufficient_quota"
 }
 
-fn error_from(response: &HttpResponse, key: &Secret, clock: &dyn Clock) -> OpenAiError {
-    let body = body_json(response);
-    let error = &body["error"];
-    let message = redact(
-        error["message"]
-            .as_str()
-            .unwrap_or(&String::from_utf8_lossy(&response.body)),
-        key,
-    );
-    let code = error["code"].as_str().map(str::to_owned);
-    match response.status {
-        401 => OpenAiError::Unauthorized { message },
-        429 if is_quota(&body) => OpenAiError::QuotaExceeded { message },
-        429 => OpenAiError::RateLimited {
-            retry_after: retry_after_secs(response, clock),
-        },
-        400 => OpenAiError::BadRequest { code, message },
-        status @ (500 | 502 | 503 | 504) => OpenAiError::Server { status },
-        status => OpenAiError::Http {
-            status,
-            code,
-            message,
-        },
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // The client
 
-pub struct OpenAi<H: HttpClient + ?Sized = dyn HttpClient> {
-    config: OpenAiConfig,
-    http: Rc<H>,
-    clock: Rc<dyn Clock>,
-    policy: RetryPolicy,
-}
+/// OpenAi's [`Api`]: its settings in [`Config`].
+pub struct OpenAiApi;
 
-impl<H: HttpClient + ?Sized> fmt::Debug for OpenAi<H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OpenAi")
-            .field("config", &self.config)
-            .field("policy", &self.policy)
-            .finish_non_exhaustive()
+impl Api for OpenAiApi {
+    type Config = OpenAiConfig;
+    const NAME: &'static str = "OpenAi";
+    fn config(config: &Config) -> Option<&OpenAiConfig> {
+        config.openai.as_ref()
     }
 }
 
-impl OpenAi {
-    /// The client on `cx.http`, or `None` without `OPENAI_API_KEY` (use the embedded
-    /// default).
-    pub fn from_context(cx: &Context) -> Option<OpenAi> {
-        let config = cx.config.openai.clone()?;
-        Some(OpenAi::new(config, cx.http.clone(), cx.clock.clone()))
-    }
-}
+/// OpenAI: `OpenAi::from_context(cx)` is `None` without `OPENAI_API_KEY` (use the
+/// embedded default).
+pub type OpenAi<H = dyn HttpClient> = Client<OpenAiApi, H>;
 
 impl<H: HttpClient + ?Sized> OpenAi<H> {
-    pub fn new(config: OpenAiConfig, http: Rc<H>, clock: Rc<dyn Clock>) -> Self {
-        OpenAi {
-            config,
-            http,
-            clock,
-            policy: RetryPolicy::default(),
-        }
-    }
-
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    pub fn config(&self) -> &OpenAiConfig {
-        &self.config
-    }
-
     /// Where the browser posts its SDP offer with the client secret (GA WebRTC).
     pub fn calls_url(&self) -> String {
         format!("{}/realtime/calls", self.config.base_url)
@@ -606,8 +518,7 @@ impl<H: HttpClient + ?Sized> OpenAi<H> {
         let response = self
             .send(&self.post("/realtime/client_secrets", &body)?)
             .await?;
-        let parsed: ClientSecretBody = serde_json::from_slice(&response.body)
-            .map_err(|e| OpenAiError::UnexpectedBody(e.to_string()))?;
+        let parsed: ClientSecretBody = parse(&response)?;
         Ok(ClientSecret {
             value: Secret::new(parsed.value),
             expires_at: parsed.expires_at,
@@ -633,10 +544,28 @@ impl<H: HttpClient + ?Sized> OpenAi<H> {
             should_retry,
         )
         .await;
-        match outcome {
-            Err(err) => Err(OpenAiError::Transport(err)),
-            Ok(response) if response.is_success() => Ok(response),
-            Ok(response) => Err(error_from(&response, &self.config.api_key, &*self.clock)),
+        success(outcome, |response| self.error_from(response))
+    }
+
+    fn error_from(&self, response: &HttpResponse) -> OpenAiError {
+        let message = error_message(response, &["/error/message"], &[&self.config.api_key]);
+        let body = body_json(response);
+        let code = body["error"]["code"].as_str().map(str::to_owned);
+        match response.status {
+            429 if is_quota(&body) => OpenAiError::QuotaExceeded { message },
+            // Only the 5xx OpenAI documents as transient are `Server` (and retried).
+            status @ 500..=599 if !matches!(status, 500 | 502 | 503 | 504) => {
+                VendorFailure::Http {
+                    status,
+                    code,
+                    message,
+                }
+                .into()
+            }
+            status => {
+                let retry_after = retry_after_secs(response, &*self.clock);
+                VendorFailure::from_status(status, code, message, retry_after).into()
+            }
         }
     }
 }
@@ -644,13 +573,12 @@ impl<H: HttpClient + ?Sized> OpenAi<H> {
 fn parse_completion<T: DeserializeOwned>(
     response: &HttpResponse,
 ) -> Result<Structured<T>, OpenAiError> {
-    let completion: ChatCompletion = serde_json::from_slice(&response.body)
-        .map_err(|e| OpenAiError::UnexpectedBody(e.to_string()))?;
+    let completion: ChatCompletion = parse(response)?;
     let choice = completion
         .choices
         .into_iter()
         .next()
-        .ok_or_else(|| OpenAiError::UnexpectedBody("no choices".into()))?;
+        .ok_or_else(|| VendorFailure::UnexpectedBody("no choices".into()))?;
     if let Some(refusal) = choice.message.refusal.filter(|r| !r.is_empty()) {
         return Err(OpenAiError::Refused(refusal));
     }
@@ -919,6 +847,7 @@ fn check_schema_name(name: &str) -> Result<(), OpenAiError> {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::rc::Rc;
 
     use super::super::test_support::*;
     use super::*;
@@ -1293,9 +1222,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err,
-            OpenAiError::RateLimited {
+            OpenAiError::Common(VendorFailure::RateLimited {
                 retry_after: Some(1)
-            }
+            })
         );
         assert_eq!(http.requests().len(), 3);
         let api = ApiError::from(err);
@@ -1312,7 +1241,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             (err.clone(), http.requests().len()),
-            (OpenAiError::Server { status: 500 }, 3)
+            (OpenAiError::Common(VendorFailure::Server { status: 500 }), 3)
         );
         assert_eq!(ApiError::from(err).status(), 502);
 
@@ -1328,7 +1257,10 @@ mod tests {
             openai.complete_structured::<Resume>(vec![Message::user("x")], "resume"),
         )
         .unwrap_err();
-        assert!(matches!(err, OpenAiError::BadRequest { .. }));
+        assert!(matches!(
+            err,
+            OpenAiError::Common(VendorFailure::BadRequest { .. })
+        ));
         assert_eq!(http.requests().len(), 1);
     }
 
@@ -1346,7 +1278,10 @@ mod tests {
             openai.complete_structured::<Resume>(vec![Message::user("x")], "resume"),
         )
         .unwrap_err();
-        assert!(matches!(err, OpenAiError::Unauthorized { .. }));
+        assert!(matches!(
+            err,
+            OpenAiError::Common(VendorFailure::Unauthorized { .. })
+        ));
         assert_eq!(http.requests().len(), 1);
         let api = ApiError::from(err.clone());
         assert_eq!((api.status(), api.code()), (500, "not_configured"));
@@ -1420,10 +1355,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err,
-            OpenAiError::BadRequest {
+            OpenAiError::Common(VendorFailure::BadRequest {
                 code: Some("beta_api_shape_disabled".into()),
                 message: "The Realtime Beta API is no longer supported.".into()
-            }
+            })
         );
         let http = fake();
         http.push(Err(TransportError::Timeout(Duration::from_secs(20))));
@@ -1431,7 +1366,10 @@ mod tests {
         let (openai, _) = client(&http);
         let err = pollster::block_on(openai.create_client_secret(&RealtimeSession::new("x")))
             .unwrap_err();
-        assert!(matches!(err, OpenAiError::UnexpectedBody(_)), "{err:?}");
+        assert!(
+            matches!(err, OpenAiError::Common(VendorFailure::UnexpectedBody(_))),
+            "{err:?}"
+        );
         assert_eq!(http.requests().len(), 2, "a timeout is retried");
     }
 

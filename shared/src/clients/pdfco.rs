@@ -11,21 +11,17 @@
 //! errors; the upload's GET and PUT are idempotent and retried by `cx.http` itself.
 
 use std::fmt;
-use std::rc::Rc;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{body_json, redact, retry_after_secs, send_judged};
-use crate::config::{Secret, Vendor};
-use crate::context::Context;
+use super::vendor::{error_message, parse, upstream};
+use super::{body_json, retry_after_secs, send_judged, Api, Client, VendorFailure};
+use crate::config::{Config, Secret, Vendor};
 use crate::error::ApiError;
-use crate::http::{
-    is_transient, HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError,
-};
+use crate::http::{is_transient, HttpClient, HttpRequest, HttpResponse, TransportError};
 use crate::request::Method;
-use crate::time::Clock;
 
 const SERVICE: &str = "pdfco";
 
@@ -86,12 +82,11 @@ struct ConvertBody {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PdfCoError {
-    /// 401: the key is wrong. → 500 `not_configured`.
-    Unauthorized { message: String },
+    /// What every vendor can answer. PDF.co's codes without a variant of their own (400
+    /// bad params, 403, 404, 408, 414, 415, 443, 444, 446–449) are `Http`.
+    Common(VendorFailure),
     /// 402: the account is out of credits. Ours to fix, not the caller's. → 502.
     NoCredits { message: String },
-    /// 429 still after the retries. → 429 with `Retry-After`.
-    RateLimited { retry_after: Option<u64> },
     /// 441: the PDF needs a password. → 422 `pdf_password_protected`.
     PasswordProtected,
     /// 442: damaged, or not a PDF. → 422 `pdf_damaged`.
@@ -100,32 +95,23 @@ pub enum PdfCoError {
     Timeout,
     /// The `PUT` to the presigned URL failed. → 502.
     Upload { status: u16 },
-    /// 5xx still after the retries. → 502.
-    Server { status: u16 },
-    /// Any other code (400 bad params, 403, 404, 408, 414, 415, 443, 444, 446–449). → 502.
-    Failed { status: u16, message: String },
-    /// No answer (network, timeout). → 502.
-    Transport(TransportError),
-    /// A 2xx body without what it should carry. → 502.
-    UnexpectedBody(String),
+}
+
+impl From<VendorFailure> for PdfCoError {
+    fn from(failure: VendorFailure) -> Self {
+        PdfCoError::Common(failure)
+    }
 }
 
 impl fmt::Display for PdfCoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PdfCoError::Unauthorized { message } => write!(f, "key rejected (401): {message}"),
+            PdfCoError::Common(failure) => fmt::Display::fmt(failure, f),
             PdfCoError::NoCredits { message } => write!(f, "no credits (402): {message}"),
-            PdfCoError::RateLimited { retry_after } => {
-                write!(f, "rate limited (429), retry after {retry_after:?} s")
-            }
             PdfCoError::PasswordProtected => f.write_str("password-protected PDF (441)"),
             PdfCoError::Damaged { message } => write!(f, "damaged PDF (442): {message}"),
             PdfCoError::Timeout => f.write_str("conversion timed out (445)"),
             PdfCoError::Upload { status } => write!(f, "upload PUT failed ({status})"),
-            PdfCoError::Server { status } => write!(f, "server error ({status})"),
-            PdfCoError::Failed { status, message } => write!(f, "status {status}: {message}"),
-            PdfCoError::Transport(err) => write!(f, "{err}"),
-            PdfCoError::UnexpectedBody(detail) => write!(f, "unexpected body: {detail}"),
         }
     }
 }
@@ -134,14 +120,9 @@ impl std::error::Error for PdfCoError {}
 
 impl From<PdfCoError> for ApiError {
     fn from(err: PdfCoError) -> Self {
-        let status = match &err {
-            PdfCoError::Unauthorized { .. } => {
-                return ApiError::NotConfigured(format!("PDFCO_API_KEY: {err}"))
-            }
-            PdfCoError::RateLimited { retry_after } => {
-                return ApiError::TooManyRequests {
-                    retry_after: *retry_after,
-                }
+        let status = match err {
+            PdfCoError::Common(failure) => {
+                return failure.into_api_error(SERVICE, "PDFCO_API_KEY")
             }
             PdfCoError::PasswordProtected => {
                 return ApiError::unprocessable(
@@ -152,19 +133,11 @@ impl From<PdfCoError> for ApiError {
             PdfCoError::Damaged { .. } => {
                 return ApiError::unprocessable("pdf_damaged", "The file is damaged or not a PDF")
             }
-            PdfCoError::NoCredits { .. } => Some(402),
-            PdfCoError::Timeout => Some(445),
-            PdfCoError::Upload { status }
-            | PdfCoError::Server { status }
-            | PdfCoError::Failed { status, .. } => Some(*status),
-            PdfCoError::Transport(_) => None,
-            PdfCoError::UnexpectedBody(_) => Some(200),
+            PdfCoError::NoCredits { .. } => 402,
+            PdfCoError::Timeout => 445,
+            PdfCoError::Upload { status } => status,
         };
-        ApiError::Upstream {
-            service: SERVICE,
-            status,
-            detail: err.to_string(),
-        }
+        upstream(SERVICE, Some(status), &err)
     }
 }
 
@@ -199,66 +172,22 @@ pub fn should_retry(outcome: &Result<HttpResponse, TransportError>) -> bool {
     }
 }
 
-fn error_from(response: &HttpResponse, key: &Secret, clock: &dyn Clock) -> PdfCoError {
-    let body = body_json(response);
-    let message = redact(
-        body["message"]
-            .as_str()
-            .unwrap_or(&String::from_utf8_lossy(&response.body)),
-        key,
-    );
-    match effective_status(response) {
-        401 => PdfCoError::Unauthorized { message },
-        402 => PdfCoError::NoCredits { message },
-        429 => PdfCoError::RateLimited {
-            retry_after: retry_after_secs(response, clock),
-        },
-        441 => PdfCoError::PasswordProtected,
-        442 => PdfCoError::Damaged { message },
-        445 => PdfCoError::Timeout,
-        status @ 500..=599 => PdfCoError::Server { status },
-        status => PdfCoError::Failed { status, message },
+/// PdfCo's [`Api`]: its settings in [`Config`].
+pub struct PdfCoApi;
+
+impl Api for PdfCoApi {
+    type Config = Vendor;
+    const NAME: &'static str = "PdfCo";
+    fn config(config: &Config) -> Option<&Vendor> {
+        config.pdfco.as_ref()
     }
 }
 
-pub struct PdfCo<H: HttpClient + ?Sized = dyn HttpClient> {
-    config: Vendor,
-    http: Rc<H>,
-    clock: Rc<dyn Clock>,
-    policy: RetryPolicy,
-}
-
-impl<H: HttpClient + ?Sized> fmt::Debug for PdfCo<H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PdfCo")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl PdfCo {
-    /// `None` without `PDFCO_API_KEY`: use our own extractor.
-    pub fn from_context(cx: &Context) -> Option<PdfCo> {
-        let config = cx.config.pdfco.clone()?;
-        Some(PdfCo::new(config, cx.http.clone(), cx.clock.clone()))
-    }
-}
+/// PDF.co: `PdfCo::from_context(cx)` is `None` without `PDFCO_API_KEY`: use our own
+/// extractor.
+pub type PdfCo<H = dyn HttpClient> = Client<PdfCoApi, H>;
 
 impl<H: HttpClient + ?Sized> PdfCo<H> {
-    pub fn new(config: Vendor, http: Rc<H>, clock: Rc<dyn Clock>) -> Self {
-        PdfCo {
-            config,
-            http,
-            clock,
-            policy: RetryPolicy::default(),
-        }
-    }
-
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
     /// Upload `bytes` and convert them: the text of a PDF we hold in memory.
     pub async fn extract_text(
         &self,
@@ -281,7 +210,7 @@ impl<H: HttpClient + ?Sized> PdfCo<H> {
             "{}/v1/file/upload/get-presigned-url",
             self.config.base_url
         ))
-        .map_err(|e| PdfCoError::UnexpectedBody(format!("base URL: {e}")))?;
+        .map_err(|e| VendorFailure::UnexpectedBody(format!("base URL: {e}")))?;
         url.query_pairs_mut()
             .append_pair("name", name)
             .append_pair("contenttype", content_type);
@@ -290,7 +219,7 @@ impl<H: HttpClient + ?Sized> PdfCo<H> {
             .header("x-api-key", self.config.api_key.expose());
         let response = self.checked(self.http.send(&request).await)?;
         let presigned: PresignedBody = serde_json::from_slice(&response.body)
-            .map_err(|e| PdfCoError::UnexpectedBody(format!("presigned URL: {e}")))?;
+            .map_err(|e| VendorFailure::UnexpectedBody(format!("presigned URL: {e}")))?;
 
         // Storage, not PDF.co: no key on this request.
         let put = HttpRequest::new(Method::Put, presigned.presigned_url)
@@ -298,7 +227,7 @@ impl<H: HttpClient + ?Sized> PdfCo<H> {
             .body(content_type, bytes.to_vec())
             .timeout(Duration::from_secs(60));
         match self.http.send(&put).await {
-            Err(err) => Err(PdfCoError::Transport(err)),
+            Err(err) => Err(VendorFailure::Transport(err).into()),
             Ok(r) if r.is_success() => Ok(presigned.url),
             Ok(r) => Err(PdfCoError::Upload { status: r.status }),
         }
@@ -332,7 +261,7 @@ impl<H: HttpClient + ?Sized> PdfCo<H> {
         .service(SERVICE)
         .header("x-api-key", self.config.api_key.expose())
         .json(&body)
-        .map_err(|e| PdfCoError::UnexpectedBody(e.to_string()))?
+        .map_err(|e| VendorFailure::UnexpectedBody(e.to_string()))?
         .timeout(CONVERT_TIMEOUT);
         let outcome = send_judged(
             &*self.http,
@@ -343,33 +272,56 @@ impl<H: HttpClient + ?Sized> PdfCo<H> {
         )
         .await;
         let response = self.checked(outcome)?;
-        let parsed: ConvertBody = serde_json::from_slice(&response.body)
-            .map_err(|e| PdfCoError::UnexpectedBody(e.to_string()))?;
+        let parsed: ConvertBody = parse(&response)?;
         Ok(PdfText {
             text: parsed
                 .body
-                .ok_or_else(|| PdfCoError::UnexpectedBody("no inline body".into()))?,
+                .ok_or_else(|| VendorFailure::UnexpectedBody("no inline body".into()))?,
             page_count: parsed.page_count,
             credits: parsed.credits,
             remaining_credits: parsed.remaining_credits,
         })
     }
 
+    /// A success by the HTTP status and by the body (`error: true` in a 200 is a failure).
     fn checked(
         &self,
         outcome: Result<HttpResponse, TransportError>,
     ) -> Result<HttpResponse, PdfCoError> {
-        let response = outcome.map_err(PdfCoError::Transport)?;
+        let response = outcome.map_err(VendorFailure::Transport)?;
         if response.is_success() && effective_status(&response) < 400 {
             Ok(response)
         } else {
-            Err(error_from(&response, &self.config.api_key, &*self.clock))
+            Err(self.error_from(&response))
+        }
+    }
+
+    fn error_from(&self, response: &HttpResponse) -> PdfCoError {
+        let message = error_message(response, &["/message"], &[&self.config.api_key]);
+        match effective_status(response) {
+            402 => PdfCoError::NoCredits { message },
+            441 => PdfCoError::PasswordProtected,
+            442 => PdfCoError::Damaged { message },
+            445 => PdfCoError::Timeout,
+            // One of PDF.co's many parameter codes, not a class of its own.
+            status @ 400 => VendorFailure::Http {
+                status,
+                code: None,
+                message,
+            }
+            .into(),
+            status => {
+                let retry_after = retry_after_secs(response, &*self.clock);
+                VendorFailure::from_status(status, None, message, retry_after).into()
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
     use super::super::test_support::*;
     use super::*;
     use crate::testing::FakeHttp;
@@ -491,22 +443,23 @@ mod tests {
             ),
             (
                 json(400, err_body(400, "Invalid url")),
-                PdfCoError::Failed {
+                PdfCoError::Common(VendorFailure::Http {
                     status: 400,
+                    code: None,
                     message: "Invalid url".into(),
-                },
+                }),
                 1,
                 502,
             ),
             (
                 json(429, err_body(429, "Too many requests")),
-                PdfCoError::RateLimited { retry_after: None },
+                PdfCoError::Common(VendorFailure::RateLimited { retry_after: None }),
                 3,
                 429,
             ),
             (
                 json(200, err_body(503, "busy")),
-                PdfCoError::Server { status: 503 },
+                PdfCoError::Common(VendorFailure::Server { status: 503 }),
                 3,
                 502,
             ),
@@ -519,7 +472,10 @@ mod tests {
         }
         // `error: true` without a code in a 200 is still a failure.
         let (err, _) = convert_err(json(200, json!({"error": true, "body": "partial"})));
-        assert!(matches!(err, PdfCoError::Server { status: 500 }), "{err:?}");
+        assert!(
+            matches!(err, PdfCoError::Common(VendorFailure::Server { status: 500 })),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -553,7 +509,10 @@ mod tests {
         let pdfco = client(&http);
         let err = pollster::block_on(pdfco.extract_text("a.pdf", b"x", &ConvertOptions::default()))
             .unwrap_err();
-        assert!(matches!(err, PdfCoError::Unauthorized { .. }));
+        assert!(matches!(
+            err,
+            PdfCoError::Common(VendorFailure::Unauthorized { .. })
+        ));
         let api = ApiError::from(err.clone());
         assert_eq!(api.code(), "not_configured");
         let options = ConvertOptions {

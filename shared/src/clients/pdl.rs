@@ -12,16 +12,15 @@
 //! its `Retry-After` handling before they reach us.
 
 use std::fmt;
-use std::rc::Rc;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{body_json, redact, retry_after_secs};
-use crate::config::{Secret, Vendor};
-use crate::context::Context;
+use super::vendor::{error_message, parse, upstream};
+use super::{retry_after_secs, Api, Client, VendorFailure};
+use crate::config::{Config, Vendor};
 use crate::error::ApiError;
-use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
+use crate::http::{HttpClient, HttpRequest, HttpResponse};
 use crate::time::Clock;
 
 const SERVICE: &str = "pdl";
@@ -258,53 +257,29 @@ fn lenient_array<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Er
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PdlError {
+    /// What every vendor can answer (429 `rate_limit_error`, 400
+    /// `invalid_request_error`, 5xx `api_error`, …).
+    Common(VendorFailure),
     /// We hold too little to match on; nothing was sent. → 422 `insufficient_identifiers`.
     InsufficientIdentifiers,
-    /// 401: the key is wrong. → 500 `not_configured`.
-    Unauthorized {
-        message: String,
-    },
     /// 402 `payment_required`: the account's credits are spent. → 502.
-    PaymentRequired {
-        message: String,
-    },
-    /// 429 `rate_limit_error` still after the retries. → 429 with `Retry-After`.
-    RateLimited {
-        retry_after: Option<u64>,
-    },
-    /// 400 `invalid_request_error`: a query PDL refused. → 502 (ours to fix).
-    BadRequest {
-        message: String,
-    },
-    /// 5xx `api_error` still after the retries. → 502.
-    Server {
-        status: u16,
-    },
-    /// Any other status (405, …). → 502.
-    Http {
-        status: u16,
-        message: String,
-    },
-    Transport(TransportError),
-    UnexpectedBody(String),
+    PaymentRequired { message: String },
+}
+
+impl From<VendorFailure> for PdlError {
+    fn from(failure: VendorFailure) -> Self {
+        PdlError::Common(failure)
+    }
 }
 
 impl fmt::Display for PdlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            PdlError::Common(failure) => fmt::Display::fmt(failure, f),
             PdlError::InsufficientIdentifiers => {
                 f.write_str("not enough identifiers (email, profile, or name + company/location)")
             }
-            PdlError::Unauthorized { message } => write!(f, "key rejected (401): {message}"),
             PdlError::PaymentRequired { message } => write!(f, "payment required (402): {message}"),
-            PdlError::RateLimited { retry_after } => {
-                write!(f, "rate limited (429), retry after {retry_after:?} s")
-            }
-            PdlError::BadRequest { message } => write!(f, "bad request (400): {message}"),
-            PdlError::Server { status } => write!(f, "server error ({status})"),
-            PdlError::Http { status, message } => write!(f, "status {status}: {message}"),
-            PdlError::Transport(err) => write!(f, "{err}"),
-            PdlError::UnexpectedBody(detail) => write!(f, "unexpected body: {detail}"),
         }
     }
 }
@@ -313,31 +288,13 @@ impl std::error::Error for PdlError {}
 
 impl From<PdlError> for ApiError {
     fn from(err: PdlError) -> Self {
-        let status = match &err {
-            PdlError::InsufficientIdentifiers => {
-                return ApiError::unprocessable(
-                    "insufficient_identifiers",
-                    "The candidate has no email, profile URL, or name with company or location to enrich on",
-                )
-            }
-            PdlError::Unauthorized { .. } => {
-                return ApiError::NotConfigured(format!("PDL_API_KEY: {err}"))
-            }
-            PdlError::RateLimited { retry_after } => {
-                return ApiError::TooManyRequests {
-                    retry_after: *retry_after,
-                }
-            }
-            PdlError::PaymentRequired { .. } => Some(402),
-            PdlError::BadRequest { .. } => Some(400),
-            PdlError::Server { status } | PdlError::Http { status, .. } => Some(*status),
-            PdlError::Transport(_) => None,
-            PdlError::UnexpectedBody(_) => Some(200),
-        };
-        ApiError::Upstream {
-            service: SERVICE,
-            status,
-            detail: err.to_string(),
+        match err {
+            PdlError::Common(failure) => failure.into_api_error(SERVICE, "PDL_API_KEY"),
+            PdlError::InsufficientIdentifiers => ApiError::unprocessable(
+                "insufficient_identifiers",
+                "The candidate has no email, profile URL, or name with company or location to enrich on",
+            ),
+            PdlError::PaymentRequired { .. } => upstream(SERVICE, Some(402), &err),
         }
     }
 }
@@ -357,57 +314,22 @@ fn rate_limit_wait(response: &HttpResponse, clock: &dyn Clock) -> Option<u64> {
     Some(at.saturating_sub(now))
 }
 
-fn error_from(response: &HttpResponse, key: &Secret, clock: &dyn Clock) -> PdlError {
-    let body = body_json(response);
-    let message = redact(
-        body["error"]["message"]
-            .as_str()
-            .unwrap_or(&String::from_utf8_lossy(&response.body)),
-        key,
-    );
-    match response.status {
-        401 => PdlError::Unauthorized { message },
-        402 => PdlError::PaymentRequired { message },
-        429 => PdlError::RateLimited {
-            retry_after: rate_limit_wait(response, clock),
-        },
-        400 => PdlError::BadRequest { message },
-        status @ 500..=599 => PdlError::Server { status },
-        status => PdlError::Http { status, message },
+/// Pdl's [`Api`]: its settings in [`Config`].
+pub struct PdlApi;
+
+impl Api for PdlApi {
+    type Config = Vendor;
+    const NAME: &'static str = "Pdl";
+    fn config(config: &Config) -> Option<&Vendor> {
+        config.pdl.as_ref()
     }
 }
 
-pub struct Pdl<H: HttpClient + ?Sized = dyn HttpClient> {
-    config: Vendor,
-    http: Rc<H>,
-    clock: Rc<dyn Clock>,
-}
-
-impl<H: HttpClient + ?Sized> fmt::Debug for Pdl<H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pdl")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Pdl {
-    /// `None` without `PDL_API_KEY`: record `not_configured`.
-    pub fn from_context(cx: &Context) -> Option<Pdl> {
-        let config = cx.config.pdl.clone()?;
-        Some(Pdl::new(config, cx.http.clone(), cx.clock.clone()))
-    }
-}
+/// People Data Labs: `Pdl::from_context(cx)` is `None` without `PDL_API_KEY`: record
+/// `not_configured`.
+pub type Pdl<H = dyn HttpClient> = Client<PdlApi, H>;
 
 impl<H: HttpClient + ?Sized> Pdl<H> {
-    pub fn new(config: Vendor, http: Rc<H>, clock: Rc<dyn Clock>) -> Self {
-        Pdl {
-            config,
-            http,
-            clock,
-        }
-    }
-
     pub async fn enrich(
         &self,
         query: &PersonQuery,
@@ -415,7 +337,7 @@ impl<H: HttpClient + ?Sized> Pdl<H> {
     ) -> Result<Enrichment, PdlError> {
         let params = query.params()?;
         let mut url = url::Url::parse(&format!("{}/v5/person/enrich", self.config.base_url))
-            .map_err(|e| PdlError::UnexpectedBody(format!("base URL: {e}")))?;
+            .map_err(|e| VendorFailure::UnexpectedBody(format!("base URL: {e}")))?;
         {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &params {
@@ -437,23 +359,35 @@ impl<H: HttpClient + ?Sized> Pdl<H> {
             .http
             .send(&request)
             .await
-            .map_err(PdlError::Transport)?;
+            .map_err(VendorFailure::Transport)?;
         match response.status {
-            200 => serde_json::from_slice(&response.body)
-                .map(|m| Enrichment::Matched(Box::new(m)))
-                .map_err(|e| PdlError::UnexpectedBody(e.to_string())),
+            200 => Ok(Enrichment::Matched(Box::new(parse(&response)?))),
             404 => Ok(Enrichment::NoMatch),
-            _ => Err(error_from(&response, &self.config.api_key, &*self.clock)),
+            _ => Err(self.error_from(&response)),
+        }
+    }
+
+    fn error_from(&self, response: &HttpResponse) -> PdlError {
+        let message = error_message(response, &["/error/message"], &[&self.config.api_key]);
+        match response.status {
+            402 => PdlError::PaymentRequired { message },
+            status => {
+                let retry_after = rate_limit_wait(response, &*self.clock);
+                VendorFailure::from_status(status, None, message, retry_after).into()
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
     use serde_json::json;
 
     use super::super::test_support::*;
     use super::*;
+    use crate::config::Secret;
     use crate::testing::{FakeHttp, TEST_NOW_MS};
 
     const KEY: &str = "pdl-test-key-456";
@@ -656,23 +590,23 @@ mod tests {
             run(err(429, "rate_limit_error", "slow")
                 .with_header("x-ratelimit-reset", reset)
                 .with_header("x-ratelimit-remaining", r#"{"minute": 0}"#)),
-            Err(PdlError::RateLimited {
+            Err(PdlError::Common(VendorFailure::RateLimited {
                 retry_after: Some(30)
-            })
+            }))
         );
         assert_eq!(
             run(err(429, "rate_limit_error", "slow").with_header("retry-after", "7")),
-            Err(PdlError::RateLimited {
+            Err(PdlError::Common(VendorFailure::RateLimited {
                 retry_after: Some(7)
-            })
+            }))
         );
         assert_eq!(
             run(err(503, "api_error", "down")),
-            Err(PdlError::Server { status: 503 })
+            Err(PdlError::Common(VendorFailure::Server { status: 503 }))
         );
         assert!(matches!(
             run(err(400, "invalid_request_error", "bad")),
-            Err(PdlError::BadRequest { .. })
+            Err(PdlError::Common(VendorFailure::BadRequest { .. }))
         ));
         for (e, status) in [
             (
@@ -682,16 +616,17 @@ mod tests {
                 502,
             ),
             (
-                PdlError::RateLimited {
+                PdlError::Common(VendorFailure::RateLimited {
                     retry_after: Some(30),
-                },
+                }),
                 429,
             ),
-            (PdlError::Server { status: 503 }, 502),
+            (PdlError::Common(VendorFailure::Server { status: 503 }), 502),
             (
-                PdlError::Unauthorized {
+                PdlError::Common(VendorFailure::Unauthorized {
+                    status: 401,
                     message: String::new(),
-                },
+                }),
                 500,
             ),
         ] {
@@ -703,7 +638,10 @@ mod tests {
             &format!("Invalid api key {KEY}"),
         ))
         .unwrap_err();
-        assert!(matches!(e, PdlError::Unauthorized { .. }));
+        assert!(matches!(
+            e,
+            PdlError::Common(VendorFailure::Unauthorized { .. })
+        ));
         assert!(!format!("{e} {e:?} {:?}", ApiError::from(e.clone())).contains(KEY));
     }
 }

@@ -10,18 +10,16 @@
 //!   `cx.http` may retry it.
 
 use std::fmt;
-use std::rc::Rc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{body_json, redact, retry_after_secs, sign_hs256};
-use crate::config::{Secret, VideoSdk as VideoSdkConfig};
-use crate::context::Context;
+use super::vendor::{error_message, parse, success};
+use super::{retry_after_secs, sign_hs256, Api, Client, VendorFailure};
+use crate::config::{Config, Secret, VideoSdk as VideoSdkConfig};
 use crate::error::ApiError;
-use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
-use crate::time::Clock;
+use crate::http::{HttpClient, HttpRequest, HttpResponse};
 
 const SERVICE: &str = "videosdk";
 
@@ -61,40 +59,23 @@ pub struct Room {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum VideoSdkError {
-    /// 401/403: the key/secret pair is wrong. → 500 `not_configured`.
-    Unauthorized {
-        message: String,
-    },
-    /// 429 still after the retries. → 429 with `Retry-After`.
-    RateLimited {
-        retry_after: Option<u64>,
-    },
-    /// 5xx still after the retries. → 502.
-    Server {
-        status: u16,
-    },
-    /// Any other status. → 502.
-    Http {
-        status: u16,
-        message: String,
-    },
-    Transport(TransportError),
-    UnexpectedBody(String),
+    /// What every vendor can answer; 401 and 403 (the key/secret pair is wrong) are
+    /// `Unauthorized`.
+    Common(VendorFailure),
     /// A token could not be signed (cannot happen with HMAC; typed rather than panicking). → 500.
     Token(String),
+}
+
+impl From<VendorFailure> for VideoSdkError {
+    fn from(failure: VendorFailure) -> Self {
+        VideoSdkError::Common(failure)
+    }
 }
 
 impl fmt::Display for VideoSdkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            VideoSdkError::Unauthorized { message } => write!(f, "token rejected: {message}"),
-            VideoSdkError::RateLimited { retry_after } => {
-                write!(f, "rate limited (429), retry after {retry_after:?} s")
-            }
-            VideoSdkError::Server { status } => write!(f, "server error ({status})"),
-            VideoSdkError::Http { status, message } => write!(f, "status {status}: {message}"),
-            VideoSdkError::Transport(err) => write!(f, "{err}"),
-            VideoSdkError::UnexpectedBody(detail) => write!(f, "unexpected body: {detail}"),
+            VideoSdkError::Common(failure) => fmt::Display::fmt(failure, f),
             VideoSdkError::Token(detail) => write!(f, "signing a token: {detail}"),
         }
     }
@@ -104,59 +85,31 @@ impl std::error::Error for VideoSdkError {}
 
 impl From<VideoSdkError> for ApiError {
     fn from(err: VideoSdkError) -> Self {
-        let status = match &err {
-            VideoSdkError::Unauthorized { .. } => {
-                return ApiError::NotConfigured(format!("VIDEOSDK_API_KEY/VIDEOSDK_SECRET: {err}"))
+        match err {
+            VideoSdkError::Common(failure) => {
+                failure.into_api_error(SERVICE, "VIDEOSDK_API_KEY/VIDEOSDK_SECRET")
             }
-            VideoSdkError::RateLimited { retry_after } => {
-                return ApiError::TooManyRequests {
-                    retry_after: *retry_after,
-                }
-            }
-            VideoSdkError::Token(_) => return ApiError::Internal(format!("{SERVICE}: {err}")),
-            VideoSdkError::Server { status } | VideoSdkError::Http { status, .. } => Some(*status),
-            VideoSdkError::Transport(_) => None,
-            VideoSdkError::UnexpectedBody(_) => Some(200),
-        };
-        ApiError::Upstream {
-            service: SERVICE,
-            status,
-            detail: err.to_string(),
+            VideoSdkError::Token(_) => ApiError::Internal(format!("{SERVICE}: {err}")),
         }
     }
 }
 
-pub struct VideoSdk<H: HttpClient + ?Sized = dyn HttpClient> {
-    config: VideoSdkConfig,
-    http: Rc<H>,
-    clock: Rc<dyn Clock>,
-}
+/// VideoSdk's [`Api`]: its settings in [`Config`].
+pub struct VideoSdkApi;
 
-impl<H: HttpClient + ?Sized> fmt::Debug for VideoSdk<H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VideoSdk")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+impl Api for VideoSdkApi {
+    type Config = VideoSdkConfig;
+    const NAME: &'static str = "VideoSdk";
+    fn config(config: &Config) -> Option<&VideoSdkConfig> {
+        config.videosdk.as_ref()
     }
 }
 
-impl VideoSdk {
-    /// `None` without `VIDEOSDK_API_KEY` + `VIDEOSDK_SECRET`.
-    pub fn from_context(cx: &Context) -> Option<VideoSdk> {
-        let config = cx.config.videosdk.clone()?;
-        Some(VideoSdk::new(config, cx.http.clone(), cx.clock.clone()))
-    }
-}
+/// VideoSDK: `VideoSdk::from_context(cx)` is `None` without `VIDEOSDK_API_KEY` +
+/// `VIDEOSDK_SECRET`.
+pub type VideoSdk<H = dyn HttpClient> = Client<VideoSdkApi, H>;
 
 impl<H: HttpClient + ?Sized> VideoSdk<H> {
-    pub fn new(config: VideoSdkConfig, http: Rc<H>, clock: Rc<dyn Clock>) -> Self {
-        VideoSdk {
-            config,
-            http,
-            clock,
-        }
-    }
-
     fn sign(&self, claims: &Claims<'_>) -> Result<Secret, VideoSdkError> {
         sign_hs256(claims, &self.config.secret)
             .map(Secret::new)
@@ -210,36 +163,24 @@ impl<H: HttpClient + ?Sized> VideoSdk<H> {
             // The raw JWT: VideoSDK refuses `Bearer <jwt>`.
             .header("authorization", token.expose())
             .json(&json!({ "customRoomId": custom_room_id }))
-            .map_err(|e| VideoSdkError::UnexpectedBody(e.to_string()))?
+            .map_err(|e| VendorFailure::UnexpectedBody(e.to_string()))?
             .idempotent();
-        let response = self
-            .http
-            .send(&request)
-            .await
-            .map_err(VideoSdkError::Transport)?;
-        if !response.is_success() {
-            return Err(self.error_from(&response, &token));
-        }
-        serde_json::from_slice(&response.body)
-            .map_err(|e| VideoSdkError::UnexpectedBody(e.to_string()))
+        let outcome = self.http.send(&request).await;
+        let response = success(outcome, |response| self.error_from(response, &token))?;
+        Ok(parse(&response)?)
     }
 
     fn error_from(&self, response: &HttpResponse, token: &Secret) -> VideoSdkError {
-        let body = body_json(response);
-        let text = body["message"]
-            .as_str()
-            .or(body["error"].as_str())
-            .map(str::to_owned)
-            .unwrap_or_else(|| String::from_utf8_lossy(&response.body).into_owned());
-        let message = redact(&redact(&text, token), &self.config.api_key);
-        match response.status {
-            401 | 403 => VideoSdkError::Unauthorized { message },
-            429 => VideoSdkError::RateLimited {
-                retry_after: retry_after_secs(response, &*self.clock),
-            },
-            status @ 500..=599 => VideoSdkError::Server { status },
-            status => VideoSdkError::Http { status, message },
-        }
+        let secrets = [token, &self.config.api_key];
+        let message = error_message(response, &["/message", "/error"], &secrets);
+        let failure = match response.status {
+            status @ 403 => VendorFailure::Unauthorized { status, message },
+            status => {
+                let retry_after = retry_after_secs(response, &*self.clock);
+                VendorFailure::from_status(status, None, message, retry_after)
+            }
+        };
+        failure.into()
     }
 }
 
@@ -250,6 +191,8 @@ mod tests {
     use hmac::{Hmac, Mac};
     use serde_json::{json, Value};
     use sha2::Sha256;
+
+    use std::rc::Rc;
 
     use super::super::test_support::*;
     use super::*;
@@ -336,19 +279,25 @@ mod tests {
             pollster::block_on(client(&http).create_room("s"))
         };
         let e = run(json(401, json!({"message": "Token is invalid or expired"}))).unwrap_err();
-        assert!(matches!(e, VideoSdkError::Unauthorized { .. }));
+        assert!(matches!(
+            e,
+            VideoSdkError::Common(VendorFailure::Unauthorized { .. })
+        ));
         assert_eq!(ApiError::from(e).code(), "not_configured");
         let e = run(HttpResponse::new(429, "").with_header("retry-after", "4")).unwrap_err();
         assert_eq!(
             e,
-            VideoSdkError::RateLimited {
+            VideoSdkError::Common(VendorFailure::RateLimited {
                 retry_after: Some(4)
-            }
+            })
         );
         assert_eq!(ApiError::from(e).status(), 429);
         let e = run(HttpResponse::new(500, "oops")).unwrap_err();
         assert_eq!(ApiError::from(e).status(), 502);
         let e = run(json(200, json!({"no": "room"}))).unwrap_err();
-        assert!(matches!(e, VideoSdkError::UnexpectedBody(_)));
+        assert!(matches!(
+            e,
+            VideoSdkError::Common(VendorFailure::UnexpectedBody(_))
+        ));
     }
 }
