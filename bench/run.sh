@@ -7,7 +7,10 @@
 #   resume   process-resume: the wasm's CPU per request in Deno on each fixture and on a
 #            10 MB PDF, the memory one 10 MB upload adds, and upload -> candidate latency
 #            through the stack at 1 and 4 clients (bench/resume.ts)
-# Usage: bench/run.sh [part...]   (default: all). Runs its own stack in STACK_SLOT 8
+#   oversized  (only when named) bodies over a function's limit through the gateway: how
+#            many clients miss the JSON 413, per kind of body and connection reuse
+#            (bench/oversized.ts)
+# Usage: bench/run.sh [part...]   (default: all but oversized). Runs its own stack in STACK_SLOT 8
 # (ports +8000) so a running development stack is left alone.
 set -euo pipefail
 export STACK_SLOT="${STACK_SLOT:-8}"
@@ -29,7 +32,7 @@ if want wasm; then
   done
 fi
 
-if want cold || want link || want resume; then
+if want cold || want link || want resume || want oversized; then
   trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
   quiet scripts/db.sh reset
   quiet scripts/stack.sh start
@@ -44,6 +47,10 @@ if want resume; then
   # mem in a process of its own: the wasm memory's high-water mark is per process.
   deno run --allow-all bench/resume.ts mem
   deno run --allow-all bench/resume.ts cpu e2e
+fi
+
+if want oversized; then
+  deno run --allow-all bench/oversized.ts gateway
 fi
 
 if want extract; then
