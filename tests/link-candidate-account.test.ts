@@ -17,6 +17,8 @@ import {
   createUser,
   functionsUrl,
   invoke,
+  KeptAlive,
+  LARGE_BODY,
   psql,
   requireFunction,
   signUp,
@@ -219,6 +221,32 @@ Deno.test("link: 413 for a body over the limit, declared or streamed", async () 
   });
   assertEquals(res.status, 413);
   assertEquals((await res.json()).error.code, "payload_too_large");
+});
+
+Deno.test("link: the 413 goes out after the body's end, so the connection serves the next request", async () => {
+  await ready();
+  const { invitation, token } = await invitedCandidate();
+  const headers = { apikey: config.anonKey, Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  // One connection throughout, as a pooling client keeps it (supabase-js on Deno's fetch):
+  // an answer given while the body is still coming would be followed by the gateway
+  // closing the connection, and the next request on it would fail.
+  const conn = await KeptAlive.open();
+  try {
+    for (const chunked of [false, true]) {
+      const what = chunked ? "chunked" : "Content-Length";
+      const got = await conn.request(`/functions/v1/${FN}`, headers, LARGE_BODY, chunked, what);
+      assertEquals(got.status, 413, `${what}: ${got.text}`);
+      assertEquals(JSON.parse(got.text).error.code, "payload_too_large", what);
+      assertEquals(got.headers.get("access-control-allow-origin"), "*", `${what}: CORS header`);
+      assertEquals(got.headers.get("connection"), "keep-alive", what);
+    }
+    const body = new TextEncoder().encode(JSON.stringify({ invitation_token: invitation.token }));
+    const linked = await conn.request(`/functions/v1/${FN}`, headers, body, false, "the link after two 413s");
+    assertEquals(linked.status, 200, linked.text);
+    assertEquals(JSON.parse(linked.text).candidate_id, invitation.candidate_id);
+  } finally {
+    conn.close();
+  }
 });
 
 Deno.test("link: CORS preflight is answered for the headers supabase-js sends", async () => {

@@ -22,9 +22,7 @@ use crate::config::{Config, Env};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
-use crate::request::{
-    check_declared_length, BodyReader, Form, Headers, Part, Request, DEFAULT_BODY_LIMIT,
-};
+use crate::request::{BodyReader, Form, Headers, Part, Request, DEFAULT_BODY_LIMIT, DRAIN_LIMIT};
 use crate::response::Response;
 use crate::serve::dispatch;
 use crate::time::{Clock, LocalBoxFuture};
@@ -119,10 +117,12 @@ fn headers_from_js(headers: &web_sys::Headers) -> Headers {
 
 async fn read_request(request: &web_sys::Request, limit: usize) -> Result<Request, ApiError> {
     let headers = headers_from_js(&request.headers());
-    check_declared_length(&headers, limit)?;
+    // Over the limit (declared or found while reading) the body is still read to its end,
+    // not kept, before the 413 goes out (DRAIN_LIMIT says why, and how far).
+    let reader = BodyReader::for_request(&headers, limit, DRAIN_LIMIT)?;
     let body = match request.body() {
-        Some(stream) => read_stream(&stream, limit).await?,
-        None => Vec::new(),
+        Some(stream) => read_stream(&stream, reader).await?,
+        None => reader.finish()?,
     };
     let content_type = headers.get("content-type").map(str::to_owned);
     let parsed = Request::from_parts(&request.method(), &request.url(), headers, body, limit)?;
@@ -135,12 +135,15 @@ async fn read_request(request: &web_sys::Request, limit: usize) -> Result<Reques
     }
 }
 
-/// Read a body stream chunk by chunk, stopping (and cancelling the stream) at the limit.
-async fn read_stream(stream: &web_sys::ReadableStream, limit: usize) -> Result<Vec<u8>, ApiError> {
+/// Read a body stream to its end into `body`, which keeps what is under the limit and
+/// only counts the rest; past the drain limit, stop (cancelling the stream) and refuse.
+async fn read_stream(
+    stream: &web_sys::ReadableStream,
+    mut body: BodyReader,
+) -> Result<Vec<u8>, ApiError> {
     let unreadable =
         |_| ApiError::bad_request("body_unreadable", "The request body could not be read");
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut body = BodyReader::new(limit);
     loop {
         let step = JsFuture::from(reader.read()).await.map_err(unreadable)?;
         if Reflect::get(&step, &"done".into())
@@ -148,11 +151,17 @@ async fn read_stream(stream: &web_sys::ReadableStream, limit: usize) -> Result<V
             .and_then(|d| d.as_bool())
             .unwrap_or(true)
         {
-            return Ok(body.finish());
+            return body.finish();
         }
-        let chunk = Reflect::get(&step, &"value".into()).map_err(unreadable)?;
-        if let Err(too_large) = body.push(&Uint8Array::new(&chunk).to_vec()) {
-            // The rest is not wanted; the promise settles on its own.
+        let value = Reflect::get(&step, &"value".into()).map_err(unreadable)?;
+        // A request body yields Uint8Arrays; anything else is viewed as one.
+        let chunk = value
+            .dyn_into::<Uint8Array>()
+            .unwrap_or_else(|other| Uint8Array::new(&other));
+        // Copied into wasm memory only when kept.
+        let pushed = body.push_with(chunk.length() as usize, |into| chunk.copy_to(into));
+        if let Err(too_large) = pushed {
+            // Past the drain limit: the rest is not read; the promise settles on its own.
             let _ = reader.cancel();
             return Err(too_large);
         }

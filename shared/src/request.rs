@@ -2,7 +2,9 @@
 //! under a size limit. `js` builds it from the JS `Request`; tests build it directly.
 //!
 //! Body rules (the statuses every function shares):
-//! - over the limit → 413, checked on `Content-Length` first and again while reading;
+//! - over the limit → 413, checked on `Content-Length` first and again while reading; a
+//!   body over the limit is still read to its end (and discarded) before the 413 goes out,
+//!   up to [`DRAIN_LIMIT`] bytes ([`BodyReader`]);
 //! - [`Request::json`]: empty → 400 `body_required`; not `application/json` (or `+json`)
 //!   → 415; malformed JSON → 400 `invalid_json`; wrong shape → 400 `invalid_body`;
 //! - [`Request::form`]: `multipart/form-data` (parsed by the platform's own parser in
@@ -15,6 +17,17 @@ use crate::error::ApiError;
 /// 1 MiB: enough for any JSON a function takes; a function that takes uploads raises it
 /// with `js::serve_with`. Supabase itself caps request bodies higher than this.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A body over the limit is still read, and discarded, up to this many bytes in all (the
+/// local gateway's `client_max_body_size`), so that the 413 goes out after its last byte;
+/// a body longer than this (or declared so) is refused without reading further.
+///
+/// Why: an answer given while the client is still sending reaches it through a proxy that
+/// streams request bodies (the local nginx, `proxy_request_buffering off`) with
+/// `Connection: keep-alive`, and then the proxy closes the connection under the client; a
+/// pooling client (Deno's `fetch`, so supabase-js) sends its next request on it and gets a
+/// network error instead of an answer (bench/oversized.ts counts them).
+pub const DRAIN_LIMIT: usize = 100 * 1024 * 1024;
 
 /// The methods Supabase's edge runtime passes to a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -355,32 +368,100 @@ pub fn check_declared_length(headers: &Headers, limit: usize) -> Result<(), ApiE
     }
 }
 
-/// Collects a streamed body and stops at the limit (a chunked body has no
-/// `Content-Length` to check up front).
+/// Collects a streamed body under `limit`. Past the limit the rest is read but not kept
+/// (the answer is 413 all the same, once the body has ended), up to `drain_limit` bytes in
+/// all, where reading stops: see [`DRAIN_LIMIT`].
 #[derive(Debug)]
 pub struct BodyReader {
     limit: usize,
+    drain_limit: usize,
     bytes: Vec<u8>,
+    read: usize,
+    over: bool,
 }
 
 impl BodyReader {
-    pub fn new(limit: usize) -> Self {
+    /// A reader keeping up to `limit` bytes and reading up to `drain_limit` (at least
+    /// `limit`).
+    pub fn new(limit: usize, drain_limit: usize) -> Self {
         BodyReader {
             limit,
+            drain_limit: drain_limit.max(limit),
             bytes: Vec::new(),
+            read: 0,
+            over: false,
         }
     }
 
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
-        if self.bytes.len().saturating_add(chunk.len()) > self.limit {
-            return Err(ApiError::PayloadTooLarge { limit: self.limit });
+    /// The reader for the body of a request with `headers`: one that only drains when the
+    /// declared `Content-Length` is over `limit`, and 413 at once (nothing is read) when
+    /// it is over the drain limit too. A chunked body declares nothing: [`Self::push`]
+    /// finds out.
+    pub fn for_request(
+        headers: &Headers,
+        limit: usize,
+        drain_limit: usize,
+    ) -> Result<Self, ApiError> {
+        let mut reader = BodyReader::new(limit, drain_limit);
+        if let Err(too_large) = check_declared_length(headers, limit) {
+            check_declared_length(headers, reader.drain_limit).map_err(|_| too_large)?;
+            reader.over = true;
         }
-        self.bytes.extend_from_slice(chunk);
+        Ok(reader)
+    }
+
+    /// The next chunk, `len` bytes long: `copy` fills the slice it is given with them and
+    /// is called only for bytes that are kept. 413 once more than the drain limit has
+    /// come: stop reading there.
+    pub fn push_with(
+        &mut self,
+        len: usize,
+        copy: impl FnOnce(&mut [u8]),
+    ) -> Result<(), ApiError> {
+        self.read = self.read.saturating_add(len);
+        if self.read > self.drain_limit {
+            self.refuse();
+            return Err(self.too_large());
+        }
+        if self.over {
+            return Ok(());
+        }
+        if self.read > self.limit {
+            self.refuse();
+            return Ok(());
+        }
+        let at = self.bytes.len();
+        self.bytes.resize(at + len, 0);
+        copy(&mut self.bytes[at..]);
         Ok(())
     }
 
-    pub fn finish(self) -> Vec<u8> {
-        self.bytes
+    /// [`Self::push_with`] for a chunk already in Rust memory.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        self.push_with(chunk.len(), |into| into.copy_from_slice(chunk))
+    }
+
+    /// The bytes read so far, kept or not.
+    pub fn read(&self) -> usize {
+        self.read
+    }
+
+    /// The body, or 413 if it was over the limit.
+    pub fn finish(self) -> Result<Vec<u8>, ApiError> {
+        if self.over {
+            Err(self.too_large())
+        } else {
+            Ok(self.bytes)
+        }
+    }
+
+    fn refuse(&mut self) {
+        self.over = true;
+        self.bytes = Vec::new(); // what was kept is not wanted any more
+    }
+
+    fn too_large(&self) -> ApiError {
+        ApiError::PayloadTooLarge { limit: self.limit }
     }
 }
 
@@ -489,11 +570,70 @@ mod tests {
         let err = Request::from_parts("BREW", "/fn", Headers::new(), vec![], 10).unwrap_err();
         assert_eq!(err.status(), 400);
 
-        let mut reader = BodyReader::new(10);
+        let mut reader = BodyReader::new(10, 100);
         reader.push(&[1; 6]).unwrap();
-        assert_eq!(reader.push(&[1; 5]).unwrap_err().status(), 413);
-        reader.push(&[1; 4]).unwrap();
-        assert_eq!(reader.finish().len(), 10);
+        reader.push(&[2; 4]).unwrap();
+        assert_eq!(reader.finish(), Ok([[1; 6].as_slice(), &[2; 4]].concat()));
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_read_to_its_end_then_refused() {
+        let mut reader = BodyReader::new(10, 100);
+        reader.push(&[1; 6]).unwrap();
+        // Over the limit: still read (the client is still sending), never kept.
+        reader.push(&[1; 5]).unwrap();
+        let mut copied = 0;
+        for _ in 0..8 {
+            reader.push_with(10, |_| copied += 1).unwrap();
+        }
+        assert_eq!(copied, 0, "nothing past the limit is copied in");
+        assert_eq!(reader.read(), 91);
+        assert_eq!(
+            reader.finish(),
+            Err(ApiError::PayloadTooLarge { limit: 10 })
+        );
+    }
+
+    #[test]
+    fn reading_stops_past_the_drain_limit() {
+        let mut reader = BodyReader::new(10, 100);
+        for _ in 0..10 {
+            reader.push(&[1; 10]).unwrap();
+        }
+        assert_eq!(reader.read(), 100, "up to the drain limit, still reading");
+        assert_eq!(
+            reader.push(&[1]),
+            Err(ApiError::PayloadTooLarge { limit: 10 }),
+            "one byte more: stop and refuse now"
+        );
+        // A drain limit under the limit is the limit.
+        let mut reader = BodyReader::new(10, 5);
+        reader.push(&[1; 10]).unwrap();
+        assert_eq!(reader.push(&[1]).unwrap_err().status(), 413);
+    }
+
+    #[test]
+    fn a_declared_length_over_the_limit_only_drains_and_over_the_drain_limit_reads_nothing() {
+        let declared = |n: usize| -> Headers {
+            [("Content-Length", n.to_string())].into_iter().collect()
+        };
+        let mut reader = BodyReader::for_request(&declared(50), 10, 100).unwrap();
+        let mut copied = false;
+        reader.push_with(5, |_| copied = true).unwrap();
+        assert!(!copied, "declared over the limit: the first byte is not kept either");
+        assert_eq!(reader.finish().unwrap_err().status(), 413);
+        assert_eq!(
+            BodyReader::for_request(&declared(101), 10, 100).unwrap_err(),
+            ApiError::PayloadTooLarge { limit: 10 },
+            "over the drain limit: 413 without reading"
+        );
+        let mut reader = BodyReader::for_request(&declared(10), 10, 100).unwrap();
+        reader.push(&[7; 10]).unwrap();
+        assert_eq!(reader.finish(), Ok(vec![7; 10]));
+        assert!(
+            BodyReader::for_request(&Headers::new(), 10, 100).is_ok(),
+            "chunked: nothing declared"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use shared::{
     ApiError, Clock, Context, HttpClient, HttpRequest, Request, Response, TransportError,
 };
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -39,6 +40,22 @@ export function echoServer() {
     server.unref();
   });
 }
+export function streamedRequest(chunks, size, declared) {
+  const state = { pulled: 0, cancelled: false };
+  const body = new ReadableStream({
+    pull(c) {
+      if (state.pulled === chunks) return c.close();
+      state.pulled++;
+      c.enqueue(new Uint8Array(size));
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  const headers = declared ? { "content-length": String(declared) } : {};
+  const request = new Request("http://x/fn", { method: "POST", body, headers, duplex: "half" });
+  return [request, state];
+}
 export function env() {
   return { SUPABASE_URL: "http://127.0.0.1:9", SUPABASE_ANON_KEY: "anon", EXTRA: "x" };
 }
@@ -48,6 +65,10 @@ extern "C" {
     fn hanging_server() -> js_sys::Promise;
     #[wasm_bindgen(js_name = echoServer)]
     fn echo_server() -> js_sys::Promise;
+    /// `[request, state]`: a POST whose body is `chunks` chunks of `size` bytes, with
+    /// `Content-Length: declared` unless 0; `state` is `{pulled, cancelled}`.
+    #[wasm_bindgen(js_name = streamedRequest)]
+    fn streamed_request(chunks: u32, size: u32, declared: u32) -> js_sys::Array;
     fn env() -> JsValue;
 }
 
@@ -181,6 +202,42 @@ async fn a_streamed_body_over_the_limit_is_413() {
     assert_eq!(
         (status, body["error"]["details"]["limit_bytes"].as_u64()),
         (413, Some(4096))
+    );
+}
+
+/// `serve_with` (limit 4096) on a streamed body of `chunks` × 1000 bytes: the status, and
+/// how many chunks were pulled and whether the stream was cancelled.
+async fn over_the_limit(chunks: u32, declared: u32) -> (u16, u32, bool) {
+    let pair = streamed_request(chunks, 1000, declared);
+    let (request, state): (web_sys::Request, _) = (pair.get(0).unchecked_into(), pair.get(1));
+    let length = request.headers().get("content-length").unwrap();
+    assert_eq!(length, (declared > 0).then(|| declared.to_string()));
+    let response = serve_with(request, env(), Options { body_limit: 4096 }, describe)
+        .await
+        .unwrap();
+    let (status, body) = body_of(response).await;
+    assert_eq!(body["error"]["code"], "payload_too_large", "{body}");
+    let field = |name: &str| js_sys::Reflect::get(&state, &name.into()).unwrap();
+    (
+        status,
+        field("pulled").as_f64().unwrap() as u32,
+        field("cancelled").as_bool().unwrap(),
+    )
+}
+
+/// The 413 goes out after the body's last byte (through a proxy that streams bodies, an
+/// earlier answer costs a pooling client its connection: shared::request::DRAIN_LIMIT).
+#[wasm_bindgen_test]
+async fn a_body_over_the_limit_is_read_to_its_end_before_the_413() {
+    assert_eq!(
+        over_the_limit(10, 0).await,
+        (413, 10, false),
+        "chunked: found over while reading"
+    );
+    assert_eq!(
+        over_the_limit(10, 10_000).await,
+        (413, 10, false),
+        "declared over the limit"
     );
 }
 

@@ -9,3 +9,4 @@ export * from "./stack.ts";
 export * from "./assert.ts";
 export * from "./functions.ts";
 export * from "./function-env.ts";
+export * from "./kept-alive.ts";
