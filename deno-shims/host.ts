@@ -4,7 +4,8 @@
 //! port from WORKER_PORT_BASE, started when the host starts and restarted if it dies.
 //! The host listens on FUNCTIONS_PORT behind the gateway (which strips `/functions/v1`),
 //! routes `/<name>/...` to that function's process, checks `verify_jwt` first, carries
-//! WebSocket upgrades through, and streams bodies both ways.
+//! WebSocket upgrades through, and streams bodies both ways; its own refusals (404, 401,
+//! 503) go out only after the request body has ended (body.ts).
 //!
 //!   deno run -A deno-shims/host.ts [--port N] [--env-file PATH]... [--functions-dir DIR]...
 //!                                  [--test-mode]
@@ -28,6 +29,7 @@
 //! only a process on this machine talking to the host's port reaches them.
 
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
+import { drain, DRAIN_LIMIT, DRAIN_MS } from "./body.ts";
 import { verify } from "./jwt.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -399,12 +401,25 @@ async function checkJwt(req: Request, secret: string): Promise<Response | null> 
   return result.ok ? null : json({ msg: "Invalid JWT" }, 401);
 }
 
+/**
+ * An answer of the host's own (404, 401, 503), given before anyone read the request body:
+ * it goes out after the body's last byte, the body drained (body.ts). A function that
+ * refuses a body drains it itself (shared::js). Only the host knows whether it handed the
+ * body on: Deno's fetch takes a request's body without marking it used.
+ */
+async function refusal(req: Request, res: Response): Promise<Response> {
+  if (req.body && (await drain(req.body)) < 0) {
+    log(`${req.method} ${new URL(req.url).pathname} ${res.status}: the body's rest was over ${DRAIN_LIMIT} bytes or ${DRAIN_MS} ms; dropped, not drained`);
+  }
+  return res;
+}
+
 /** How long a request waits for a function that is (re)starting before 503. */
 const BOOT_WAIT_MS = 15_000;
 
 async function forward(req: Request, worker: Worker, url: URL): Promise<Response> {
   if (!(await worker.ready(BOOT_WAIT_MS))) {
-    return json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" }, 503);
+    return refusal(req, json({ code: "BOOT_ERROR", message: "Worker failed to boot (please check logs)" }, 503));
   }
   const target = `http://127.0.0.1:${worker.port}${url.pathname}${url.search}`;
   if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
@@ -421,7 +436,9 @@ async function forward(req: Request, worker: Worker, url: URL): Promise<Response
     // client that goes away cancels the streamed body below, which closes the upstream.
   };
   if (req.body && req.method !== "GET" && req.method !== "HEAD") {
-    init.body = req.body; // streamed, not buffered
+    // Streamed, not buffered; and as it came, so a Content-Length stays (Deno's fetch sends
+    // a stream of its own making chunked), which a function's body limit goes by.
+    init.body = req.body;
     init.duplex = "half";
   }
   let res: Response;
@@ -611,16 +628,19 @@ async function main(): Promise<void> {
       }
       const worker = workers.get(name);
       if (!worker) {
-        res = new Response("Function not found", {
-          status: 404,
-          headers: { "Content-Type": "text/plain" },
-        });
+        res = await refusal(
+          req,
+          new Response("Function not found", {
+            status: 404,
+            headers: { "Content-Type": "text/plain" },
+          }),
+        );
       } else {
         // Preflight carries no Authorization: Supabase lets it through to the function.
         const denied = req.method !== "OPTIONS" && worker.spec.verifyJwt
           ? await checkJwt(req, opts.jwtSecret)
           : null;
-        res = denied ?? await forward(req, worker, url);
+        res = denied ? await refusal(req, denied) : await forward(req, worker, url);
       }
       console.log(
         `${new Date().toISOString()} ${req.method} ${url.pathname} ${res.status} ${

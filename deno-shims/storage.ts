@@ -37,6 +37,7 @@
 //! STORAGE_FILE_SIZE_LIMIT (bytes; config.toml's [storage] file_size_limit, 50 MiB).
 //! Built-ins only.
 
+import { drain } from "./body.ts";
 import { verify } from "./jwt.ts";
 
 const env = (k: string, d: string) => Deno.env.get(k) || d;
@@ -228,9 +229,9 @@ async function removeFile(path: string): Promise<void> {
 
 /**
  * The body, up to `limit` bytes. Over the limit the rest is still read and discarded
- * before the refusal goes out: answering while the client is still sending makes the
- * gateway reset the connection now and then, and the client sees a network error instead
- * of the 413 (nginx caps bodies at 100 MB, so this is bounded).
+ * before the refusal goes out: an answer given while the client is still sending costs a
+ * pooling client its connection, and its next request (body.ts; nginx caps bodies at
+ * 100 MB, so this is bounded).
  */
 async function readLimited(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
@@ -619,6 +620,9 @@ export async function handler(req: Request): Promise<Response> {
     if (!(e instanceof StorageError)) console.error(`[storage] ${req.method} ${req.url}: ${e instanceof Error ? e.stack : e}`);
     res = errorResponse(e instanceof StorageError ? e : errors.internal());
   }
+  // A refusal given before the body was read (a bad token, an unknown bucket) goes out
+  // after its last byte all the same (body.ts); an upload reads its body to the end.
+  if (req.body && !req.bodyUsed) await drain(req.body);
   const path = new URL(req.url).pathname;
   console.log(`[storage] ${req.method} ${path} ${res.status} ${Math.round(performance.now() - started)}ms`);
   return res;

@@ -14,6 +14,8 @@ import {
   functionsUrl,
   psql,
   requireFunction,
+  KeptAlive,
+  LARGE_BODY,
   requireStack,
   restUrl,
   serviceClient,
@@ -294,6 +296,29 @@ Deno.test("functions: a 5 MB body passes the gateway to the function", async () 
   const data = await res.json();
   assertEquals(data.body_bytes, body.length);
   assertEquals(data.headers["content-length"], String(body.length), "the function sees the length");
+});
+
+Deno.test("gateway: a refusal given before the body is read (the host's 401 and 404, the Storage API's 400) leaves a kept-alive connection usable", async () => {
+  await fixtures();
+  const auth = { Authorization: `Bearer ${config.anonKey}`, "Content-Type": "application/json" };
+  const conn = await KeptAlive.open();
+  try {
+    for (const c of [
+      { what: "the host's 401", path: "/functions/v1/echo", headers: { Authorization: "Bearer not-a-jwt" }, status: 401 },
+      { what: "the host's 404", path: "/functions/v1/no-such-function", headers: auth, status: 404 },
+      { what: "the host's 401 (chunked)", path: "/functions/v1/echo", headers: { Authorization: "Bearer not-a-jwt" }, chunked: true, status: 401 },
+      { what: "the Storage API's 400 (a bad token)", path: "/storage/v1/object/resumes/kept-alive.pdf", headers: { Authorization: "Bearer not-a-jwt", "Content-Type": "application/pdf" }, status: 400 },
+    ]) {
+      const got = await conn.request(c.path, c.headers, LARGE_BODY, c.chunked, c.what);
+      assertEquals(got.status, c.status, `${c.what}: ${got.text}`);
+      assertEquals(got.headers.get("connection"), "keep-alive", c.what);
+      // The gateway said keep-alive: the next request on the same connection is answered.
+      const next = await conn.request("/functions/v1/echo", auth, new TextEncoder().encode("{}"), false, `after ${c.what}`);
+      assertEquals([next.status, JSON.parse(next.text).body_bytes], [200, 2], `after ${c.what}`);
+    }
+  } finally {
+    conn.close();
+  }
 });
 
 Deno.test("functions: a WebSocket round-trips through gateway and host: subprotocol, text, binary, path, close code", async () => {
