@@ -2,12 +2,10 @@
 //! tests/tenants-keep-their-resume-files.test.ts): tenants with members of each role, the
 //! fixture corpus with its ground truth, and a PDF of any size.
 
-import { createClient, FunctionsFetchError, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.1";
+import type { SupabaseClient } from "npm:@supabase/supabase-js@2.119.1";
 import { assertEquals } from "./assert.ts";
-import { invoke, type Invoked } from "./functions.ts";
 import { createUser, signUp, tokenFor, uniqueEmail } from "./auth.ts";
 import { clientFor } from "./clients.ts";
-import { config } from "./config.ts";
 import { psql } from "./db.ts";
 
 export interface Member {
@@ -100,33 +98,3 @@ export function pdfOfSize(size: number): Uint8Array<ArrayBuffer> {
 
 /** Digits only, for comparing phone numbers written differently. */
 export const digits = (s: string | null | undefined) => (s ?? "").replace(/\D/g, "");
-
-/**
- * `invoke` for a body over the function's limit, as the holder of `token`. The function
- * answers 413 as soon as the declared Content-Length is over (shared::js reads no
- * further) while the client is still sending; through the nginx gateway (streaming
- * request bodies) that early answer sometimes loses the race to a connection reset
- * (about once in 30), which supabase-js reports as FunctionsFetchError, and the
- * connection is not fit for reuse afterwards. So this goes through a client of its own
- * that keeps no idle connection (later requests of the test are unaffected), and a reset
- * is retried (at most 5 attempts); any HTTP answer is returned as it is, so a 5xx still
- * fails the test.
- */
-export async function invokeOversized(token: string, name: string, options: () => Parameters<typeof invoke>[2]): Promise<Invoked> {
-  const http = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-  const client = createClient(config.apiUrl, config.anonKey, {
-    accessToken: () => Promise.resolve(token),
-    global: { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, client: http }) },
-  });
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await invoke(client, name, options());
-      } catch (e) {
-        if (!(e instanceof FunctionsFetchError) || attempt >= 5) throw e;
-      }
-    }
-  } finally {
-    http.close();
-  }
-}
