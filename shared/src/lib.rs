@@ -46,7 +46,7 @@
 //! - `js` (wasm32 only): the only module touching `JsValue`: `serve`/`serve_with`,
 //!   `FetchClient` (gloo-net, `AbortSignal.timeout`), `JsClock`, the panic hook.
 //! - `testing` (feature `testing`): token signing, `FakeHttp`, `ManualClock`,
-//!   `test_context`.
+//!   `test_context`, and what every function's tests and fake PostgREST repeat.
 //!
 //! Native `cargo test` runs everything but `js`; nothing here needs JS to be tested.
 

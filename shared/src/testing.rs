@@ -1,6 +1,8 @@
 //! Helpers for native tests of functions (feature `testing`): sign tokens as Supabase
 //! Auth would, a scripted fake for outbound HTTP and PostgREST, a clock that sleeps
-//! instantly, and a ready [`Context`]. Not compiled into wasm builds.
+//! instantly, and a ready [`Context`]; the pieces every function's fake PostgREST and
+//! tests repeat (the caller's claims, PTxyz errors, OpenAI's answers, a JSON request, a
+//! run through the pipeline, the error shape). Not compiled into wasm builds.
 // Test-only code: a helper that cannot do its job should stop the test, loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -15,10 +17,14 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::config::{Config, Env};
+use crate::auth::{Auth, Claims};
+use crate::config::{Config, Env, Secret};
 use crate::context::Context;
+use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use crate::request::{Method, Request};
+use crate::response::Response;
+use crate::serve::dispatch;
 use crate::time::{Clock, LocalBoxFuture};
 
 /// The local stack's well-known secret (what `supabase start` uses).
@@ -57,6 +63,11 @@ pub fn user_token(app_metadata: Value) -> String {
     sign_token(&user_claims(app_metadata), TEST_JWT_SECRET)
 }
 
+/// A [`user_token`] of a member of `tenant` whose tenant role is `role`.
+pub fn member_token(tenant: &str, role: &str) -> String {
+    user_token(json!({ "tenant_id": tenant, "role": role }))
+}
+
 /// `POST /test` with [`user_token`] and an empty JSON object body.
 pub fn user_request(app_metadata: Value) -> Request {
     Request::new(Method::Post, "/test")
@@ -68,24 +79,133 @@ pub fn user_request(app_metadata: Value) -> Request {
         .with_json(&json!({}))
 }
 
+/// Every Supabase key of [`test_env`].
+const TEST_ENV: [(&str, &str); 4] = [
+    ("SUPABASE_URL", TEST_SUPABASE_URL),
+    ("SUPABASE_ANON_KEY", "anon-key"),
+    ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
+    ("JWT_SECRET", TEST_JWT_SECRET),
+];
+
 /// The env of [`test_context`]: every Supabase key, no vendor keys.
 pub fn test_env() -> Env {
-    [
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon-key"),
-        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ]
-    .into_iter()
-    .collect()
+    TEST_ENV.into_iter().collect()
 }
 
 /// A context on [`test_env`] with `http` as the transport and a [`ManualClock`] at
 /// [`TEST_NOW_MS`].
 pub fn test_context(http: Rc<dyn HttpClient>) -> Context {
+    test_context_with(http, &[]).0
+}
+
+/// [`test_context`] with `extra` keys (a vendor's key and base URL, a webhook) added to
+/// [`test_env`], and its clock, whose sleeps a test can read.
+pub fn test_context_with(
+    http: Rc<dyn HttpClient>,
+    extra: &[(&str, &str)],
+) -> (Context, Rc<ManualClock>) {
+    let env: Env = TEST_ENV.iter().chain(extra).copied().collect();
+    let config = Config::from_env(&env).expect("test_env and the extra keys are complete");
     let clock = Rc::new(ManualClock::new(TEST_NOW_MS));
-    let config = Config::from_env(&test_env()).expect("test_env is complete");
-    Context::new(config, http, clock)
+    (Context::new(config, http, clock.clone()), clock)
+}
+
+/// `POST <url>` with `body` as JSON and, when given, `Authorization: Bearer <token>`.
+pub fn post_json(url: &str, body: &Value, token: Option<&str>) -> Request {
+    let req = Request::new(Method::Post, url)
+        .expect("a test URL parses")
+        .with_json(body);
+    match token {
+        Some(token) => req.with_header("authorization", format!("Bearer {token}")),
+        None => req,
+    }
+}
+
+/// `run` on `req` through the shared pipeline (preflight, JSON errors, CORS), as
+/// `js::serve` runs it in wasm.
+pub fn call<F>(run: F, req: Result<Request, ApiError>, cx: Context) -> Response
+where
+    F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
+{
+    pollster::block_on(dispatch(req, Ok(cx), run))
+}
+
+/// The status and `error.code` of an error answer, after checking that it has the JSON
+/// error shape (`code`, a `message`, `details`) and CORS.
+pub fn error_of(response: &Response) -> (u16, String) {
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    let body = response.json_body().expect("an error answer is JSON");
+    let error = body["error"]
+        .as_object()
+        .unwrap_or_else(|| panic!("not the error shape: {body}"));
+    assert!(
+        error["message"].is_string() && error.contains_key("details"),
+        "{body}"
+    );
+    let code = error["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code: {body}"));
+    (response.status(), code.to_owned())
+}
+
+// ---------------------------------------------------------------------------------------
+// What a function's fake PostgREST answers with
+
+/// The claims PostgREST would run `req` as: its bearer JWT, verified with
+/// [`TEST_JWT_SECRET`] at [`TEST_NOW_MS`]. `None` without a valid one.
+pub fn caller_claims(req: &HttpRequest) -> Option<Claims> {
+    let token = req.headers.get("authorization")?.strip_prefix("Bearer ")?;
+    let auth = Auth::new(
+        Some(Secret::new(TEST_JWT_SECRET)),
+        Rc::new(ManualClock::new(TEST_NOW_MS)),
+    );
+    auth.verify(token).ok()
+}
+
+/// PostgREST's answer to an SQL function that raised `PT<status>` with `code` as its
+/// message (how our SQL refuses: `db::map_error` reads it back).
+pub fn postgrest_error(status: u16, code: &str, details: &str) -> HttpResponse {
+    json_response(
+        status,
+        &json!({ "code": format!("PT{status}"), "message": code, "details": details, "hint": null }),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// What a fake OpenAI answers with
+
+/// A chat completion whose message content is `content`, serialised.
+pub fn openai_completion(content: &Value, finish_reason: &str) -> HttpResponse {
+    json_response(
+        200,
+        &json!({
+            "id": "chatcmpl-test", "object": "chat.completion", "created": 1_800_000_000u64,
+            "model": "gpt-4.1-mini-2025-04-14",
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": content.to_string(), "refusal": null },
+                          "logprobs": null, "finish_reason": finish_reason }],
+            "usage": { "prompt_tokens": 100, "completion_tokens": 200, "total_tokens": 300 },
+        }),
+    )
+}
+
+/// A chat completion the model refused.
+pub fn openai_refusal() -> HttpResponse {
+    json_response(
+        200,
+        &json!({
+            "id": "chatcmpl-test", "object": "chat.completion", "created": 1_800_000_000u64, "model": "gpt-4.1-mini",
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": null,
+                          "refusal": "I can't help with that." }, "logprobs": null, "finish_reason": "stop" }],
+        }),
+    )
+}
+
+/// OpenAI's error body: `status`, `error.code` and `error.type`.
+pub fn openai_error(status: u16, code: &str, kind: &str) -> HttpResponse {
+    json_response(
+        status,
+        &json!({ "error": { "message": "scripted", "type": kind, "param": null, "code": code } }),
+    )
 }
 
 /// A clock that sleeps instantly, advancing its time, and records every sleep.

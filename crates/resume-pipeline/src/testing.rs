@@ -19,11 +19,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::{Config, Secret};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
-use shared::serve::dispatch;
-use shared::testing::{json_response, sign_token, user_claims, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL};
-use shared::{ApiError, Auth, Context, Method, Request, Response};
+pub use shared::testing::error_of;
+use shared::testing::{caller_claims, json_response, postgrest_error, test_context_with, FakeHttp, TEST_SUPABASE_URL};
+use shared::{ApiError, Context, Method, Request, Response};
 use uuid::Uuid;
 
 pub const TENANT_A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
@@ -34,7 +33,7 @@ pub const PDFCO_URL: &str = "http://pdfco.test";
 
 /// A token of a member of `tenant` with `role`.
 pub fn token(tenant: &str, role: &str) -> String {
-    sign_token(&user_claims(json!({ "tenant_id": tenant, "role": role })), TEST_JWT_SECRET)
+    shared::testing::member_token(tenant, role)
 }
 
 /// Which vendors have keys in a [`context`].
@@ -53,12 +52,7 @@ impl Vendors {
 /// A context whose transport is `http`, with the keys of `vendors` (their base URLs point
 /// at this module's fakes), and a clock that sleeps instantly.
 pub fn context(http: Rc<FakeHttp>, vendors: Vendors) -> Context {
-    let mut env: Vec<(&str, &str)> = vec![
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon-key"),
-        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ];
+    let mut env: Vec<(&str, &str)> = Vec::new();
     if vendors.openai {
         env.extend([("OPENAI_API_KEY", "sk-test-openai"), ("OPENAI_BASE_URL", OPENAI_URL)]);
     }
@@ -68,8 +62,7 @@ pub fn context(http: Rc<FakeHttp>, vendors: Vendors) -> Context {
     if vendors.pdfco {
         env.extend([("PDFCO_API_KEY", "pdfco-test-key"), ("PDFCO_BASE_URL", PDFCO_URL)]);
     }
-    let config = Config::from_env(&env.into_iter().collect()).expect("complete test env");
-    Context::new(config, http, Rc::new(ManualClock::new(TEST_NOW_MS)))
+    test_context_with(http, &env).0
 }
 
 #[derive(Debug, Clone)]
@@ -191,25 +184,12 @@ pub fn call<F>(run: F, req: Result<Request, ApiError>, world: &Rc<RefCell<World>
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
-    let cx = context(http(world), vendors);
-    pollster::block_on(dispatch(req, Ok(cx), run))
+    shared::testing::call(run, req, context(http(world), vendors))
 }
 
 /// `POST /<function>` with a JSON body and a bearer token.
 pub fn post_json(function: &str, body: Value, token: Option<&str>) -> Request {
-    let req = Request::new(Method::Post, &format!("http://localhost/{function}")).unwrap().with_json(&body);
-    match token {
-        Some(t) => req.with_header("authorization", format!("Bearer {t}")),
-        None => req,
-    }
-}
-
-/// `(status, error code)` of an error answer, after checking its shape.
-pub fn error_of(response: &Response) -> (u16, String) {
-    let body = response.json_body().unwrap();
-    let code = body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"));
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
-    (response.status(), code.to_owned())
+    shared::testing::post_json(&format!("http://localhost/{function}"), &body, token)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -217,24 +197,15 @@ pub fn error_of(response: &Response) -> (u16, String) {
 
 /// An OpenAI chat completion whose message content is `content`.
 pub fn completion(content: &Value, finish_reason: &str) -> HttpResponse {
-    json_response(200, &json!({
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 1, "model": "gpt-4.1-mini-2025-04-14",
-        "choices": [{ "index": 0, "message": { "role": "assistant", "content": content.to_string(), "refusal": null },
-                      "finish_reason": finish_reason }],
-        "usage": { "prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30 },
-    }))
+    shared::testing::openai_completion(content, finish_reason)
 }
 
 pub fn refusal() -> HttpResponse {
-    json_response(200, &json!({
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 1, "model": "gpt-4.1-mini",
-        "choices": [{ "index": 0, "message": { "role": "assistant", "content": null,
-                      "refusal": "I'm sorry, I can't help with that." }, "finish_reason": "stop" }],
-    }))
+    shared::testing::openai_refusal()
 }
 
 pub fn openai_error(status: u16, code: &str) -> HttpResponse {
-    json_response(status, &json!({ "error": { "message": "scripted", "type": code, "param": null, "code": code } }))
+    shared::testing::openai_error(status, code, code)
 }
 
 /// PDL's 200 for a person.
@@ -250,7 +221,7 @@ pub fn pdl_error(status: u16, kind: &str) -> HttpResponse {
 // The fake
 
 fn pt(status: u16, code: &str) -> HttpResponse {
-    json_response(status, &json!({ "code": format!("PT{status}"), "message": code, "details": format!("{code}."), "hint": null }))
+    postgrest_error(status, code, &format!("{code}."))
 }
 
 fn storage_error(status: u16, error: &str, message: &str) -> HttpResponse {
@@ -259,10 +230,7 @@ fn storage_error(status: u16, error: &str, message: &str) -> HttpResponse {
 
 /// The caller's tenant and role, as PostgREST / Storage would read them from the token.
 fn caller(req: &HttpRequest) -> Option<(String, String)> {
-    let token = req.headers.get("authorization")?.strip_prefix("Bearer ")?;
-    let auth = Auth::new(Some(Secret::new(TEST_JWT_SECRET)), Rc::new(ManualClock::new(TEST_NOW_MS)));
-    let claims = auth.verify(token).ok()?;
-    let meta = claims.app_metadata;
+    let meta = caller_claims(req)?.app_metadata;
     Some((meta.tenant_id?.to_string(), meta.role().map(|r| format!("{r:?}").to_lowercase())?))
 }
 

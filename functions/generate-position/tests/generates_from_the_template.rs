@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use generate_position::Output;
 use serde_json::{json, Value};
+use shared::testing::error_of;
 
 fn output(response: &shared::Response) -> Output {
     serde_json::from_slice(response.body())

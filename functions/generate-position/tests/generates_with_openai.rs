@@ -9,6 +9,7 @@ use common::*;
 use generate_position::Output;
 use serde_json::{json, Value};
 use shared::http::TransportError;
+use shared::testing::{error_of, openai_completion, openai_error, openai_refusal};
 
 fn output(response: &shared::Response) -> Output {
     serde_json::from_slice(response.body())
@@ -72,7 +73,7 @@ fn a_valid_answer_is_normalised_matched_and_saved() {
 #[test]
 fn a_refusal_is_422_and_nothing_is_saved() {
     let (response, state, sent, _) = run(senior_backend(), true, |s| {
-        s.openai.push_back(Ok(refusal()))
+        s.openai.push_back(Ok(openai_refusal()))
     });
     assert_eq!(error_of(&response), (422, "ai_refused".into()));
     assert!(state.borrow().saves.is_empty());
@@ -82,7 +83,7 @@ fn a_refusal_is_422_and_nothing_is_saved() {
 #[test]
 fn truncated_output_falls_back_to_the_template() {
     let (response, _, sent, _) = run(senior_backend(), true, |s| {
-        s.openai.push_back(Ok(completion(
+        s.openai.push_back(Ok(openai_completion(
             &json!("{\"description\": \"Own the"),
             "length",
         )));
@@ -108,7 +109,7 @@ fn unusable_output_falls_back() {
         ),
         true,
         |s| {
-            s.openai.push_back(Ok(completion(&thin, "stop")));
+            s.openai.push_back(Ok(openai_completion(&thin, "stop")));
         },
     );
     assert_eq!(
@@ -117,7 +118,7 @@ fn unusable_output_falls_back() {
     );
     let (response, _, _, _) = run(senior_backend(), true, |s| {
         s.openai
-            .push_back(Ok(completion(&json!({ "nonsense": true }), "stop")));
+            .push_back(Ok(openai_completion(&json!({ "nonsense": true }), "stop")));
     });
     assert_eq!(
         output(&response).fallback_reason.as_deref(),

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use shared::testing::{sign_token, user_claims, user_token, TEST_JWT_SECRET};
+use shared::testing::{error_of, sign_token, user_claims, user_token, TEST_JWT_SECRET};
 use shared::{Method, Request};
 
 fn refused(req: Request) -> (u16, String, usize) {

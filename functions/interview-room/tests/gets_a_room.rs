@@ -12,14 +12,12 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use shared::config::Env;
 use shared::http::HttpRequest;
-use shared::serve::dispatch;
 use shared::testing::{
-    json_response, user_token, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
+    json_response, post_json, test_context_with, user_token, FakeHttp, TEST_NOW_MS,
     TEST_SUPABASE_URL, TEST_USER_ID,
 };
-use shared::{Config, Context, Method, Request, Response};
+use shared::{Context, Method, Request, Response};
 
 const SESSION: &str = "66666666-6666-4666-8666-666666666666";
 const VIDEOSDK: &str = "http://videosdk.test";
@@ -138,43 +136,24 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
 }
 
 fn context(http: Rc<FakeHttp>, configured: bool) -> Context {
-    let mut pairs = vec![
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon"),
-        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ];
-    if configured {
-        pairs.extend([
+    let keys: &[(&str, &str)] = if configured {
+        &[
             ("VIDEOSDK_API_KEY", KEY),
             ("VIDEOSDK_SECRET", SECRET),
             ("VIDEOSDK_BASE_URL", VIDEOSDK),
-        ]);
-    }
-    let env: Env = pairs.into_iter().collect();
-    Context::new(
-        Config::from_env(&env).unwrap(),
-        http,
-        Rc::new(ManualClock::new(TEST_NOW_MS)),
-    )
+        ]
+    } else {
+        &[]
+    };
+    test_context_with(http, keys).0
 }
 
 fn request(app_metadata: Value, body: Value) -> Request {
-    Request::new(Method::Post, "/interview-room")
-        .unwrap()
-        .with_json(&body)
-        .with_header(
-            "authorization",
-            format!("Bearer {}", user_token(app_metadata)),
-        )
+    post_json("/interview-room", &body, Some(&user_token(app_metadata)))
 }
 
 fn call(req: Request, http: Rc<FakeHttp>, configured: bool) -> Response {
-    pollster::block_on(dispatch(
-        Ok(req),
-        Ok(context(http, configured)),
-        interview_room::run,
-    ))
+    shared::testing::call(interview_room::run, Ok(req), context(http, configured))
 }
 
 #[test]

@@ -6,14 +6,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::Env;
 use shared::http::HttpRequest;
-use shared::serve::dispatch;
 use shared::testing::{
-    json_response, user_token, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
+    json_response, post_json, test_context_with, user_token, FakeHttp, TEST_NOW_MS,
     TEST_SUPABASE_URL,
 };
-use shared::{Config, Context, Method, Request, Response};
+use shared::{Context, Method, Request, Response};
 
 const SESSION: &str = "66666666-6666-4666-8666-666666666666";
 const GRANT: &str = "99999999-9999-4999-8999-999999999999";
@@ -113,38 +111,21 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
 }
 
 fn context(http: Rc<FakeHttp>, openai: bool) -> Context {
-    let mut pairs = vec![
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ];
-    if openai {
-        pairs.extend([("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI)]);
-    }
-    let env: Env = pairs.into_iter().collect();
-    Context::new(
-        Config::from_env(&env).unwrap(),
-        http,
-        Rc::new(ManualClock::new(TEST_NOW_MS)),
-    )
+    let keys: &[(&str, &str)] = if openai {
+        &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI)]
+    } else {
+        &[]
+    };
+    test_context_with(http, keys).0
 }
 
 fn request(body: Value) -> Request {
-    Request::new(Method::Post, "/interview-token")
-        .unwrap()
-        .with_json(&body)
-        .with_header(
-            "authorization",
-            format!("Bearer {}", user_token(json!({ "is_candidate": true }))),
-        )
+    let token = user_token(json!({ "is_candidate": true }));
+    post_json("/interview-token", &body, Some(&token))
 }
 
 fn call(req: Request, http: Rc<FakeHttp>, openai: bool) -> Response {
-    pollster::block_on(dispatch(
-        Ok(req),
-        Ok(context(http, openai)),
-        interview_token::run,
-    ))
+    shared::testing::call(interview_token::run, Ok(req), context(http, openai))
 }
 
 #[test]

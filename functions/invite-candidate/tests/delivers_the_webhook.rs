@@ -17,7 +17,7 @@ use invite_candidate::Output;
 use serde_json::Value;
 use sha2::Sha256;
 use shared::http::{HttpRequest, TransportError};
-use shared::testing::TEST_NOW_MS;
+use shared::testing::{test_context_with, TEST_NOW_MS};
 
 fn webhook_requests(http: &shared::testing::FakeHttp) -> Vec<HttpRequest> {
     http.requests()
@@ -40,7 +40,7 @@ fn run_with(
         ..State::default()
     }));
     let http = fake(state.clone());
-    let (cx, clock) = context(http.clone(), &WITH_WEBHOOK);
+    let (cx, clock) = test_context_with(http.clone(), &WITH_WEBHOOK);
     let response = call(
         Ok(post(
             invite("ada@example.com"),
@@ -174,7 +174,7 @@ fn failing_to_record_the_outcome_does_not_fail_the_invitation() {
         ..State::default()
     }));
     let http = fake(state.clone());
-    let (cx, _) = context(http, &WITH_WEBHOOK);
+    let (cx, _) = test_context_with(http, &WITH_WEBHOOK);
     let response = call(
         Ok(post(
             invite("ada@example.com"),
@@ -194,11 +194,11 @@ fn a_re_invite_is_a_new_message_marked_as_such() {
     let token = member_token("admin");
     let first = call(
         Ok(post(invite("ada@example.com"), Some(&token))),
-        context(http.clone(), &WITH_WEBHOOK).0,
+        test_context_with(http.clone(), &WITH_WEBHOOK).0,
     );
     let again = call(
         Ok(post(invite("ada@example.com"), Some(&token))),
-        context(http.clone(), &WITH_WEBHOOK).0,
+        test_context_with(http.clone(), &WITH_WEBHOOK).0,
     );
     assert_eq!((first.status(), again.status()), (201, 200));
     let hooks = webhook_requests(&http);

@@ -11,13 +11,14 @@ use std::rc::Rc;
 use common::*;
 use invite_candidate::Output;
 use serde_json::{json, Value};
+use shared::testing::{error_of, test_context_with};
 
 #[test]
 fn an_admin_invites_a_new_candidate() {
     let state = Rc::new(RefCell::new(State::default()));
     let http = fake(state.clone());
     let token = member_token("admin");
-    let (cx, _) = context(http.clone(), &[]);
+    let (cx, _) = test_context_with(http.clone(), &[]);
     let response = call(
         Ok(post(
             json!({ "candidate_email": "  Ada.Lovelace@Example.COM ", "position_id": POSITION_A }),
@@ -59,11 +60,11 @@ fn re_inviting_returns_the_open_session() {
     let token = member_token("owner");
     let first = call(
         Ok(post(invite("grace@example.com"), Some(&token))),
-        context(http.clone(), &[]).0,
+        test_context_with(http.clone(), &[]).0,
     );
     let again = call(
         Ok(post(invite("GRACE@example.com"), Some(&token))),
-        context(http.clone(), &[]).0,
+        test_context_with(http.clone(), &[]).0,
     );
     assert_eq!((first.status(), again.status()), (201, 200));
     let first: Output = serde_json::from_slice(first.body()).unwrap();
@@ -81,7 +82,7 @@ fn re_inviting_returns_the_open_session() {
 #[test]
 fn the_invitation_url_is_built_when_configured() {
     let state = Rc::new(RefCell::new(State::default()));
-    let (cx, _) = context(
+    let (cx, _) = test_context_with(
         fake(state),
         &[("INVITE_URL_BASE", "https://app.example.test/invite/")],
     );
@@ -118,7 +119,7 @@ fn what_the_sql_refuses_passes_through() {
     ];
     for (body, status, code) in cases {
         let state = Rc::new(RefCell::new(State::default()));
-        let (cx, _) = context(fake(state.clone()), &WITH_WEBHOOK);
+        let (cx, _) = test_context_with(fake(state.clone()), &WITH_WEBHOOK);
         let response = call(Ok(post(body.clone(), Some(&member_token("admin")))), cx);
         assert_eq!(error_of(&response), (status, code.to_owned()), "{body}");
         let text = String::from_utf8_lossy(response.body()).to_string();

@@ -9,13 +9,15 @@ use std::rc::Rc;
 
 use common::*;
 use serde_json::json;
-use shared::testing::{sign_token, user_claims, user_token, TEST_JWT_SECRET};
+use shared::testing::{
+    error_of, sign_token, test_context_with, user_claims, user_token, TEST_JWT_SECRET,
+};
 use shared::{Method, Request};
 
 fn refused(req: Request) -> (u16, String, usize) {
     let state = Rc::new(RefCell::new(State::default()));
     let http = fake(state);
-    let (cx, _) = context(http.clone(), &WITH_WEBHOOK);
+    let (cx, _) = test_context_with(http.clone(), &WITH_WEBHOOK);
     let response = call(Ok(req), cx);
     let (status, code) = error_of(&response);
     (status, code, http.requests().len())

@@ -8,14 +8,12 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::Env;
 use shared::http::HttpRequest;
-use shared::serve::dispatch;
 use shared::testing::{
-    json_response, sign_token, user_token, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
-    TEST_SUPABASE_URL,
+    json_response, member_token, post_json, sign_token, test_context_with, user_token, FakeHttp,
+    TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL,
 };
-use shared::{Config, Context, Method, Request, Response};
+use shared::{Context, Method, Response};
 
 const SESSION: &str = "66666666-6666-4666-8666-666666666666";
 const OTHER: &str = "66666666-6666-4666-8666-000000000002";
@@ -223,30 +221,21 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
 }
 
 fn context(http: Rc<FakeHttp>, fly: bool) -> Context {
-    let mut pairs = vec![
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon"),
-        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ];
-    if fly {
-        pairs.extend([
+    let keys: &[(&str, &str)] = if fly {
+        &[
             ("FLY_API_TOKEN", "fly-token"),
             ("FLY_API_BASE_URL", FLY),
             ("FLY_APP_NAME", "interviews"),
             ("FLY_MACHINE_IMAGE", "registry.fly.io/interviews:v1"),
-        ]);
-    }
-    let env: Env = pairs.into_iter().collect();
-    Context::new(
-        Config::from_env(&env).unwrap(),
-        http,
-        Rc::new(ManualClock::new(TEST_NOW_MS)),
-    )
+        ]
+    } else {
+        &[]
+    };
+    test_context_with(http, keys).0
 }
 
 fn admin() -> String {
-    user_token(json!({ "tenant_id": TENANT, "role": "admin" }))
+    member_token(TENANT, "admin")
 }
 
 fn service() -> String {
@@ -257,15 +246,8 @@ fn service() -> String {
 }
 
 fn call(token: &str, body: Value, w: &Rc<RefCell<World>>) -> Response {
-    let req = Request::new(Method::Post, "/session-vm")
-        .unwrap()
-        .with_json(&body)
-        .with_header("authorization", format!("Bearer {token}"));
-    pollster::block_on(dispatch(
-        Ok(req),
-        Ok(context(fake(w.clone()), true)),
-        session_vm::run,
-    ))
+    let req = post_json("/session-vm", &body, Some(token));
+    shared::testing::call(session_vm::run, Ok(req), context(fake(w.clone()), true))
 }
 
 fn code(r: &Response) -> (u16, Option<String>) {
@@ -617,14 +599,11 @@ fn who_may_do_what_and_bad_input() {
         (409, Some("session_not_joinable".into()))
     );
     // Without Fly: 503 (after the caller and the input were checked).
-    let req = Request::new(Method::Post, "/session-vm")
-        .unwrap()
-        .with_json(&json!({ "session_id": SESSION, "action": "start" }))
-        .with_header("authorization", format!("Bearer {}", admin()));
-    let r = pollster::block_on(dispatch(
-        Ok(req),
-        Ok(context(fake(w.clone()), false)),
-        session_vm::run,
-    ));
+    let req = post_json(
+        "/session-vm",
+        &json!({ "session_id": SESSION, "action": "start" }),
+        Some(&admin()),
+    );
+    let r = shared::testing::call(session_vm::run, Ok(req), context(fake(w.clone()), false));
     assert_eq!(code(&r), (503, Some("not_configured".into())));
 }

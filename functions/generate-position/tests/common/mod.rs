@@ -8,14 +8,12 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::{Config, Secret};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
-use shared::serve::dispatch;
 use shared::testing::{
-    json_response, sign_token, user_claims, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
-    TEST_SUPABASE_URL,
+    caller_claims, json_response, openai_completion, postgrest_error, test_context_with,
+    FakeHttp, ManualClock, TEST_SUPABASE_URL,
 };
-use shared::{Auth, Context, Method, Request, Response};
+use shared::{Context, Method, Request, Response};
 
 pub const TENANT_A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 pub const COMPANY_A: &str = "a1000000-0000-4000-8000-000000000001";
@@ -25,10 +23,7 @@ pub const PUBLISHED_A: &str = "a2000000-0000-4000-8000-000000000001";
 pub const OPENAI_URL: &str = "http://openai.test/v1";
 
 pub fn member_token(role: &str) -> String {
-    sign_token(
-        &user_claims(json!({ "tenant_id": TENANT_A, "role": role })),
-        TEST_JWT_SECRET,
-    )
+    shared::testing::member_token(TENANT_A, role)
 }
 
 pub struct State {
@@ -66,46 +61,11 @@ impl Default for State {
 }
 
 fn pt(status: u16, code: &str) -> HttpResponse {
-    json_response(
-        status,
-        &json!({ "code": format!("PT{status}"), "message": code, "details": format!("{code}."), "hint": null }),
-    )
+    postgrest_error(status, code, &format!("{code}."))
 }
 
 fn rest(path: &str) -> String {
     format!("{TEST_SUPABASE_URL}/rest/v1/{path}")
-}
-
-/// A chat completion whose content is `content` (a JSON value, serialised).
-pub fn completion(content: &Value, finish_reason: &str) -> HttpResponse {
-    json_response(
-        200,
-        &json!({
-            "id": "chatcmpl-test", "object": "chat.completion", "created": 1_800_000_000u64,
-            "model": "gpt-4.1-mini-2025-04-14",
-            "choices": [{ "index": 0, "message": { "role": "assistant", "content": content.to_string(), "refusal": null },
-                          "logprobs": null, "finish_reason": finish_reason }],
-            "usage": { "prompt_tokens": 100, "completion_tokens": 200, "total_tokens": 300 },
-        }),
-    )
-}
-
-pub fn refusal() -> HttpResponse {
-    json_response(
-        200,
-        &json!({
-            "id": "chatcmpl-test", "object": "chat.completion", "created": 1_800_000_000u64, "model": "gpt-4.1-mini",
-            "choices": [{ "index": 0, "message": { "role": "assistant", "content": null,
-                          "refusal": "I can't help with that." }, "logprobs": null, "finish_reason": "stop" }],
-        }),
-    )
-}
-
-pub fn openai_error(status: u16, code: &str, kind: &str) -> HttpResponse {
-    json_response(
-        status,
-        &json!({ "error": { "message": "scripted", "type": kind, "param": null, "code": code } }),
-    )
 }
 
 /// What a model would answer for a backend role.
@@ -134,23 +94,14 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
                 .borrow_mut()
                 .openai
                 .pop_front()
-                .unwrap_or_else(|| Ok(completion(&ai_position(), "stop")));
+                .unwrap_or_else(|| Ok(openai_completion(&ai_position(), "stop")));
         }
         assert!(
             req.url.starts_with(&rest("")),
             "unexpected call {}",
             req.url
         );
-        let auth = Auth::new(
-            Some(Secret::new(TEST_JWT_SECRET)),
-            Rc::new(ManualClock::new(TEST_NOW_MS)),
-        );
-        let claims = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(|t| auth.verify(t).ok())
-            .expect("every query runs as the caller");
+        let claims = caller_claims(req).expect("every query runs as the caller");
         assert_eq!(
             claims
                 .app_metadata
@@ -270,34 +221,20 @@ fn save(state: &mut State, params: &Value) -> Value {
 
 /// A context on the test env, with OpenAI configured when `openai` is true.
 pub fn context(http: Rc<FakeHttp>, openai: bool) -> (Context, Rc<ManualClock>) {
-    let mut env = vec![
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon-key"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ];
-    if openai {
-        env.extend([
-            ("OPENAI_API_KEY", "sk-test"),
-            ("OPENAI_BASE_URL", OPENAI_URL),
-        ]);
-    }
-    let config = Config::from_env(&env.into_iter().collect()).expect("a complete test env");
-    let clock = Rc::new(ManualClock::new(TEST_NOW_MS));
-    (Context::new(config, http, clock.clone()), clock)
+    let keys: &[(&str, &str)] = if openai {
+        &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI_URL)]
+    } else {
+        &[]
+    };
+    test_context_with(http, keys)
 }
 
 pub fn post(body: Value, token: Option<&str>) -> Request {
-    let req = Request::new(Method::Post, "http://localhost/generate-position")
-        .unwrap()
-        .with_json(&body);
-    match token {
-        Some(token) => req.with_header("Authorization", format!("Bearer {token}")),
-        None => req,
-    }
+    shared::testing::post_json("http://localhost/generate-position", &body, token)
 }
 
 pub fn call(req: Request, cx: Context) -> Response {
-    pollster::block_on(dispatch(Ok(req), Ok(cx), generate_position::run))
+    shared::testing::call(generate_position::run, Ok(req), cx)
 }
 
 /// One run with a fresh fake: the response, the state, the requests sent, the sleeps.
@@ -313,22 +250,6 @@ pub fn run(
     let response = call(req, cx);
     let sleeps = clock.sleeps().len();
     (response, state, http.requests(), sleeps)
-}
-
-pub fn error_of(response: &Response) -> (u16, String) {
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
-    let body = response.json_body().unwrap();
-    let error = body["error"]
-        .as_object()
-        .unwrap_or_else(|| panic!("not the error shape: {body}"));
-    assert!(
-        error["message"].is_string() && error.contains_key("details"),
-        "{body}"
-    );
-    (
-        response.status(),
-        error["code"].as_str().unwrap().to_owned(),
-    )
 }
 
 pub fn openai_calls(sent: &[HttpRequest]) -> Vec<&HttpRequest> {

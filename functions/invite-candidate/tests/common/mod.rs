@@ -9,14 +9,9 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::{Config, Secret};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
-use shared::serve::dispatch;
-use shared::testing::{
-    json_response, sign_token, user_claims, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
-    TEST_SUPABASE_URL,
-};
-use shared::{Auth, Context, Method, Request, Response};
+use shared::testing::{caller_claims, json_response, postgrest_error, FakeHttp, TEST_SUPABASE_URL};
+use shared::{Context, Method, Request, Response};
 
 pub const TENANT_A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 pub const TENANT_B: &str = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
@@ -30,10 +25,7 @@ pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// A token of a member of tenant A with `role`.
 pub fn member_token(role: &str) -> String {
-    sign_token(
-        &user_claims(json!({ "tenant_id": TENANT_A, "role": role })),
-        TEST_JWT_SECRET,
-    )
+    shared::testing::member_token(TENANT_A, role)
 }
 
 #[derive(Default)]
@@ -46,13 +38,6 @@ pub struct State {
     pub webhook_answers: VecDeque<Result<u16, TransportError>>,
     /// The PATCH that records the outcome answers this status.
     pub patch_status: u16,
-}
-
-fn pt(status: u16, code: &str, detail: &str) -> HttpResponse {
-    json_response(
-        status,
-        &json!({ "code": format!("PT{status}"), "message": code, "details": detail, "hint": null }),
-    )
 }
 
 fn rest(path: &str) -> String {
@@ -76,16 +61,7 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
             req.url
         );
         assert_eq!(req.headers.get("apikey"), Some("anon-key"));
-        let auth = Auth::new(
-            Some(Secret::new(TEST_JWT_SECRET)),
-            Rc::new(ManualClock::new(TEST_NOW_MS)),
-        );
-        let claims = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(|t| auth.verify(t).ok())
-            .expect("every query runs as the caller");
+        let claims = caller_claims(req).expect("every query runs as the caller");
         let tenant = claims.app_metadata.tenant_id.map(|t| t.to_string());
 
         if req.url == rest("rpc/create_candidate_invitation") {
@@ -95,11 +71,11 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
             if body["p_tenant_id"].as_str() != tenant.as_deref()
                 || role < Some(shared::TenantRole::Admin)
             {
-                return Ok(pt(403, "forbidden", "Only owners and admins can invite."));
+                return Ok(postgrest_error(403, "forbidden", "Only owners and admins can invite."));
             }
             let email = body["p_candidate_email"].as_str().unwrap().to_owned();
             if !email.contains('@') {
-                return Ok(pt(
+                return Ok(postgrest_error(
                     400,
                     "invalid_email",
                     "The candidate email address is not valid.",
@@ -107,10 +83,10 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
             }
             let position = body["p_position_id"].as_str().unwrap().to_owned();
             if position == ARCHIVED_A {
-                return Ok(pt(409, "position_archived", "The position is archived."));
+                return Ok(postgrest_error(409, "position_archived", "The position is archived."));
             }
             if position != POSITION_A {
-                return Ok(pt(
+                return Ok(postgrest_error(
                     404,
                     "position_not_found",
                     "No such position in this organisation.",
@@ -173,20 +149,6 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
     }))
 }
 
-/// A context on the test env plus `extra` keys (the webhook, the URL base).
-pub fn context(http: Rc<FakeHttp>, extra: &[(&str, &str)]) -> (Context, Rc<ManualClock>) {
-    let mut env: Vec<(String, String)> = vec![
-        ("SUPABASE_URL".into(), TEST_SUPABASE_URL.into()),
-        ("SUPABASE_ANON_KEY".into(), "anon-key".into()),
-        ("SUPABASE_SERVICE_ROLE_KEY".into(), "a.service.jwt".into()),
-        ("JWT_SECRET".into(), TEST_JWT_SECRET.into()),
-    ];
-    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let config = Config::from_env(&env.into_iter().collect()).expect("a complete test env");
-    let clock = Rc::new(ManualClock::new(TEST_NOW_MS));
-    (Context::new(config, http, clock.clone()), clock)
-}
-
 pub const WITH_WEBHOOK: [(&str, &str); 2] = [
     ("INVITE_WEBHOOK_URL", WEBHOOK_URL),
     ("INVITE_WEBHOOK_SECRET", WEBHOOK_SECRET),
@@ -194,13 +156,7 @@ pub const WITH_WEBHOOK: [(&str, &str); 2] = [
 
 /// `POST /invite-candidate` with a JSON body and, if given, a bearer token.
 pub fn post(body: Value, token: Option<&str>) -> Request {
-    let req = Request::new(Method::Post, "http://localhost/invite-candidate")
-        .unwrap()
-        .with_json(&body);
-    match token {
-        Some(token) => req.with_header("Authorization", format!("Bearer {token}")),
-        None => req,
-    }
+    shared::testing::post_json("http://localhost/invite-candidate", &body, token)
 }
 
 pub fn invite(email: &str) -> Value {
@@ -209,22 +165,5 @@ pub fn invite(email: &str) -> Value {
 
 /// Through the shared pipeline, as `handle` does in wasm.
 pub fn call(req: Result<Request, shared::ApiError>, cx: Context) -> Response {
-    pollster::block_on(dispatch(req, Ok(cx), invite_candidate::run))
-}
-
-/// Status and error code of an error response, after checking its shape and CORS.
-pub fn error_of(response: &Response) -> (u16, String) {
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
-    let body = response.json_body().unwrap();
-    let error = body["error"]
-        .as_object()
-        .unwrap_or_else(|| panic!("not the error shape: {body}"));
-    assert!(
-        error["message"].is_string() && error.contains_key("details"),
-        "{body}"
-    );
-    (
-        response.status(),
-        error["code"].as_str().unwrap().to_owned(),
-    )
+    shared::testing::call(invite_candidate::run, req, cx)
 }

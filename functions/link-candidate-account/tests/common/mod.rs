@@ -7,14 +7,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::Secret;
-use shared::http::{HttpRequest, HttpResponse};
-use shared::serve::dispatch;
+use shared::http::HttpRequest;
 use shared::testing::{
-    json_response, test_context, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS,
-    TEST_SUPABASE_URL,
+    caller_claims, json_response, postgrest_error, test_context, FakeHttp, TEST_SUPABASE_URL,
 };
-use shared::{Auth, Method, Request, Response};
+use shared::{Method, Request, Response};
 
 pub const TOKEN: &str = "a3f1c2e4b5d6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
 pub const CANDIDATE: &str = "44444444-4444-4444-8444-444444444444";
@@ -42,13 +39,6 @@ impl Invitation {
     }
 }
 
-fn pt(status: u16, code: &str, detail: &str) -> HttpResponse {
-    json_response(
-        status,
-        &json!({ "code": format!("PT{status}"), "message": code, "details": detail, "hint": null }),
-    )
-}
-
 /// PostgREST with one function, `link_candidate_account`, over `invitations`.
 pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
     let state = RefCell::new(invitations);
@@ -64,22 +54,14 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
             "the anon key goes as apikey"
         );
         // PostgREST would verify the forwarded JWT and run as its subject.
-        let auth = Auth::new(
-            Some(Secret::new(TEST_JWT_SECRET)),
-            Rc::new(ManualClock::new(TEST_NOW_MS)),
-        );
-        let bearer = req
-            .headers
-            .get("authorization")
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let Some(claims) = bearer.and_then(|t| auth.verify(t).ok()) else {
+        let Some(claims) = caller_claims(req) else {
             return Ok(json_response(
                 401,
                 &json!({ "code": "PGRST301", "message": "JWSError" }),
             ));
         };
         let Some(uid) = claims.sub.map(|s| s.to_string()) else {
-            return Ok(pt(
+            return Ok(postgrest_error(
                 401,
                 "not_authenticated",
                 "Sign in before accepting an invitation.",
@@ -92,7 +74,7 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
             .trim()
             .to_lowercase();
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(pt(
+            return Ok(postgrest_error(
                 400,
                 "invalid_token",
                 "The invitation token is malformed.",
@@ -100,7 +82,7 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
         }
         let mut invitations = state.borrow_mut();
         let Some(inv) = invitations.iter_mut().find(|i| i.token == token) else {
-            return Ok(pt(
+            return Ok(postgrest_error(
                 404,
                 "invitation_not_found",
                 "No invitation has this token.",
@@ -111,7 +93,7 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
         match &inv.used_by {
             Some(user) if *user == uid => return Ok(json_response(200, &result)),
             Some(_) => {
-                return Ok(pt(
+                return Ok(postgrest_error(
                     409,
                     "invitation_used",
                     "This invitation has already been accepted by another account.",
@@ -120,14 +102,14 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
             None => {}
         }
         if inv.expired {
-            return Ok(pt(
+            return Ok(postgrest_error(
                 410,
                 "invitation_expired",
                 "This invitation has expired.",
             ));
         }
         if claims.email.as_deref().map(str::to_lowercase) != Some(inv.email.clone()) {
-            return Ok(pt(
+            return Ok(postgrest_error(
                 403,
                 "email_mismatch",
                 "Sign in with the email address the invitation was sent to.",
@@ -140,39 +122,17 @@ pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
 
 /// `POST /link-candidate-account` with a JSON body and, if given, a bearer token.
 pub fn post(body: Value, token: Option<&str>) -> Request {
-    let req = Request::new(Method::Post, "http://localhost/link-candidate-account")
-        .unwrap()
-        .with_json(&body);
-    match token {
-        Some(token) => req.with_header("Authorization", format!("Bearer {token}")),
-        None => req,
-    }
+    shared::testing::post_json("http://localhost/link-candidate-account", &body, token)
 }
 
 /// Through the shared pipeline, as `handle` does in wasm.
 pub fn call(req: Result<Request, shared::ApiError>, http: Rc<FakeHttp>) -> Response {
-    let cx = test_context(http);
-    pollster::block_on(dispatch(req, Ok(cx), link_candidate_account::run))
+    shared::testing::call(link_candidate_account::run, req, test_context(http))
 }
 
-/// Status and error code of an error response, after checking its shape and CORS.
+/// Status and error code of an error response, after checking its shape and CORS, and
+/// that it is JSON.
 pub fn error_of(response: &Response) -> (u16, String) {
-    assert_eq!(
-        response.header("access-control-allow-origin"),
-        Some("*"),
-        "CORS on errors too"
-    );
     assert_eq!(response.header("content-type"), Some("application/json"));
-    let body = response.json_body().unwrap();
-    let error = body["error"]
-        .as_object()
-        .unwrap_or_else(|| panic!("not the error shape: {body}"));
-    assert!(
-        error["message"].is_string() && error.contains_key("details"),
-        "{body}"
-    );
-    (
-        response.status(),
-        error["code"].as_str().unwrap().to_owned(),
-    )
+    shared::testing::error_of(response)
 }

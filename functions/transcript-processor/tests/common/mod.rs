@@ -7,13 +7,11 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::config::Env;
 use shared::http::{HttpRequest, HttpResponse};
-use shared::serve::dispatch;
 use shared::testing::{
-    json_response, FakeHttp, ManualClock, TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL,
+    json_response, openai_completion, test_context_with, FakeHttp, TEST_SUPABASE_URL,
 };
-use shared::{Config, Context, Method, Request, Response};
+use shared::{Context, Method, Request, Response};
 
 pub const SESSION: &str = "66666666-6666-4666-8666-666666666666";
 pub const TENANT: &str = "55555555-5555-4555-8555-555555555555";
@@ -146,51 +144,29 @@ pub fn fake(world: Rc<RefCell<World>>) -> Rc<FakeHttp> {
 }
 
 pub fn context(http: Rc<FakeHttp>, openai: bool) -> Context {
-    let mut pairs = vec![
-        ("SUPABASE_URL", TEST_SUPABASE_URL),
-        ("SUPABASE_ANON_KEY", "anon-key"),
-        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
-        ("JWT_SECRET", TEST_JWT_SECRET),
-    ];
-    if openai {
-        pairs.push(("OPENAI_API_KEY", "sk-test"));
-        pairs.push(("OPENAI_BASE_URL", OPENAI_URL));
-    }
-    let env: Env = pairs.into_iter().collect();
-    Context::new(
-        Config::from_env(&env).unwrap(),
-        http,
-        Rc::new(ManualClock::new(TEST_NOW_MS)),
-    )
+    let keys: &[(&str, &str)] = if openai {
+        &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI_URL)]
+    } else {
+        &[]
+    };
+    test_context_with(http, keys).0
 }
 
 pub fn admin_token() -> String {
-    shared::testing::user_token(json!({ "tenant_id": TENANT, "role": "admin" }))
+    shared::testing::member_token(TENANT, "admin")
 }
 
 pub fn request(token: Option<&str>, body: Value) -> Request {
-    let req = Request::new(Method::Post, "/transcript-processor")
-        .unwrap()
-        .with_json(&body);
-    match token {
-        Some(t) => req.with_header("authorization", format!("Bearer {t}")),
-        None => req,
-    }
+    shared::testing::post_json("/transcript-processor", &body, token)
 }
 
 pub fn call(req: Request, cx: Context) -> Response {
-    pollster::block_on(dispatch(Ok(req), Ok(cx), transcript_processor::run))
+    shared::testing::call(transcript_processor::run, Ok(req), cx)
 }
 
 /// A chat completion whose content is `value`, as OpenAI answers one.
 pub fn completion(value: Value) -> HttpResponse {
-    json_response(
-        200,
-        &json!({ "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4.1-mini-2025-04-14",
-                 "choices": [{ "index": 0, "message": { "role": "assistant", "content": value.to_string(), "refusal": null },
-                               "logprobs": null, "finish_reason": "stop" }],
-                 "usage": { "prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20 } }),
-    )
+    openai_completion(&value, "stop")
 }
 
 pub fn competency(id: &str, score: i64, quotes: &[(u32, &str)]) -> Value {

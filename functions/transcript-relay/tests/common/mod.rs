@@ -10,10 +10,9 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse};
-use shared::serve::dispatch;
 use shared::testing::{
-    json_response, sign_token, test_context, user_claims, user_token, FakeHttp, TEST_JWT_SECRET,
-    TEST_NOW_MS, TEST_SUPABASE_URL,
+    json_response, postgrest_error, sign_token, test_context, user_claims, user_token, FakeHttp,
+    TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -50,10 +49,7 @@ pub fn db(access: Access, status: &'static str) -> Rc<RefCell<Db>> {
 }
 
 fn pt(status: u16, code: &str) -> HttpResponse {
-    json_response(
-        status,
-        &json!({ "code": format!("PT{status}"), "message": code, "details": format!("{code}."), "hint": null }),
-    )
+    postgrest_error(status, code, &format!("{code}."))
 }
 
 pub fn postgrest(state: Rc<RefCell<Db>>) -> Rc<FakeHttp> {
@@ -125,21 +121,11 @@ pub fn context(http: Rc<FakeHttp>) -> Context {
 
 /// `POST /transcript-relay` with `body` and `token`.
 pub fn post(token: Option<&str>, body: Value) -> Request {
-    let req = Request::new(Method::Post, "/transcript-relay")
-        .unwrap()
-        .with_json(&body);
-    match token {
-        Some(t) => req.with_header("authorization", format!("Bearer {t}")),
-        None => req,
-    }
+    shared::testing::post_json("/transcript-relay", &body, token)
 }
 
 pub fn call(req: Request, http: Rc<FakeHttp>) -> Response {
-    pollster::block_on(dispatch(
-        Ok(req),
-        Ok(test_context(http)),
-        transcript_relay::run,
-    ))
+    shared::testing::call(transcript_relay::run, Ok(req), test_context(http))
 }
 
 /// Realtime GA events as the browser receives them.
