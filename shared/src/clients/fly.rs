@@ -233,7 +233,8 @@ impl<H: HttpClient + ?Sized> Fly<H> {
     }
 
     fn error_from(&self, response: &HttpResponse) -> FlyError {
-        let message = error_message(response, &["/error", "/message"], &[&self.config.api_token]);
+        let token = &self.config.api_token;
+        let message = error_message(response, &[&["error"], &["message"]], &[token]);
         match response.status {
             status @ 403 => VendorFailure::Unauthorized { status, message }.into(),
             404 => FlyError::NotFound { message },

@@ -548,7 +548,7 @@ impl<H: HttpClient + ?Sized> OpenAi<H> {
     }
 
     fn error_from(&self, response: &HttpResponse) -> OpenAiError {
-        let message = error_message(response, &["/error/message"], &[&self.config.api_key]);
+        let message = error_message(response, &[&["error", "message"]], &[&self.config.api_key]);
         let body = body_json(response);
         let code = body["error"]["code"].as_str().map(str::to_owned);
         match response.status {

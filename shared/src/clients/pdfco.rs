@@ -297,7 +297,7 @@ impl<H: HttpClient + ?Sized> PdfCo<H> {
     }
 
     fn error_from(&self, response: &HttpResponse) -> PdfCoError {
-        let message = error_message(response, &["/message"], &[&self.config.api_key]);
+        let message = error_message(response, &[&["message"]], &[&self.config.api_key]);
         match effective_status(response) {
             402 => PdfCoError::NoCredits { message },
             441 => PdfCoError::PasswordProtected,

@@ -368,7 +368,7 @@ impl<H: HttpClient + ?Sized> Pdl<H> {
     }
 
     fn error_from(&self, response: &HttpResponse) -> PdlError {
-        let message = error_message(response, &["/error/message"], &[&self.config.api_key]);
+        let message = error_message(response, &[&["error", "message"]], &[&self.config.api_key]);
         match response.status {
             402 => PdlError::PaymentRequired { message },
             status => {

@@ -172,7 +172,7 @@ impl<H: HttpClient + ?Sized> VideoSdk<H> {
 
     fn error_from(&self, response: &HttpResponse, token: &Secret) -> VideoSdkError {
         let secrets = [token, &self.config.api_key];
-        let message = error_message(response, &["/message", "/error"], &secrets);
+        let message = error_message(response, &[&["message"], &["error"]], &secrets);
         let failure = match response.status {
             status @ 403 => VendorFailure::Unauthorized { status, message },
             status => {
