@@ -279,21 +279,53 @@ impl RetryPolicy {
             return None;
         }
         match outcome {
-            Err(_) => Some(self.backoff(attempts, random)),
-            Ok(response) if is_transient(response.status) => {
-                match response
-                    .header("retry-after")
-                    .map(|v| retry_after(v, now_unix_ms))
-                {
-                    Some(Some(wait)) if wait > self.max_retry_after => None,
-                    Some(Some(wait)) => Some(wait),
-                    // Absent or unparseable: our own backoff.
-                    _ => Some(self.backoff(attempts, random)),
-                }
-            }
-            Ok(_) => None,
+            Ok(response) if !is_transient(response.status) => None,
+            _ => self.wait(attempts, outcome, now_unix_ms, random),
         }
     }
+
+    /// The wait before another attempt of an outcome worth one: the answer's
+    /// `Retry-After`, or `None` (stop) when it asks for longer than `max_retry_after`;
+    /// without one (or unparseable, or no answer at all), our own backoff.
+    pub(crate) fn wait(
+        &self,
+        attempts: u32,
+        outcome: &Result<HttpResponse, TransportError>,
+        now_unix_ms: u64,
+        random: u64,
+    ) -> Option<Duration> {
+        let asked = match outcome {
+            Ok(response) => response
+                .header("retry-after")
+                .and_then(|v| retry_after(v, now_unix_ms)),
+            Err(_) => None,
+        };
+        match asked {
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(attempts, random)),
+        }
+    }
+}
+
+/// The log line of a retry: which call, why, and when the next attempt goes.
+pub(crate) fn log_retry(
+    request: &HttpRequest,
+    outcome: &Result<HttpResponse, TransportError>,
+    attempts: u32,
+    wait: Duration,
+) {
+    let why = match outcome {
+        Ok(response) => format!("status {}", response.status),
+        Err(err) => err.to_string(),
+    };
+    crate::log::error(&format!(
+        "[retry] {} {} {} ({why}); attempt {} in {wait:?}",
+        request.service,
+        request.method.as_str(),
+        request.url,
+        attempts + 1
+    ));
 }
 
 /// 429 and the 5xx that a later attempt may not see. 501 and 505 are permanent.
@@ -349,17 +381,7 @@ impl HttpClient for Retrying {
                 else {
                     return outcome;
                 };
-                let why = match &outcome {
-                    Ok(response) => format!("status {}", response.status),
-                    Err(err) => err.to_string(),
-                };
-                crate::log::error(&format!(
-                    "[retry] {} {} {} ({why}); attempt {} in {wait:?}",
-                    request.service,
-                    request.method.as_str(),
-                    request.url,
-                    attempts + 1
-                ));
+                log_retry(request, &outcome, attempts, wait);
                 self.clock.sleep(wait).await;
             }
         })

@@ -52,7 +52,7 @@ use sha2::Sha256;
 
 use crate::config::Secret;
 use crate::http::{
-    retry_after, HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError,
+    log_retry, retry_after, HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError,
 };
 use crate::time::Clock;
 
@@ -74,29 +74,12 @@ pub(crate) async fn send_judged<H: HttpClient + ?Sized>(
         if attempts >= policy.max_attempts || !retry(&outcome) {
             return outcome;
         }
-        let asked = match &outcome {
-            Ok(response) => response
-                .header("retry-after")
-                .and_then(|v| retry_after(v, clock.now_unix_ms())),
-            Err(_) => None,
+        // No randomness available only costs the jitter.
+        let random = getrandom::u64().unwrap_or(0);
+        let Some(wait) = policy.wait(attempts, &outcome, clock.now_unix_ms(), random) else {
+            return outcome;
         };
-        let wait = match asked {
-            Some(wait) if wait > policy.max_retry_after => return outcome,
-            Some(wait) => wait,
-            // No randomness available only costs the jitter.
-            None => policy.backoff(attempts, getrandom::u64().unwrap_or(0)),
-        };
-        let why = match &outcome {
-            Ok(response) => format!("status {}", response.status),
-            Err(err) => err.to_string(),
-        };
-        crate::log::error(&format!(
-            "[retry] {} {} {} ({why}); attempt {} in {wait:?}",
-            request.service,
-            request.method.as_str(),
-            request.url,
-            attempts + 1
-        ));
+        log_retry(request, &outcome, attempts, wait);
         clock.sleep(wait).await;
     }
 }
