@@ -37,6 +37,35 @@ impl SessionStatus {
         !self.is_joinable()
     }
 
+    /// `Ok` while a candidate can join; else [`SessionStatus::not_joinable`].
+    pub fn require_joinable(self) -> Result<(), ApiError> {
+        if self.is_joinable() {
+            Ok(())
+        } else {
+            Err(self.not_joinable())
+        }
+    }
+
+    /// 409 `session_not_joinable`: nothing is started for an interview that is over.
+    pub fn not_joinable(self) -> ApiError {
+        ApiError::conflict(
+            "session_not_joinable",
+            format!("This interview is {}", self.as_str()),
+        )
+    }
+
+    /// `Ok` while the interview is under way; else 409 `session_not_in_progress`: a
+    /// transcript is written only into a session that has started and is not over.
+    pub fn require_in_progress(self) -> Result<(), ApiError> {
+        if self == SessionStatus::InProgress {
+            return Ok(());
+        }
+        Err(ApiError::conflict(
+            "session_not_in_progress",
+            format!("This interview is {}, not in progress", self.as_str()),
+        ))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SessionStatus::Invited => "invited",
@@ -94,6 +123,16 @@ mod tests {
     use shared::testing::{test_context, user_request, FakeHttp};
     use shared::Role;
     use std::rc::Rc;
+
+    #[test]
+    fn sessions_that_cannot_be_joined_or_written_to_are_409s_that_say_why() {
+        assert_eq!(SessionStatus::Scheduled.require_joinable(), Ok(()));
+        let err = SessionStatus::Completed.require_joinable().unwrap_err();
+        assert_eq!((err.status(), err.code()), (409, "session_not_joinable"));
+        assert_eq!(SessionStatus::InProgress.require_in_progress(), Ok(()));
+        let err = SessionStatus::Invited.require_in_progress().unwrap_err();
+        assert_eq!((err.status(), err.code()), (409, "session_not_in_progress"));
+    }
 
     #[test]
     fn the_rpc_is_called_as_the_user_and_its_answer_read() {

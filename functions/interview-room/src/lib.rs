@@ -48,9 +48,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     };
     let db = cx.db.as_user(&caller);
     let access = interview::session_access(&db, input.session_id).await?;
-    if !access.status.is_joinable() {
-        return Err(not_joinable(access.status));
-    }
+    access.status.require_joinable()?;
 
     let room = videosdk.create_room(&input.session_id.to_string()).await?;
     if room.disabled {
@@ -87,7 +85,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         match stored {
             Ok(_) => {}
             // The session closed between the check and the write.
-            Err(err) if err.status() == 404 => return Err(not_joinable(access.status)),
+            Err(err) if err.status() == 404 => return Err(access.status.not_joinable()),
             Err(err) => return Err(err),
         }
     }
@@ -105,13 +103,6 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         participant_id,
         session_id: input.session_id,
     }))
-}
-
-fn not_joinable(status: interview::SessionStatus) -> ApiError {
-    ApiError::conflict(
-        "session_not_joinable",
-        format!("This interview is {}", status.as_str()),
-    )
 }
 
 #[cfg(target_arch = "wasm32")]

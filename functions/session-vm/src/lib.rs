@@ -209,13 +209,7 @@ pub(crate) async fn mirror(
 
 async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, VmError> {
     let session = session(db, id).await?;
-    if !session.status.is_joinable() {
-        return Err(ApiError::conflict(
-            "session_not_joinable",
-            format!("This interview is {}", session.status.as_str()),
-        )
-        .into());
-    }
+    session.status.require_joinable()?;
 
     // Claim the session's machine slot, so two starts cannot create two machines.
     let now = cx.clock.now_unix_ms() / 1000;

@@ -59,15 +59,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     if !has_records {
         // Nothing to write, so the RPC's checks would not run: the same ones here.
         let access = interview::session_access(&db, session_id).await?;
-        if access.status != interview::SessionStatus::InProgress {
-            return Err(ApiError::conflict(
-                "session_not_in_progress",
-                format!(
-                    "This interview is {}, not in progress",
-                    access.status.as_str()
-                ),
-            ));
-        }
+        access.status.require_in_progress()?;
     }
     let outcomes = relay::store(&db, session_id, events).await?;
     Ok(Response::ok(&Counts::of(&outcomes)))

@@ -147,16 +147,7 @@ pub async fn open(url: &str, headers: Headers, cx: Result<Context, ConfigError>)
     let check = async {
         let caller = cx.auth.require(&bearer(&token)?, Role::User)?;
         let access = interview::session_access(&cx.db.as_user(&caller), session_id).await?;
-        if access.status != interview::SessionStatus::InProgress {
-            return Err(ApiError::conflict(
-                "session_not_in_progress",
-                format!(
-                    "This interview is {}, not in progress",
-                    access.status.as_str()
-                ),
-            ));
-        }
-        Ok(())
+        access.status.require_in_progress()
     };
     match check.await {
         Ok(()) => Opened {
