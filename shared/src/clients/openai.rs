@@ -3,15 +3,21 @@
 //! `OPENAI_BASE_URL` (with `/v1`), models from `OPENAI_MODEL` / `OPENAI_REALTIME_MODEL` /
 //! `OPENAI_TRANSCRIPTION_MODEL` ([`crate::config::OpenAiConfig`]).
 //!
-//! ```ignore
+//! ```no_run
+//! # use schemars::JsonSchema;
+//! # use serde::Deserialize;
+//! # use shared::clients::openai::{Message, OpenAi};
+//! # use shared::{ApiError, Context};
 //! #[derive(Deserialize, JsonSchema)]
 //! struct Resume { full_name: Option<String>, skills: Vec<String> }
 //!
-//! let Some(openai) = OpenAi::from_context(cx) else { return deterministic(text) };
-//! let out = openai
-//!     .complete_structured::<Resume>(vec![Message::system(PROMPT), Message::user(text)], "resume")
-//!     .await?;                       // OpenAiError -> ApiError (see `From` below)
-//! out.value.full_name
+//! async fn full_name(cx: &Context, text: &str) -> Result<Option<String>, ApiError> {
+//!     let Some(openai) = OpenAi::from_context(cx) else { return Ok(None) }; // no key: our parser
+//!     let out = openai
+//!         .complete_structured::<Resume>(vec![Message::system("Extract the resume."), Message::user(text)], "resume")
+//!         .await?;                   // OpenAiError -> ApiError (see `From` below)
+//!     Ok(out.value.full_name)
+//! }
 //! ```
 //!
 //! The strict schema is generated from the type with `schemars` and rewritten into the
