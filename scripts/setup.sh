@@ -91,6 +91,9 @@ TOML
     -exec cp {} "$libdir/" \;
   echo "$want" >"$stamp"
   rm -rf "$tmp"
+  # Cargo fingerprints the compiler's version, not the sysroot's files: wasm32 artifacts
+  # built against the previous std would now fail with E0463 "can't find crate".
+  rm -rf "$ROOT/target/wasm32-unknown-unknown"
 }
 
 # cargo install <crate> <version> <binary>. Present means cargo's own install record says
