@@ -5,6 +5,8 @@
 #
 #   scripts/db.sh start    initdb once, start, apply the bootstrap (idempotent)
 #   scripts/db.sh stop     stop the server (data kept)
+#   scripts/db.sh migrate  start, then apply pending migrations (and the seed on a database
+#                          that never had migrations); data kept: what `npm start` runs
 #   scripts/db.sh reset    drop + recreate `postgres`: bootstrap, then `supabase db push` (migrations + seed)
 #   scripts/db.sh status   server state and the migrations applied
 #   scripts/db.sh psql     psql as postgres on the local database (extra args passed on)
@@ -111,6 +113,23 @@ push() {
   grep -E '^(Applying|Seeding|Finished)' "$LOG_DIR/db-push.log" | sed 's/^/    /'
 }
 
+# What `npm start` needs: a database with every migration, without losing local data. A
+# database that never had migrations gets the seed too; later runs apply only what is new.
+migrate() {
+  step "start" start
+  if migrated; then
+    step "pending migrations (supabase db push)" push_migrations
+  else
+    step "migrations + seed (supabase db push --include-seed)" push
+  fi
+}
+
+push_migrations() {
+  (cd "$ROOT" && "$SUPABASE" db push --db-url "$DB_URL" --yes) >"$LOG_DIR/db-push.log" 2>&1 \
+    || { cat "$LOG_DIR/db-push.log"; return 1; }
+  grep -E '^(Applying|Finished)|up to date' "$LOG_DIR/db-push.log" | sed 's/^/    /'
+}
+
 reset() {
   step "start" start
   step "recreate database" recreate
@@ -163,19 +182,20 @@ cmd="${1:-}"; shift || true
 T0=$(date +%s.%N)
 # One database, several engineers and scripts: commands that change it take turns.
 case "$cmd" in
-  start|stop|reset|test|lint)
+  start|stop|migrate|reset|test|lint)
     exec 9>"$RUN_DIR/db-cmd.lock"
     flock -w 120 9 || die "another scripts/db.sh is still running (lock: $RUN_DIR/db-cmd.lock)" ;;
 esac
 case "$cmd" in
   start)  step "db start" start ;;
   stop)   step "db stop" stop ;;
+  migrate) migrate ;;
   reset)  reset ;;
   status) status ;;
   psql)   exec psql -X -d postgres "$@" ;;
   test)   run_tests ;;
   lint)   step "db lint" lint ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 rc=$?
 case "$cmd" in reset|test) printf '==> db %s done in %ss\n' "$cmd" "$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')" ;; esac

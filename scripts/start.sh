@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's run command (README): sets up a fresh machine, builds every function,
-# resets nothing (the database keeps its data between runs; `npm run db:reset` wipes it),
+# applies pending migrations (the seed too on the first run; the database keeps its data
+# between runs, `npm run db:reset` wipes it),
 # starts the local stack and keeps it in the foreground until Ctrl-C, which stops it.
 #   scripts/start.sh --detach    # leave the stack running and return
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$ROOT"
 
 step "set-up" scripts/setup.sh
 step "wasm build" scripts/build.sh
+step "database (pending migrations; seed on first run)" scripts/db.sh migrate
 scripts/stack.sh start
 
 if [ "${1:-}" = "--detach" ]; then
