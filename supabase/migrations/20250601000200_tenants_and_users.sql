@@ -124,6 +124,39 @@ revoke all on function private.tenant_id(), private.tenant_role(), private.can(t
 grant execute on function private.tenant_id(), private.tenant_role(), private.can(text, text)
   to authenticated, service_role;
 
+-- The caller check RPCs open with (not policies: it raises). SECURITY INVOKER: it only
+-- reads the helpers above; executable by service_role too, so that a service-role call of
+-- an invoker RPC gets PT401 rather than a privilege error.
+create or replace function private.require_permission(
+  p_resource text,
+  p_actions text[],
+  p_sign_in_detail text,
+  p_forbidden_detail text
+)
+returns uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_tenant uuid := (select private.tenant_id());
+begin
+  if (select auth.uid()) is null then
+    raise exception using errcode = 'PT401', message = 'not_authenticated', detail = p_sign_in_detail;
+  end if;
+  if v_tenant is null
+     or not coalesce((select pg_catalog.bool_and(private.can(p_resource, a))
+                      from pg_catalog.unnest(p_actions) a), false) then
+    raise exception using errcode = 'PT403', message = 'forbidden', detail = p_forbidden_detail;
+  end if;
+  return v_tenant;
+end
+$$;
+comment on function private.require_permission(text, text[], text, text) is
+  'The caller''s tenant, once they are signed in (else PT401 not_authenticated) and may do every one of p_actions on p_resource there (else PT403 forbidden, also for a non-member); the details are the calling RPC''s sentences.';
+revoke all on function private.require_permission(text, text[], text, text) from public, anon;
+grant execute on function private.require_permission(text, text[], text, text) to authenticated, service_role;
+
 -- ---------------------------------------------------------------------------------------
 -- Row-level security
 -- ---------------------------------------------------------------------------------------

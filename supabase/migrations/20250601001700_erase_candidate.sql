@@ -21,22 +21,14 @@ set search_path = ''
 as $$
 declare
   v_uid uuid := (select auth.uid());
-  v_tenant uuid := (select private.tenant_id());
+  v_tenant uuid := private.require_permission('candidates', '{delete}',
+    'Sign in to erase candidate data.', 'Only owners of the organisation can erase candidate data.');
   v_owner uuid;
   v_paths text[];
   v_row_ids text[];
   v_sessions integer;
   v_candidate_deleted boolean := false;
 begin
-  if v_uid is null then
-    raise exception using errcode = 'PT401', message = 'not_authenticated',
-      detail = 'Sign in to erase candidate data.';
-  end if;
-  if v_tenant is null or not (select private.can('candidates', 'delete')) then
-    raise exception using errcode = 'PT403', message = 'forbidden',
-      detail = 'Only owners of the organisation can erase candidate data.';
-  end if;
-
   select c.tenant_id into v_owner
   from public.candidates c
   where c.id = p_candidate_id

@@ -95,8 +95,8 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := (select auth.uid());
-  v_tenant uuid := (select private.tenant_id());
+  v_tenant uuid := private.require_permission('positions', '{create}', 'Sign in to generate positions.',
+    'Only owners and admins of an organisation can generate its positions.');
   v_title text := pg_catalog.btrim(coalesce(p_position ->> 'title', ''));
   v_company uuid;
   v_key text := nullif(pg_catalog.btrim(coalesce(p_request_key, '')), '');
@@ -113,15 +113,6 @@ declare
   v_text_field text;
   v_list_field text;
 begin
-  if v_uid is null then
-    raise exception using errcode = 'PT401', message = 'not_authenticated',
-      detail = 'Sign in to generate positions.';
-  end if;
-  if v_tenant is null or not (select private.can('positions', 'create')) then
-    raise exception using errcode = 'PT403', message = 'forbidden',
-      detail = 'Only owners and admins of an organisation can generate its positions.';
-  end if;
-
   -- ---- the position's fields --------------------------------------------------------
   if p_position is null or pg_catalog.jsonb_typeof(p_position) <> 'object' then
     raise exception using errcode = 'PT400', message = 'invalid_position',

@@ -49,18 +49,11 @@ security invoker
 set search_path = ''
 as $$
 declare
-  v_tenant uuid := (select private.tenant_id());
+  v_tenant uuid := private.require_permission('resume_jobs', '{create}', 'Sign in to process resumes.',
+    'Only owners and admins of the organisation can process resumes.');
   v_job public.resume_jobs;
   v_from text;
 begin
-  if (select auth.uid()) is null then
-    raise exception using errcode = 'PT401', message = 'not_authenticated',
-      detail = 'Sign in to process resumes.';
-  end if;
-  if v_tenant is null or not (select private.can('resume_jobs', 'create')) then
-    raise exception using errcode = 'PT403', message = 'forbidden',
-      detail = 'Only owners and admins of the organisation can process resumes.';
-  end if;
   if p_sha256 is null or p_sha256 !~ '^[0-9a-f]{64}$' then
     raise exception using errcode = 'PT400', message = 'invalid_sha256',
       detail = 'The file digest must be 64 lowercase hex characters.';
@@ -142,19 +135,12 @@ security invoker
 set search_path = ''
 as $$
 declare
-  v_tenant uuid := (select private.tenant_id());
+  v_tenant uuid := private.require_permission('resume_jobs', '{update}', 'Sign in to process resumes.',
+    'Only owners and admins of the organisation can process resumes.');
   v_detail jsonb := coalesce(p_detail, '{}'::jsonb);
   v_job public.resume_jobs;
   v_step text;
 begin
-  if (select auth.uid()) is null then
-    raise exception using errcode = 'PT401', message = 'not_authenticated',
-      detail = 'Sign in to process resumes.';
-  end if;
-  if v_tenant is null or not (select private.can('resume_jobs', 'update')) then
-    raise exception using errcode = 'PT403', message = 'forbidden',
-      detail = 'Only owners and admins of the organisation can process resumes.';
-  end if;
   if p_status is null or p_status not in ('extracting', 'analyzing', 'enriching', 'done', 'failed') then
     raise exception using errcode = 'PT400', message = 'invalid_status',
       detail = 'A job moves to extracting, analyzing, enriching, done or failed.';
@@ -217,7 +203,8 @@ security invoker
 set search_path = ''
 as $$
 declare
-  v_tenant uuid := (select private.tenant_id());
+  v_tenant uuid := private.require_permission('candidates', '{create,update}', 'Sign in to process resumes.',
+    'Only owners and admins of the organisation can add candidates.');
   v_job public.resume_jobs;
   v_email text;
   v_name text;
@@ -225,15 +212,6 @@ declare
   v_id uuid;
   v_created boolean;
 begin
-  if (select auth.uid()) is null then
-    raise exception using errcode = 'PT401', message = 'not_authenticated',
-      detail = 'Sign in to process resumes.';
-  end if;
-  if v_tenant is null or not (select private.can('candidates', 'create'))
-     or not (select private.can('candidates', 'update')) then
-    raise exception using errcode = 'PT403', message = 'forbidden',
-      detail = 'Only owners and admins of the organisation can add candidates.';
-  end if;
   if p_resume is null or pg_catalog.jsonb_typeof(p_resume) <> 'object' then
     raise exception using errcode = 'PT400', message = 'invalid_resume',
       detail = 'The resume must be a JSON object.';
