@@ -263,23 +263,19 @@ begin
 
   for v_item in select e from pg_catalog.jsonb_array_elements(p_competencies) e loop
     v_name := pg_catalog.btrim(v_item ->> 'name');
-    select c.id into v_competency
-    from public.competencies c
-    where c.tenant_id = v_tenant and pg_catalog.lower(c.name) = pg_catalog.lower(v_name);
-    if v_competency is null then
-      insert into public.competencies (tenant_id, name, description, category)
-      values (v_tenant, v_name, nullif(pg_catalog.btrim(v_item ->> 'description'), ''),
-              nullif(pg_catalog.btrim(v_item ->> 'category'), ''))
-      on conflict (tenant_id, pg_catalog.lower(name)) do nothing
-      returning id into v_competency;
-      if v_competency is not null then
-        v_new := v_new || v_competency;
-      else
-        -- a concurrent save added the same name between our look-up and insert
-        select c.id into v_competency
-        from public.competencies c
-        where c.tenant_id = v_tenant and pg_catalog.lower(c.name) = pg_catalog.lower(v_name);
-      end if;
+    -- Insert first, look up on conflict: one look-up covers both an existing entry and
+    -- one a concurrent save adds (the insert waits for that save, the look-up then sees it).
+    insert into public.competencies (tenant_id, name, description, category)
+    values (v_tenant, v_name, nullif(pg_catalog.btrim(v_item ->> 'description'), ''),
+            nullif(pg_catalog.btrim(v_item ->> 'category'), ''))
+    on conflict (tenant_id, pg_catalog.lower(name)) do nothing
+    returning id into v_competency;
+    if found then
+      v_new := v_new || v_competency;
+    else
+      select c.id into v_competency
+      from public.competencies c
+      where c.tenant_id = v_tenant and pg_catalog.lower(c.name) = pg_catalog.lower(v_name);
     end if;
     insert into public.position_competencies (tenant_id, position_id, competency_id, weight, required_level)
     values (v_tenant, v_position, v_competency,
