@@ -266,6 +266,3 @@ grant all on schema public to postgres;
 alter default privileges for role postgres in schema public grant all on tables to postgres, anon, authenticated, service_role;
 alter default privileges for role postgres in schema public grant all on functions to postgres, anon, authenticated, service_role;
 alter default privileges for role postgres in schema public grant all on sequences to postgres, anon, authenticated, service_role;
-
--- The hook's role reads the tables the hook reads (our migrations grant the rest).
-grant usage on schema public to supabase_auth_admin;
