@@ -7,7 +7,7 @@
 --      candidate or an owner/admin of its tenant), the session is joinable (invited,
 --      scheduled or in progress), consent is recorded and the candidate has not opted
 --      out of AI; then, under a lock on the session row, counts the attempts of the last
---      hour: at TOKEN_LIMIT (10) it answers {granted:false, retry_after_seconds} and
+--      hour: at the limit (c_limit, 10) it answers {granted:false, retry_after_seconds} and
 --      records nothing; otherwise it records a pending grant and answers with what the
 --      interviewer's instructions are built from (the position and its competencies,
 --      which a candidate cannot read through the tables).
@@ -67,7 +67,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  -- The limit: TOKEN_LIMIT attempts per session per TOKEN_WINDOW. A secret is valid for
+  -- The limit: c_limit attempts per session per c_window. A secret is valid for
   -- minutes and can start several calls, so ten an hour is generous for reconnects.
   c_limit constant integer := 10;
   c_window constant interval := interval '1 hour';
