@@ -77,7 +77,8 @@ begin
   where j.tenant_id = v_tenant and j.sha256 = p_sha256
   for update;
   if not found then
-    -- The row exists (the insert conflicted) but RLS hides it: not this caller's tenant.
+    -- The insert conflicted on a row of this very tenant (so RLS does not hide it), yet
+    -- it is gone: deleted between the two statements.
     raise exception using errcode = 'PT404', message = 'job_not_found',
       detail = 'No such resume job in this organisation.';
   end if;
