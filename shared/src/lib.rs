@@ -25,7 +25,7 @@
 //!
 //! Modules, one job each:
 //! - [`request`]: [`Request`] (method, path, `route()`, query, headers, bearer token,
-//!   `json()`, `form()`, `allow()`), [`Method`], body limit ([`DEFAULT_BODY_LIMIT`], 413).
+//!   `json()`, `json_object()`, `form()`, `allow()`), [`Method`], body limit ([`DEFAULT_BODY_LIMIT`], 413).
 //! - [`response`]: [`Response`] (`ok`, `created`, `json`, `no_content`, `bytes`).
 //! - [`error`]: [`ApiError`], the one error enum: `status()`, `code()`, the JSON body
 //!   `{"error":{"code","message","details"}}`; 5xx detail logged once, never shown.

@@ -7,6 +7,8 @@
 //!   up to [`DRAIN_LIMIT`] bytes ([`BodyReader`]);
 //! - [`Request::json`]: empty → 400 `body_required`; not `application/json` (or `+json`)
 //!   → 415; malformed JSON → 400 `invalid_json`; wrong shape → 400 `invalid_body`;
+//!   [`Request::json_object`] also refuses a body that is not a JSON object (400
+//!   `invalid_body`);
 //! - [`Request::form`]: `multipart/form-data` (parsed by the platform's own parser in
 //!   `js`) or `application/x-www-form-urlencoded`; anything else → 415.
 
@@ -322,6 +324,22 @@ impl Request {
         })
     }
 
+    /// [`Self::json`] for a body that must be a JSON object: serde would also read a struct
+    /// from an array of its fields in order (`["Senior Backend Engineer"]`), which no
+    /// client means, so anything but an object is 400 `invalid_body`.
+    pub fn json_object<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let value: serde_json::Value = self.json()?;
+        if !value.is_object() {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "The request body must be a JSON object",
+            ));
+        }
+        serde_json::from_value(value).map_err(|err| {
+            ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))
+        })
+    }
+
     /// The body as a form, with the statuses in the module doc.
     pub fn form(&self) -> Result<Form, ApiError> {
         match (&self.body, self.content_type().as_deref()) {
@@ -548,6 +566,28 @@ mod tests {
             ),
             Some((400, "invalid_body".into()))
         );
+    }
+
+    #[test]
+    fn json_object_refuses_what_is_not_an_object() {
+        assert_eq!(
+            post("application/json", r#"{"name":"a"}"#).json_object::<Input>(),
+            Ok(Input { name: "a".into() })
+        );
+        assert_eq!(
+            post("application/json", r#"["a"]"#).json::<Input>(),
+            Ok(Input { name: "a".into() }),
+            "what json_object is for"
+        );
+        for body in [r#"["a"]"#, "1", r#""a""#, "null"] {
+            let err = post("application/json", body).json_object::<Input>().unwrap_err();
+            assert_eq!((err.status(), err.code()), (400, "invalid_body"), "{body}");
+        }
+        let err = post("application/json", "{}").json_object::<Input>().unwrap_err();
+        assert_eq!((err.status(), err.code()), (400, "invalid_body"));
+        assert!(err.body()["error"]["message"].as_str().unwrap().contains("name"));
+        let err = post("text/plain", "{}").json_object::<Input>().unwrap_err();
+        assert_eq!(err.status(), 415);
     }
 
     #[test]

@@ -32,23 +32,8 @@ impl SessionInput {
     /// The body as a [`SessionInput`]: 400 `body_required` / `invalid_json` /
     /// `invalid_body` (naming the field), 415 without a JSON content type.
     pub fn from_request(req: &Request) -> Result<SessionInput, ApiError> {
-        object_body(req)
+        req.json_object()
     }
-}
-
-/// The body as `T`, which must be a JSON object: serde would also read a struct from an
-/// array of its fields in order, which no client means.
-pub fn object_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
-    let value: serde_json::Value = req.json()?;
-    if !value.is_object() {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "Invalid request body: expected a JSON object",
-        ));
-    }
-    serde_json::from_value(value).map_err(|err| {
-        ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))
-    })
 }
 
 /// `503 {"error":{"code":"not_configured", ...}}` for a missing vendor: `service` names it

@@ -17,16 +17,3 @@ pub mod testing;
 pub use analyze::{analyze, Analysis, Analyzer};
 pub use enrich::{enrich_and_record, Facts, Outcome as Enrichment, Status as EnrichmentStatus};
 pub use storage::{TenantPath, BUCKET, MAX_FILE_BYTES};
-
-use serde::de::DeserializeOwned;
-use shared::{ApiError, Request};
-
-/// The JSON body as `T`, which must come from an object: serde would also read a struct
-/// from an array (`[id]`), which no client means.
-pub fn json_object<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
-    match req.json::<serde_json::Value>()? {
-        body @ serde_json::Value::Object(_) => serde_json::from_value(body)
-            .map_err(|err| ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))),
-        _ => Err(ApiError::bad_request("invalid_body", "The request body must be a JSON object")),
-    }
-}

@@ -72,7 +72,7 @@ struct JobText {
 
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
-    let source = resume_pipeline::json_object::<Input>(&req)?.source()?;
+    let source = req.json_object::<Input>()?.source()?;
     let caller = cx.auth.require(&req, Role::Admin)?;
     let text = match source {
         Source::Text(text) => text,

@@ -78,7 +78,7 @@ pub struct Output {
 
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
-    let input: Input = resume_pipeline::json_object(&req)?;
+    let input: Input = req.json_object()?;
     let caller = cx.auth.require(&req, Role::Admin)?;
     let tenant = caller
         .tenant_id()

@@ -103,21 +103,6 @@ fn uuid(value: Option<String>, code: &'static str, field: &str) -> Result<Option
 }
 
 impl Body {
-    /// The request's JSON body: an object (serde would also read a struct from an
-    /// array, `["Senior Backend Engineer"]`, which no client means).
-    pub fn from_request(req: &shared::Request) -> Result<Body, ApiError> {
-        let value: serde_json::Value = req.json()?;
-        if !value.is_object() {
-            return Err(ApiError::bad_request(
-                "invalid_body",
-                "The request body must be a JSON object",
-            ));
-        }
-        serde_json::from_value(value).map_err(|err| {
-            ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))
-        })
-    }
-
     pub fn validate(self) -> Result<Input, ApiError> {
         let regenerate = match (
             self.regenerate,

@@ -142,7 +142,7 @@ struct Named {
 
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
-    let input = Body::from_request(&req)?.validate()?;
+    let input = req.json_object::<Body>()?.validate()?;
     let request_key = input::idempotency_key(req.header("idempotency-key"))?;
     let caller = cx.auth.require(&req, Role::Admin)?;
     let db = cx.db.as_user(&caller);

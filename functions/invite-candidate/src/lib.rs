@@ -124,18 +124,7 @@ pub struct Output {
 
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
-    let input: Input = match req.json::<serde_json::Value>()? {
-        // serde would also read the struct from an array, which no client means.
-        body @ serde_json::Value::Object(_) => serde_json::from_value(body).map_err(|err| {
-            ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))
-        })?,
-        _ => {
-            return Err(ApiError::bad_request(
-                "invalid_body",
-                "The request body must be a JSON object",
-            ))
-        }
-    };
+    let input: Input = req.json_object()?;
     let email = input.email()?;
     let position_id = input.position_id()?;
     let caller = cx.auth.require(&req, Role::Admin)?;

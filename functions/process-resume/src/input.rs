@@ -78,7 +78,7 @@ impl Input {
     }
 
     fn from_json(req: &Request) -> Result<Input, ApiError> {
-        let body: JsonInput = resume_pipeline::json_object(req)?;
+        let body: JsonInput = req.json_object()?;
         if body.storage_path.trim().is_empty() {
             return Err(ApiError::bad_request("invalid_path", "storage_path is empty")
                 .with_details(json!({ "field": "storage_path" })));

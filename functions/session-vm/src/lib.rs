@@ -83,7 +83,7 @@ pub(crate) struct MachineRow {
 
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
-    let input: Input = interview::object_body(&req)?;
+    let input: Input = req.json_object()?;
     let caller = match cx.auth.require(&req, Role::Admin) {
         Ok(caller) => caller,
         Err(err) if err.status() == 403 => cx.auth.require(&req, Role::Service)?,
