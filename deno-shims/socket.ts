@@ -2,10 +2,11 @@
 //! parts only (upgrade, event handlers, keeping the worker alive), so the protocol itself
 //! is Rust and tested natively. Plain requests go to `handle` through the usual adapter.
 //!
-//! Rust exports two calls and decides everything: `open(url, headersJson, envJson)` →
-//! `{protocol, state, send, close}` once per socket, `message(state, text | null, envJson)`
-//! → `{send, close}` per frame. Frames are handed over one at a time, in order, so acks
-//! leave in the order events arrived.
+//! Rust exports two calls and decides everything: `open(url, headersJson, env)` →
+//! `{protocol, state, send, close}` once per socket, `message(state, text | null, env)` →
+//! `{send, close}` per frame, both as JSON text; `env` is the adapter's env object, as
+//! `handle` gets it (shared::js reads its config once per isolate). Frames are handed
+//! over one at a time, in order, so acks leave in the order events arrived.
 
 import { type Handle, serve } from "./adapter.ts";
 
@@ -22,18 +23,17 @@ interface Opened extends Reply {
   state?: string | null;
 }
 export interface SocketHandlers {
-  open(url: string, headers: string, env: string): Promise<string>;
-  message(state: string, data: string | undefined, env: string): Promise<string>;
+  open(url: string, headers: string, env: Record<string, string>): Promise<string>;
+  message(state: string, data: string | undefined, env: Record<string, string>): Promise<string>;
 }
 
 /** Serve `handle` for requests and `socket` for WebSocket handshakes. */
 export function serveSocket(handle: Handle, socket: SocketHandlers): void {
   serve(async (req, env) => {
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") return await handle(req, env);
-    const envJson = JSON.stringify(env);
     // A request's headers cannot be read after Deno.upgradeWebSocket: read them first.
     const headers = JSON.stringify(Object.fromEntries(req.headers));
-    const opened: Opened = JSON.parse(await socket.open(req.url, headers, envJson));
+    const opened: Opened = JSON.parse(await socket.open(req.url, headers, env));
     const { socket: ws, response } = Deno.upgradeWebSocket(req, opened.protocol ? { protocol: opened.protocol } : {});
     const apply = (reply: Reply) => {
       for (const text of reply.send ?? []) ws.send(text);
@@ -45,7 +45,7 @@ export function serveSocket(handle: Handle, socket: SocketHandlers): void {
       const data = typeof e.data === "string" ? e.data : undefined;
       queue = queue
         .then(async () => {
-          if (ws.readyState === WebSocket.OPEN) apply(JSON.parse(await socket.message(opened.state ?? "", data, envJson)));
+          if (ws.readyState === WebSocket.OPEN) apply(JSON.parse(await socket.message(opened.state ?? "", data, env)));
         })
         .catch((err) => {
           console.error(`[socket] ${new URL(req.url).pathname}: ${err instanceof Error ? (err.stack ?? err.message) : err}`);

@@ -1,5 +1,6 @@
 //! What a function's `run` receives beside the request: the config, the token checker,
-//! the database, outbound HTTP and the clock, all built from the env once per request.
+//! the database, outbound HTTP and the clock, built once per request from the config
+//! (which `js::context` reads from the env once per isolate).
 
 use std::rc::Rc;
 

@@ -1,6 +1,7 @@
 //! The only module that touches `JsValue` (wasm32 only): the JS `Request` in, the JS
-//! `Response` out, the env object, `fetch` for outbound HTTP, `Date.now`/`setTimeout`
-//! for the clock, `console.error` for the log, and the panic hook.
+//! `Response` out, the env object (its config parsed once per isolate: [`context`]),
+//! `fetch` for outbound HTTP, `Date.now`/`setTimeout` for the clock, `console.error` for
+//! the log, and the panic hook.
 //!
 //! A function crate's export is one line of glue:
 //! ```ignore
@@ -10,6 +11,7 @@
 //! }
 //! ```
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -18,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::config::{Config, Env};
+use crate::config::{Config, ConfigError, Env};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
@@ -73,7 +75,8 @@ where
 }
 
 /// Serve one request with `run`: read it (under the body limit), build the context from
-/// `env`, run the pipeline of [`crate::serve::dispatch`], and convert the answer.
+/// `env` ([`context`]), run the pipeline of [`crate::serve::dispatch`], and convert the
+/// answer.
 pub async fn serve_with<F>(
     request: web_sys::Request,
     env: JsValue,
@@ -84,9 +87,29 @@ where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
     let request = read_request(&request, options.body_limit).await;
-    let context = Config::from_env(&env_from_js(&env))
-        .map(|config| Context::new(config, Rc::new(FetchClient), Rc::new(JsClock)));
-    to_js_response(&dispatch(request, context, run).await)
+    to_js_response(&dispatch(request, context(&env), run).await)
+}
+
+thread_local! {
+    /// The last env object seen and the config read from it.
+    static CONFIG: RefCell<Option<(JsValue, Result<Config, ConfigError>)>> =
+        const { RefCell::new(None) };
+}
+
+/// The context of one call (a request, a socket message) from the env object the wrapper
+/// passes (`Deno.env.toObject()`, read once per isolate by the adapter and passed with
+/// every call). Its config is read once per isolate, not per call: kept with that very
+/// object (`===`), so a call with another env object (a test's) reads that one.
+pub fn context(env: &JsValue) -> Result<Context, ConfigError> {
+    let config = CONFIG.with_borrow_mut(|cached| match cached {
+        Some((seen, config)) if seen == env => config.clone(),
+        _ => {
+            let config = Config::from_env(&env_from_js(env));
+            *cached = Some((env.clone(), config.clone()));
+            config
+        }
+    })?;
+    Ok(Context::new(config, Rc::new(FetchClient), Rc::new(JsClock)))
 }
 
 /// The env object (`Deno.env.toObject()`): its string-valued entries.

@@ -44,7 +44,8 @@
 //! - [`context`]: [`Context`], what `run` gets beside the request.
 //! - [`serve`]: the pipeline (preflight, errors, CORS) that `js::serve` and tests share.
 //! - `js` (wasm32 only): the only module touching `JsValue`: `serve`/`serve_with`,
-//!   `FetchClient` (gloo-net, `AbortSignal.timeout`), `JsClock`, the panic hook.
+//!   `context` (the env's config, read once per isolate), `FetchClient` (gloo-net,
+//!   `AbortSignal.timeout`), `JsClock`, the panic hook.
 //! - `testing` (feature `testing`): token signing, `FakeHttp`, `ManualClock`,
 //!   `test_context`, and what every function's tests and fake PostgREST repeat.
 //!

@@ -108,16 +108,13 @@ fn invalid_body(why: &str) -> ApiError {
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     //! The exports: `handle` for HTTP (the usual glue), and the two socket calls the
-    //! wrapper's socket glue (`deno-shims/socket.ts`) makes. The env and the headers
-    //! cross as JSON text, so nothing here reads a `JsValue`.
+    //! wrapper's socket glue (`deno-shims/socket.ts`) makes. The env object goes to
+    //! `shared::js::context` as it does for `handle`; the headers cross as JSON text.
     use std::collections::BTreeMap;
-    use std::rc::Rc;
 
-    use shared::config::{ConfigError, Env};
-    use shared::js::{FetchClient, JsClock};
     use shared::request::Headers;
-    use shared::{Config, Context};
     use wasm_bindgen::prelude::wasm_bindgen;
+    use wasm_bindgen::JsValue;
 
     #[wasm_bindgen]
     pub async fn handle(
@@ -127,26 +124,19 @@ mod wasm {
         shared::js::serve(req, env, super::run).await
     }
 
-    fn context(env: &str) -> Result<Context, ConfigError> {
-        let env: BTreeMap<String, String> = serde_json::from_str(env).unwrap_or_default();
-        let env: Env = env.into_iter().collect();
-        Config::from_env(&env)
-            .map(|config| Context::new(config, Rc::new(FetchClient), Rc::new(JsClock)))
-    }
-
     /// A new socket: `headers` is a JSON object of the handshake's headers.
     #[wasm_bindgen]
-    pub async fn socket_open(url: String, headers: String, env: String) -> String {
+    pub async fn socket_open(url: String, headers: String, env: JsValue) -> String {
         let headers: BTreeMap<String, String> = serde_json::from_str(&headers).unwrap_or_default();
         let headers: Headers = headers.into_iter().collect();
-        let opened = super::socket::open(&url, headers, context(&env)).await;
+        let opened = super::socket::open(&url, headers, shared::js::context(&env)).await;
         serde_json::to_string(&opened).unwrap_or_default()
     }
 
     /// One text frame (`None`: a binary one) on a socket `socket_open` accepted.
     #[wasm_bindgen]
-    pub async fn socket_message(state: String, data: Option<String>, env: String) -> String {
-        let reply = super::socket::message(&state, data.as_deref(), context(&env)).await;
+    pub async fn socket_message(state: String, data: Option<String>, env: JsValue) -> String {
+        let reply = super::socket::message(&state, data.as_deref(), shared::js::context(&env)).await;
         serde_json::to_string(&reply).unwrap_or_default()
     }
 }
