@@ -5,9 +5,11 @@
 //! | key | required | what |
 //! |---|---|---|
 //! | `SUPABASE_URL` | yes | project URL; PostgREST is at `<url>/rest/v1` |
-//! | `SUPABASE_ANON_KEY` (or `SUPABASE_PUBLISHABLE_KEYS` `{"default":…}`) | yes | sent as `apikey` with the caller's JWT |
-//! | `SUPABASE_SERVICE_ROLE_KEY` (or `SUPABASE_SECRET_KEYS` `{"default":…}`) | no | for `db.service(...)`; without it that call answers 500 `not_configured` |
-//! | `SUPABASE_JWT_SECRET`, else `JWT_SECRET` | no | when set, callers' HS256 JWTs are verified in Rust too |
+//! | `SUPABASE_PUBLISHABLE_KEYS` `{"default":…}`, else `SUPABASE_ANON_KEY` | yes | sent as `apikey` with the caller's JWT; a publishable key alone means "not signed in" |
+//! | `SUPABASE_SECRET_KEYS` `{"<name>":…}`, else `SUPABASE_SERVICE_ROLE_KEY` | no | `db.service(...)` calls with the `default` secret key (or the legacy service-role JWT); any listed secret key in `apikey` makes a caller the service role. Without either, `db.service` answers 500 `not_configured` |
+//! | `SUPABASE_JWKS` | no | the project's signing keys (`{"keys":[…]}`): ES256/RS256 user tokens are verified against them (`jwt`); unparseable, such tokens are refused (401) and the reason logged |
+//! | `SUPABASE_JWT_SECRET`, else `JWT_SECRET` | no | the legacy secret: HS256 tokens are verified with it; without it (and without an `oct` key in the JWKS) HS256 is refused |
+//! | `AUTH_JWT_ISSUER` | no | extra accepted `iss` of user tokens, comma-separated, besides `<SUPABASE_URL>/auth/v1` (a custom domain; `supabase functions serve`, where `SUPABASE_URL` is the container's) |
 //! | `OPENAI_API_KEY` + `OPENAI_BASE_URL` | no | vendor; base URL defaults to the vendor's (with `/v1`) |
 //! | `OPENAI_MODEL` | no | chat model for structured outputs, default [`OPENAI_DEFAULT_MODEL`] |
 //! | `OPENAI_REALTIME_MODEL` | no | realtime model, default [`OPENAI_DEFAULT_REALTIME_MODEL`] |
@@ -24,6 +26,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+
+use crate::jwt::KeySet;
 
 /// The environment as plain data. Empty values count as absent.
 #[derive(Clone, Default, PartialEq)]
@@ -150,8 +154,15 @@ pub struct Config {
     /// Without a trailing slash.
     pub supabase_url: String,
     pub anon_key: Secret,
+    /// For server-side calls: the default secret key, else the legacy service-role JWT.
     pub service_role_key: Option<Secret>,
     pub jwt_secret: Option<Secret>,
+    pub jwks: KeySet,
+    /// Accepted `iss` of user tokens, without trailing slashes.
+    pub jwt_issuers: Vec<String>,
+    /// Every secret key (`SUPABASE_SECRET_KEYS`): any of them in `apikey` is the service role.
+    pub secret_keys: Vec<Secret>,
+    pub publishable_keys: Vec<Secret>,
     pub openai: Option<OpenAiConfig>,
     pub pdfco: Option<Vendor>,
     pub pdl: Option<Vendor>,
@@ -222,23 +233,32 @@ impl Config {
             }
             Some(url) => base_url(url, "SUPABASE_URL", &mut errors),
         };
-        let anon_key = env
-            .get("SUPABASE_ANON_KEY")
-            .map(str::to_owned)
-            .or_else(|| default_key(env, "SUPABASE_PUBLISHABLE_KEYS"))
+        // The new API keys first: the legacy JWT keys are being retired.
+        let publishable_keys = named_keys(env, "SUPABASE_PUBLISHABLE_KEYS", &mut errors);
+        let secret_keys = named_keys(env, "SUPABASE_SECRET_KEYS", &mut errors);
+        let anon_key = default_key(&publishable_keys)
+            .or_else(|| env.get("SUPABASE_ANON_KEY").map(str::to_owned))
             .map(|key| header_safe(key, "SUPABASE_ANON_KEY", &mut errors));
         if anon_key.is_none() {
             errors.missing.push("SUPABASE_ANON_KEY");
         }
-        let service_role_key = env
-            .get("SUPABASE_SERVICE_ROLE_KEY")
-            .map(str::to_owned)
-            .or_else(|| default_key(env, "SUPABASE_SECRET_KEYS"))
+        let service_role_key = default_key(&secret_keys)
+            .or_else(|| env.get("SUPABASE_SERVICE_ROLE_KEY").map(str::to_owned))
             .map(|key| header_safe(key, "SUPABASE_SERVICE_ROLE_KEY", &mut errors));
         let jwt_secret = env
             .get("SUPABASE_JWT_SECRET")
             .or_else(|| env.get("JWT_SECRET"))
             .map(Secret::new);
+        let jwks = env.get("SUPABASE_JWKS").map_or(KeySet::Absent, KeySet::parse);
+        let jwt_issuers = std::iter::once(format!("{supabase_url}/auth/v1"))
+            .chain(
+                env.get("AUTH_JWT_ISSUER")
+                    .into_iter()
+                    .flat_map(|list| list.split(','))
+                    .map(|iss| iss.trim().trim_end_matches('/').to_owned())
+                    .filter(|iss| !iss.is_empty()),
+            )
+            .collect();
 
         let openai = vendor(
             env,
@@ -347,6 +367,10 @@ impl Config {
                 anon_key,
                 service_role_key,
                 jwt_secret,
+                jwks,
+                jwt_issuers,
+                secret_keys: secret_keys.into_values().map(Secret::new).collect(),
+                publishable_keys: publishable_keys.into_values().map(Secret::new).collect(),
                 openai,
                 pdfco,
                 pdl,
@@ -365,10 +389,30 @@ impl Config {
     }
 }
 
-/// The new-style keys come as a JSON object of named keys; `default` is the one to use.
-fn default_key(env: &Env, key: &str) -> Option<String> {
-    let keys: BTreeMap<String, String> = serde_json::from_str(env.get(key)?).ok()?;
-    keys.get("default").cloned().filter(|k| !k.is_empty())
+/// The new API keys come as a JSON object of named keys (`{"default": "sb_secret_..."}`).
+/// Set but not such an object is a configuration error, not "no keys".
+fn named_keys(
+    env: &Env,
+    key: &'static str,
+    errors: &mut ConfigError,
+) -> BTreeMap<String, String> {
+    let Some(text) = env.get(key) else {
+        return BTreeMap::new();
+    };
+    match serde_json::from_str::<BTreeMap<String, String>>(text) {
+        Ok(keys) => keys.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+        Err(_) => {
+            errors
+                .invalid
+                .push((key, "not a JSON object of named keys"));
+            BTreeMap::new()
+        }
+    }
+}
+
+/// The key to call with: `default`, as the platform names a project's first key.
+fn default_key(keys: &BTreeMap<String, String>) -> Option<String> {
+    keys.get("default").cloned()
 }
 
 /// Keys travel in headers: refuse a value that cannot be one (postgrest-rs would panic

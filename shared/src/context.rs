@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::{HttpClient, RetryPolicy, Retrying};
+use crate::jwt::Signatures;
 use crate::time::Clock;
 
 pub struct Context {
@@ -29,11 +30,22 @@ impl Context {
             clock.clone(),
         ));
         Context {
-            auth: Auth::new(config.jwt_secret.clone(), clock.clone()),
+            auth: Auth::new(&config, signatures(), clock.clone()),
             db: Db::new(&config, http.clone()),
             config,
             http,
             clock,
         }
     }
+}
+
+/// ES256/RS256 arithmetic: the runtime's WebCrypto in wasm, RustCrypto natively.
+#[cfg(target_arch = "wasm32")]
+fn signatures() -> Rc<dyn Signatures> {
+    Rc::new(crate::js::WebCrypto)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn signatures() -> Rc<dyn Signatures> {
+    Rc::new(crate::jwt::RustCrypto)
 }

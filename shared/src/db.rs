@@ -53,11 +53,13 @@ impl Db {
         }
     }
 
-    /// Queries as the caller: their JWT in `Authorization`, the anon key as `apikey`.
+    /// Queries as the caller: their JWT in `Authorization`, the anon (publishable) key as
+    /// `apikey`. A caller without a JWT (the secret key alone) queries as anon: least
+    /// privilege; service work says so with [`Db::service`].
     pub fn as_user<'a>(&'a self, caller: &'a Caller) -> Session<'a> {
         Session {
             client: &self.anon,
-            bearer: Some(caller.token().expose()),
+            bearer: caller.token().map(Secret::expose),
             http: &*self.http,
             service_reason: None,
         }
@@ -415,7 +417,7 @@ mod tests {
         fake.push_json(200, json!({ "ok": true }));
         let cx = test_context(fake.clone());
         let req = user_request(json!({}));
-        let caller = cx.auth.require(&req, crate::auth::Role::User).unwrap();
+        let caller = pollster::block_on(cx.auth.require(&req, crate::auth::Role::User)).unwrap();
         let db = cx.db.as_user(&caller);
         let got: Value =
             pollster::block_on(db.execute(db.rpc("do_it", &json!({ "p_x": 1 })).unwrap())).unwrap();
@@ -425,7 +427,7 @@ mod tests {
         assert_eq!(sent.url, "http://supabase.test/rest/v1/rpc/do_it");
         assert_eq!(
             sent.headers.get("authorization").map(str::to_owned),
-            Some(format!("Bearer {}", caller.token().expose()))
+            Some(format!("Bearer {}", caller.token().unwrap().expose()))
         );
         assert_eq!(
             sent.headers.get("apikey").map(str::to_owned).as_deref(),
@@ -444,7 +446,7 @@ mod tests {
         fake.push_json(200, json!([{ "id": 1 }]));
         let cx = test_context(fake.clone());
         let req = user_request(json!({}));
-        let caller = cx.auth.require(&req, crate::auth::Role::User).unwrap();
+        let caller = pollster::block_on(cx.auth.require(&req, crate::auth::Role::User)).unwrap();
         let db = cx.db.as_user(&caller);
         let update = db.from("things").eq("id", "1").update(r#"{"a":1}"#);
         let run = |q| pollster::block_on(db.execute::<Value>(q));
@@ -477,7 +479,7 @@ mod tests {
         fake.push_json(200, json!({ "unexpected": "shape" }));
         let cx = test_context(fake.clone());
         let req = user_request(json!({}));
-        let caller = cx.auth.require(&req, crate::auth::Role::User).unwrap();
+        let caller = pollster::block_on(cx.auth.require(&req, crate::auth::Role::User)).unwrap();
         let db = cx.db.as_user(&caller);
         let call = || pollster::block_on(db.execute::<Vec<u8>>(db.rpc("f", &json!({})).unwrap()));
         let e = call().unwrap_err();

@@ -338,3 +338,84 @@ impl Clock for JsClock {
         })
     }
 }
+
+/// ES256/RS256 signature checks with the runtime's WebCrypto (`crypto.subtle`): the key
+/// is imported once per isolate (kept by its public members), then `verify`. Keeps the
+/// elliptic-curve and RSA arithmetic out of the modules.
+pub struct WebCrypto;
+
+thread_local! {
+    static CRYPTO_KEYS: RefCell<Vec<(String, web_sys::CryptoKey)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl WebCrypto {
+    fn subtle() -> Result<web_sys::SubtleCrypto, String> {
+        let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+            .ok()
+            .filter(|c| c.is_object())
+            .ok_or("no WebCrypto in this runtime")?;
+        Ok(crypto.unchecked_into::<web_sys::Crypto>().subtle())
+    }
+
+    fn object(json: &serde_json::Value) -> Result<Object, String> {
+        js_sys::JSON::parse(&json.to_string())
+            .map(JsCast::unchecked_into)
+            .map_err(|_| "JSON.parse".to_owned())
+    }
+
+    async fn import(
+        subtle: &web_sys::SubtleCrypto,
+        alg: crate::jwt::Alg,
+        key: &crate::jwt::Jwk,
+    ) -> Result<web_sys::CryptoKey, String> {
+        use crate::jwt::Alg;
+        let members = key.public_members();
+        let cache_key = format!("{}:{members}", alg.name());
+        if let Some(found) = CRYPTO_KEYS.with_borrow(|keys| {
+            keys.iter().find(|(k, _)| *k == cache_key).map(|(_, v)| v.clone())
+        }) {
+            return Ok(found);
+        }
+        let algorithm = match alg {
+            Alg::Es256 => serde_json::json!({ "name": "ECDSA", "namedCurve": "P-256" }),
+            Alg::Rs256 => serde_json::json!({ "name": "RSASSA-PKCS1-v1_5", "hash": "SHA-256" }),
+            Alg::Hs256 => return Err("HS256 is checked with HMAC".into()),
+        };
+        let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
+        let promise = subtle
+            .import_key_with_object("jwk", &Self::object(&members)?, &Self::object(&algorithm)?, false, &usages)
+            .map_err(|e| format!("importKey: {e:?}"))?;
+        let imported: web_sys::CryptoKey = JsFuture::from(promise)
+            .await
+            .map_err(|e| format!("importKey: {e:?}"))?
+            .unchecked_into();
+        CRYPTO_KEYS.with_borrow_mut(|keys| keys.push((cache_key, imported.clone())));
+        Ok(imported)
+    }
+}
+
+impl crate::jwt::Signatures for WebCrypto {
+    fn verify<'a>(
+        &'a self,
+        alg: crate::jwt::Alg,
+        key: &'a crate::jwt::Jwk,
+        message: &'a [u8],
+        signature: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<bool, String>> {
+        Box::pin(async move {
+            let subtle = Self::subtle()?;
+            let crypto_key = Self::import(&subtle, alg, key).await?;
+            let params = match alg {
+                crate::jwt::Alg::Es256 => serde_json::json!({ "name": "ECDSA", "hash": "SHA-256" }),
+                _ => serde_json::json!({ "name": "RSASSA-PKCS1-v1_5" }),
+            };
+            let promise = subtle
+                .verify_with_object_and_u8_array_and_u8_array(&Self::object(&params)?, &crypto_key, signature, message)
+                .map_err(|e| format!("verify: {e:?}"))?;
+            let valid = JsFuture::from(promise)
+                .await
+                .map_err(|e| format!("verify: {e:?}"))?;
+            Ok(valid.as_bool() == Some(true))
+        })
+    }
+}

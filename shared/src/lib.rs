@@ -9,7 +9,7 @@
 //! pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
 //!     req.allow(&[Method::Post])?;                                   // 405 + Allow
 //!     let input: Input = req.json()?;                                // 400 / 415
-//!     let caller = cx.auth.require(&req, Role::Admin)?;              // 401 / 403
+//!     let caller = cx.auth.require(&req, Role::Admin).await?;              // 401 / 403
 //!     let db = cx.db.as_user(&caller);                               // RLS decides
 //!     let row: Output = db.execute(db.rpc("do_it", &input)?).await?; // SQL errors mapped
 //!     Ok(Response::ok(&row))
@@ -61,6 +61,7 @@ pub mod cors;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod jwt;
 pub mod log;
 pub mod request;
 pub mod response;

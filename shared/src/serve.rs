@@ -52,7 +52,7 @@ mod tests {
     async fn echo(req: Request, cx: &Context) -> Result<Response, ApiError> {
         req.allow(&[Method::Post])?;
         let body: serde_json::Value = req.json()?;
-        let caller = cx.auth.require(&req, crate::auth::Role::User)?;
+        let caller = cx.auth.require(&req, crate::auth::Role::User).await?;
         Ok(Response::ok(
             &json!({ "body": body, "sub": caller.user_id() }),
         ))

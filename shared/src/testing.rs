@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 use crate::auth::{Auth, Claims};
-use crate::config::{Config, Env, Secret};
+use crate::config::{Config, Env};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
@@ -37,6 +37,85 @@ pub const TEST_SUPABASE_URL: &str = "http://supabase.test";
 pub const TEST_USER_ID: &str = "11111111-1111-4111-8111-111111111111";
 pub const TEST_USER_EMAIL: &str = "candidate@example.test";
 
+/// The `kid` of [`sign_es256`]'s key in [`test_jwks`].
+pub const TEST_ES256_KID: &str = "test-es256";
+/// The `kid` of [`sign_rs256`]'s key in [`test_jwks`].
+pub const TEST_RS256_KID: &str = "test-rs256";
+/// A fixed P-256 private scalar: tokens are the same from run to run.
+const TEST_ES256_SECRET: [u8; 32] = [
+    0x4c, 0x0b, 0x2a, 0x91, 0x5e, 0x77, 0x13, 0xd8, 0x06, 0xf1, 0x3c, 0x68, 0xa2, 0x5d, 0x90,
+    0x1e, 0x7b, 0xc4, 0x22, 0x39, 0x8f, 0x61, 0x0a, 0xee, 0x57, 0x14, 0xb3, 0x9d, 0x2f, 0x86,
+    0x48, 0x05,
+];
+/// A 2048-bit RSA key made for these tests only (`openssl genrsa 2048`).
+const TEST_RS256_PEM: &str = include_str!("testing_keys/rsa-2048.pem");
+
+/// The P-256 signing key behind [`TEST_ES256_KID`].
+pub fn es256_signing_key() -> p256::ecdsa::SigningKey {
+    p256::ecdsa::SigningKey::from_slice(&TEST_ES256_SECRET).expect("a valid P-256 scalar")
+}
+
+fn rs256_private_key() -> rsa::RsaPrivateKey {
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    rsa::RsaPrivateKey::from_pkcs1_pem(TEST_RS256_PEM).expect("the test RSA key parses")
+}
+
+/// The public JWK of a P-256 verifying key, as Supabase lists a signing key.
+pub fn es256_jwk(key: &p256::ecdsa::VerifyingKey, kid: &str) -> Value {
+    let point = key.to_encoded_point(false);
+    json!({ "kty": "EC", "crv": "P-256", "kid": kid, "alg": "ES256", "use": "sig",
+            "key_ops": ["verify"], "ext": true,
+            "x": URL_SAFE_NO_PAD.encode(point.x().expect("uncompressed")),
+            "y": URL_SAFE_NO_PAD.encode(point.y().expect("uncompressed")) })
+}
+
+/// `SUPABASE_JWKS` of [`test_env`]: the ES256 and RS256 test keys' public halves.
+pub fn test_jwks() -> Value {
+    use rsa::traits::PublicKeyParts;
+    let rsa = rsa::RsaPublicKey::from(&rs256_private_key());
+    json!({ "keys": [
+        es256_jwk(es256_signing_key().verifying_key(), TEST_ES256_KID),
+        { "kty": "RSA", "kid": TEST_RS256_KID, "alg": "RS256", "use": "sig",
+          "n": URL_SAFE_NO_PAD.encode(rsa.n().to_bytes_be()),
+          "e": URL_SAFE_NO_PAD.encode(rsa.e().to_bytes_be()) },
+    ] })
+}
+
+/// A compact JWS of `claims` with this header, signed by `sign` over `header.payload`.
+pub fn sign_with(header: &Value, claims: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = URL_SAFE_NO_PAD.encode(sign(signing_input.as_bytes()));
+    format!("{signing_input}.{signature}")
+}
+
+/// An ES256 JWT of `claims` signed by `key`, with `kid` in its header: what Supabase
+/// Auth issues on a project created today.
+pub fn sign_es256_with(claims: &Value, key: &p256::ecdsa::SigningKey, kid: &str) -> String {
+    use p256::ecdsa::signature::Signer;
+    let header = json!({ "alg": "ES256", "typ": "JWT", "kid": kid });
+    sign_with(&header, claims, |input| {
+        let signature: p256::ecdsa::Signature = key.sign(input);
+        signature.to_bytes().to_vec()
+    })
+}
+
+/// An ES256 JWT of `claims` signed with the test key of [`test_jwks`].
+pub fn sign_es256(claims: &Value) -> String {
+    sign_es256_with(claims, &es256_signing_key(), TEST_ES256_KID)
+}
+
+/// An RS256 JWT of `claims` signed with the test key of [`test_jwks`].
+pub fn sign_rs256(claims: &Value) -> String {
+    use rsa::signature::{SignatureEncoding, Signer};
+    let key = rsa::pkcs1v15::SigningKey::<Sha256>::new(rs256_private_key());
+    let header = json!({ "alg": "RS256", "typ": "JWT", "kid": TEST_RS256_KID });
+    sign_with(&header, claims, |input| key.sign(input).to_vec())
+}
+
 /// An HS256 JWT of `claims`, signed with `secret`.
 pub fn sign_token(claims: &Value, secret: &str) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
@@ -52,7 +131,8 @@ pub fn sign_token(claims: &Value, secret: &str) -> String {
 /// The claims Supabase Auth would give [`TEST_USER_ID`], with this `app_metadata`.
 pub fn user_claims(app_metadata: Value) -> Value {
     let now = TEST_NOW_MS / 1000;
-    json!({ "sub": TEST_USER_ID, "role": "authenticated", "aud": "authenticated",
+    json!({ "iss": format!("{TEST_SUPABASE_URL}/auth/v1"),
+            "sub": TEST_USER_ID, "role": "authenticated", "aud": "authenticated",
             "email": TEST_USER_EMAIL, "iat": now, "exp": now + 3600,
             "session_id": "33333333-3333-4333-8333-333333333333", "is_anonymous": false,
             "app_metadata": app_metadata })
@@ -79,17 +159,21 @@ pub fn user_request(app_metadata: Value) -> Request {
         .with_json(&json!({}))
 }
 
-/// Every Supabase key of [`test_env`].
-const TEST_ENV: [(&str, &str); 4] = [
-    ("SUPABASE_URL", TEST_SUPABASE_URL),
-    ("SUPABASE_ANON_KEY", "anon-key"),
-    ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt"),
-    ("JWT_SECRET", TEST_JWT_SECRET),
-];
+/// Every Supabase key of [`test_env`]: the legacy JWT keys and secret, and the signing
+/// keys of [`test_jwks`].
+fn test_env_pairs() -> Vec<(&'static str, String)> {
+    vec![
+        ("SUPABASE_URL", TEST_SUPABASE_URL.into()),
+        ("SUPABASE_ANON_KEY", "anon-key".into()),
+        ("SUPABASE_SERVICE_ROLE_KEY", "a.service.jwt".into()),
+        ("JWT_SECRET", TEST_JWT_SECRET.into()),
+        ("SUPABASE_JWKS", test_jwks().to_string()),
+    ]
+}
 
 /// The env of [`test_context`]: every Supabase key, no vendor keys.
 pub fn test_env() -> Env {
-    TEST_ENV.into_iter().collect()
+    test_env_pairs().into_iter().collect()
 }
 
 /// A context on [`test_env`] with `http` as the transport and a [`ManualClock`] at
@@ -104,7 +188,10 @@ pub fn test_context_with(
     http: Rc<dyn HttpClient>,
     extra: &[(&str, &str)],
 ) -> (Context, Rc<ManualClock>) {
-    let env: Env = TEST_ENV.iter().chain(extra).copied().collect();
+    let env: Env = test_env_pairs()
+        .into_iter()
+        .chain(extra.iter().map(|&(k, v)| (k, v.to_owned())))
+        .collect();
     let config = Config::from_env(&env).expect("test_env and the extra keys are complete");
     let clock = Rc::new(ManualClock::new(TEST_NOW_MS));
     (Context::new(config, http, clock.clone()), clock)
@@ -151,15 +238,17 @@ pub fn error_of(response: &Response) -> (u16, String) {
 // ---------------------------------------------------------------------------------------
 // What a function's fake PostgREST answers with
 
-/// The claims PostgREST would run `req` as: its bearer JWT, verified with
-/// [`TEST_JWT_SECRET`] at [`TEST_NOW_MS`]. `None` without a valid one.
+/// The claims PostgREST would run `req` as: its bearer JWT, verified with the keys of
+/// [`test_env`] at [`TEST_NOW_MS`]. `None` without a valid one.
 pub fn caller_claims(req: &HttpRequest) -> Option<Claims> {
     let token = req.headers.get("authorization")?.strip_prefix("Bearer ")?;
+    let config = Config::from_env(&test_env()).expect("test_env is complete");
     let auth = Auth::new(
-        Some(Secret::new(TEST_JWT_SECRET)),
+        &config,
+        Rc::new(crate::jwt::RustCrypto),
         Rc::new(ManualClock::new(TEST_NOW_MS)),
     );
-    auth.verify(token).ok()
+    pollster::block_on(auth.verify(token)).ok()
 }
 
 /// PostgREST's answer to an SQL function that raised `PT<status>` with `code` as its

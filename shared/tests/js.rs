@@ -326,3 +326,51 @@ async fn the_clock_sleeps_on_a_js_timer() {
     let slept = clock.now_unix_ms() - before;
     assert!(slept >= 55, "{slept}");
 }
+
+/// The signing keys' tokens of `fixtures/webcrypto-tokens.json`, made natively by
+/// `shared::testing` (exp in 2100).
+const WEBCRYPTO_TOKENS: &str = include_str!("fixtures/webcrypto-tokens.json");
+
+async fn whoami(req: Request, cx: &Context) -> Result<Response, ApiError> {
+    let caller = cx.auth.require(&req, shared::Role::User).await?;
+    Ok(Response::ok(&json!({ "sub": caller.user_id() })))
+}
+
+/// ES256 and RS256 user tokens verified by the runtime's WebCrypto, as a deployed module
+/// does (`js::WebCrypto`): the project's keys pass, another key under the same kid and a
+/// tampered signature do not (401 in the JSON error shape).
+#[wasm_bindgen_test]
+async fn signing_keys_are_verified_with_webcrypto() {
+    let fixture: Value = serde_json::from_str(WEBCRYPTO_TOKENS).unwrap();
+    let env = js_sys::Object::new();
+    for (key, value) in [
+        ("SUPABASE_URL", "http://supabase.test".to_owned()),
+        ("SUPABASE_ANON_KEY", "anon".to_owned()),
+        ("SUPABASE_JWKS", fixture["jwks"].to_string()),
+    ] {
+        js_sys::Reflect::set(&env, &key.into(), &value.into()).unwrap();
+    }
+    let env: JsValue = env.into();
+    let tampered = {
+        let token = fixture["es256"].as_str().unwrap();
+        let last = if token.ends_with('A') { 'B' } else { 'A' };
+        format!("{}{last}", &token[..token.len() - 1])
+    };
+    let cases = [
+        (fixture["es256"].as_str().unwrap().to_owned(), 200),
+        (fixture["rs256"].as_str().unwrap().to_owned(), 200),
+        (fixture["es256_other_key"].as_str().unwrap().to_owned(), 401),
+        (tampered, 401),
+    ];
+    for (token, want) in cases {
+        let req = request("POST", "http://fn.test/whoami", None);
+        req.headers().set("authorization", &format!("Bearer {token}")).unwrap();
+        let (status, body) = body_of(serve(req, env.clone(), whoami).await.unwrap()).await;
+        assert_eq!(status, want, "{body}");
+        if want == 200 {
+            assert_eq!(body["sub"], "11111111-1111-4111-8111-111111111111"); // testing::TEST_USER_ID
+        } else {
+            assert_eq!(body["error"]["code"], "invalid_token");
+        }
+    }
+}

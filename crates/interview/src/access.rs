@@ -149,10 +149,8 @@ mod tests {
             json!({ "code": "PT404", "message": "session_not_found", "details": "No such interview session among yours." }),
         );
         let cx = test_context(http.clone());
-        let caller = cx
-            .auth
-            .require(&user_request(json!({ "is_candidate": true })), Role::User)
-            .unwrap();
+        let request = user_request(json!({ "is_candidate": true }));
+        let caller = pollster::block_on(cx.auth.require(&request, Role::User)).unwrap();
         let db = cx.db.as_user(&caller);
         let got = pollster::block_on(session_access(&db, id)).unwrap();
         assert_eq!(

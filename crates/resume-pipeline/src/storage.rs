@@ -75,11 +75,14 @@ impl TenantPath {
     }
 }
 
+/// As the caller: their JWT (the resume functions require a signed-in owner or admin, so
+/// there is one; without it the request goes as anon and the policies refuse it).
 fn with_caller(request: HttpRequest, cx: &Context, caller: &Caller) -> HttpRequest {
-    request
-        .service(SERVICE)
-        .bearer(caller.token().expose())
-        .header("apikey", cx.config.anon_key.expose())
+    let request = request.service(SERVICE).header("apikey", cx.config.anon_key.expose());
+    match caller.token() {
+        Some(token) => request.bearer(token.expose()),
+        None => request,
+    }
 }
 
 /// The object's bytes, read as the caller: 404 `file_not_found` when it does not exist

@@ -73,7 +73,7 @@ struct JobText {
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let source = req.json_object::<Input>()?.source()?;
-    let caller = cx.auth.require(&req, Role::Admin)?;
+    let caller = cx.auth.require(&req, Role::Admin).await?;
     let text = match source {
         Source::Text(text) => text,
         Source::Job(id) => {

@@ -79,7 +79,7 @@ pub struct Output {
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let input: Input = req.json_object()?;
-    let caller = cx.auth.require(&req, Role::Admin)?;
+    let caller = cx.auth.require(&req, Role::Admin).await?;
     let tenant = caller
         .tenant_id()
         .ok_or_else(|| ApiError::internal("Role::Admin accepted a caller without a tenant"))?;

@@ -144,7 +144,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let input = req.json_object::<Body>()?.validate()?;
     let request_key = input::idempotency_key(req.header("idempotency-key"))?;
-    let caller = cx.auth.require(&req, Role::Admin)?;
+    let caller = cx.auth.require(&req, Role::Admin).await?;
     let db = cx.db.as_user(&caller);
 
     // RLS shows only the caller's tenant: another tenant's rows look absent.

@@ -87,7 +87,7 @@ struct Output {
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let input = interview::SessionInput::from_request(&req)?;
-    let caller = cx.auth.require(&req, Role::User)?;
+    let caller = cx.auth.require(&req, Role::User).await?;
     let Some(openai) = OpenAi::from_context(cx) else {
         return Ok(interview::not_configured("openai"));
     };

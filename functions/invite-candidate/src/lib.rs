@@ -127,7 +127,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let input: Input = req.json_object()?;
     let email = input.email()?;
     let position_id = input.position_id()?;
-    let caller = cx.auth.require(&req, Role::Admin)?;
+    let caller = cx.auth.require(&req, Role::Admin).await?;
     let tenant_id = caller.tenant_id().ok_or_else(|| {
         ApiError::forbidden(
             "insufficient_role",

@@ -65,7 +65,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let input: Input = req.json()?;
     let token = input.token()?;
-    let caller = cx.auth.require(&req, Role::User)?;
+    let caller = cx.auth.require(&req, Role::User).await?;
     let db = cx.db.as_user(&caller);
     let linked: Output = db
         .execute(db.rpc("link_candidate_account", &Params { p_token: token })?)

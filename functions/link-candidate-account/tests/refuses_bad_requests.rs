@@ -106,7 +106,7 @@ fn no_or_bad_token_is_401() {
         "not-the-secret-but-at-least-32-characters",
     );
     let anon = sign_token(
-        &json!({ "role": "anon", "iss": "supabase-demo" }),
+        &json!({ "role": "anon", "iss": "supabase-demo", "exp": TEST_NOW_MS / 1000 + 60 }),
         shared::testing::TEST_JWT_SECRET,
     );
     let cases = [
@@ -130,7 +130,7 @@ fn no_or_bad_token_is_401() {
 #[test]
 fn the_service_role_is_not_a_user() {
     let service = sign_token(
-        &json!({ "role": "service_role" }),
+        &json!({ "role": "service_role", "exp": TEST_NOW_MS / 1000 + 60 }),
         shared::testing::TEST_JWT_SECRET,
     );
     let response = call(

@@ -103,7 +103,7 @@ impl Output {
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let input = Input::parse(&req)?;
-    let caller = cx.auth.require(&req, Role::Admin)?;
+    let caller = cx.auth.require(&req, Role::Admin).await?;
     let tenant = caller
         .tenant_id()
         .ok_or_else(|| ApiError::internal("Role::Admin accepted a caller without a tenant"))?;

@@ -84,12 +84,13 @@ pub(crate) struct MachineRow {
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
     let input: Input = req.json_object()?;
-    let caller = match cx.auth.require(&req, Role::Admin) {
-        Ok(caller) => caller,
-        Err(err) if err.status() == 403 => cx.auth.require(&req, Role::Service)?,
-        Err(err) => return Err(err),
-    };
-    let service = caller.claims().role == "service_role";
+    // Owners and admins act on their sessions; the service role (a Database Webhook, a
+    // scheduled job, with the secret key) on any.
+    let caller = cx.auth.authenticate(&req).await?;
+    if !caller.is_service() {
+        caller.ensure(Role::Admin)?;
+    }
+    let service = caller.is_service();
     let session_id = match (input.action, input.session_id) {
         (Action::Reap, _) => None,
         (_, Some(id)) => Some(id),

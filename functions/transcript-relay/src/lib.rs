@@ -52,7 +52,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     }
     req.allow(&[Method::Get, Method::Post])?;
     let (session_id, events) = batch(&req)?;
-    let caller = cx.auth.require(&req, Role::User)?;
+    let caller = cx.auth.require(&req, Role::User).await?;
     let db = cx.db.as_user(&caller);
 
     let has_records = events.iter().any(|e| matches!(e, Parsed::Store(_)));

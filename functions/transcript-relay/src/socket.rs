@@ -145,7 +145,7 @@ pub async fn open(url: &str, headers: Headers, cx: Result<Context, ConfigError>)
     };
 
     let check = async {
-        let caller = cx.auth.require(&bearer(&token)?, Role::User)?;
+        let caller = cx.auth.require(&bearer(&token)?, Role::User).await?;
         let access = interview::session_access(&cx.db.as_user(&caller), session_id).await?;
         access.status.require_in_progress()
     };
@@ -239,7 +239,7 @@ pub async fn message(state: &str, data: Option<&str>, cx: Result<Context, Config
     };
     let first_id = parsed.iter().find_map(Parsed::event_id).map(str::to_owned);
     let stored = async {
-        let caller = cx.auth.require(&bearer(&state.token)?, Role::User)?;
+        let caller = cx.auth.require(&bearer(&state.token)?, Role::User).await?;
         relay::store(&cx.db.as_user(&caller), state.session_id, parsed).await
     };
     match stored.await {
