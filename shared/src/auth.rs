@@ -305,8 +305,10 @@ impl Auth {
         if !signed {
             return Err(refused(Rejection::BadSignature));
         }
+        let claims: serde_json::Value =
+            serde_json::from_slice(&parsed.payload).map_err(|_| refused(Rejection::Malformed))?;
         let now = (self.clock.now_unix_ms() / 1000) as i64;
-        jwt::check_claims(&parsed.payload, now, &self.issuers).map_err(refused)?;
+        jwt::check_claims(&claims, now, &self.issuers).map_err(refused)?;
         serde_json::from_slice(&parsed.payload).map_err(|_| refused(Rejection::Malformed))
     }
 }

@@ -18,7 +18,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::time::LocalBoxFuture;
@@ -58,31 +58,31 @@ impl Alg {
 
 /// One JSON Web Key (RFC 7517) as the platform's JWKS lists it. Private members (`d`,
 /// primes) are never read.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub struct Jwk {
     pub kty: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub kid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub alg: Option<String>,
-    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "use")]
     pub use_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub key_ops: Option<Vec<String>>,
     /// EC: curve and coordinates (base64url).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub crv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub x: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub y: Option<String>,
     /// RSA: modulus and exponent (base64url).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub n: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub e: Option<String>,
     /// oct: the symmetric secret (base64url).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub k: Option<String>,
 }
 
@@ -129,21 +129,20 @@ pub enum KeySet {
 
 impl KeySet {
     pub fn parse(text: &str) -> KeySet {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Set { keys: Vec<Value> },
-            Bare(Vec<Value>),
-        }
-        let keys = match serde_json::from_str::<Shape>(text) {
-            Ok(Shape::Set { keys } | Shape::Bare(keys)) => keys,
-            Err(err) => return KeySet::Invalid(format!("SUPABASE_JWKS is not a JWKS: {err}")),
+        let keys = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(mut set)) => set.remove("keys"),
+            Ok(bare @ Value::Array(_)) => Some(bare),
+            _ => None,
+        };
+        let Some(Value::Array(keys)) = keys else {
+            return KeySet::Invalid("SUPABASE_JWKS is not a JWKS ({\"keys\":[...]})".into());
         };
         // A key this code cannot read (another kty, a broken member) is skipped, not
         // fatal: a set may list keys for other consumers.
         KeySet::Keys(
             keys.into_iter()
-                .filter_map(|key| serde_json::from_value::<Jwk>(key).ok())
+                // From text rather than `from_value`: one deserializer fewer in every module.
+                .filter_map(|key| serde_json::from_str::<Jwk>(&key.to_string()).ok())
                 .collect(),
         )
     }
@@ -284,60 +283,32 @@ pub fn choose_key<'a>(
     }
 }
 
-/// The registered claims every token is checked on.
-#[derive(Debug, Clone, Default, Deserialize)]
-struct Registered {
-    #[serde(default)]
-    exp: Option<f64>,
-    #[serde(default)]
-    nbf: Option<f64>,
-    #[serde(default)]
-    aud: Option<Audience>,
-    #[serde(default)]
-    iss: Option<String>,
-    #[serde(default)]
-    role: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Audience {
-    fn contains(&self, want: &str) -> bool {
-        match self {
-            Audience::One(aud) => aud == want,
-            Audience::Many(auds) => auds.iter().any(|aud| aud == want),
-        }
-    }
-}
-
 /// Check the times of any token and, for a user token, its audience and issuer. `now`
 /// in Unix seconds; `issuers` the accepted `iss` values (without a trailing slash).
-pub fn check_claims(payload: &[u8], now: i64, issuers: &[String]) -> Result<(), Rejection> {
-    let claims: Registered = serde_json::from_slice(payload).map_err(|_| Rejection::Malformed)?;
-    let exp = claims.exp.ok_or(Rejection::MissingExpiry)?;
+/// Read from the JSON value, not a derived type: the checks are few, and every derive
+/// costs module size.
+pub fn check_claims(claims: &Value, now: i64, issuers: &[String]) -> Result<(), Rejection> {
+    let time = |name: &str| claims.get(name).and_then(Value::as_f64);
+    let exp = time("exp").ok_or(Rejection::MissingExpiry)?;
     if now as f64 > exp + LEEWAY_SECONDS as f64 {
         return Err(Rejection::Expired);
     }
-    if claims
-        .nbf
-        .is_some_and(|nbf| ((now + LEEWAY_SECONDS) as f64) < nbf)
-    {
+    if time("nbf").is_some_and(|nbf| ((now + LEEWAY_SECONDS) as f64) < nbf) {
         return Err(Rejection::NotYetValid);
     }
-    if claims.role.as_deref() == Some("authenticated") {
-        if !claims
-            .aud
-            .as_ref()
-            .is_some_and(|aud| aud.contains("authenticated"))
-        {
+    if claims.get("role").and_then(Value::as_str) == Some("authenticated") {
+        let for_users = match claims.get("aud") {
+            Some(Value::String(aud)) => aud == "authenticated",
+            Some(Value::Array(auds)) => auds.iter().any(|aud| aud == "authenticated"),
+            _ => false,
+        };
+        if !for_users {
             return Err(Rejection::WrongAudience);
         }
-        let iss = claims.iss.as_deref().map(|i| i.trim_end_matches('/'));
+        let iss = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .map(|iss| iss.trim_end_matches('/'));
         if !iss.is_some_and(|iss| issuers.iter().any(|want| want == iss)) {
             return Err(Rejection::WrongIssuer);
         }
