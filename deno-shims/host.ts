@@ -10,10 +10,15 @@
 //!   deno run -A deno-shims/host.ts [--port N] [--env-file PATH]... [--functions-dir DIR]...
 //!                                  [--test-mode]
 //!
-//! Env: FUNCTIONS_PORT, WORKER_PORT_BASE, JWT_SECRET, ANON_KEY, SERVICE_ROLE_KEY, DB_URL,
-//! API_URL (the defaults are scripts/lib.sh's); FUNCTIONS_ENV_FILE (more secrets, e.g.
+//! Env: FUNCTIONS_PORT, WORKER_PORT_BASE, DB_URL, API_URL (the defaults are scripts/lib.sh's);
+//! the keys, as scripts/lib.sh exports them: STACK_KEYS (`signing`, the default, or
+//! `legacy`), JWKS (the public keys, JSON; required in signing mode), JWT_SECRET (legacy
+//! mode only), ANON_KEY and SERVICE_ROLE_KEY (the mode's role JWTs), PUBLISHABLE_KEY and
+//! SECRET_KEY (the `sb_` API keys); FUNCTIONS_ENV_FILE (more secrets, e.g.
 //! vendor fakes' base URLs); FUNCTIONS_EXTRA_DIRS (colon-separated directories of extra
 //! functions, for test fixtures; each may hold a config.toml with `[functions.<name>]`);
+//! FUNCTIONS_ONLY (comma-separated names: serve only these, e.g. `echo,echo-ws` to run the
+//! stack tests before the wasm is built);
 //! FUNCTIONS_TEST_MODE=1 (or --test-mode; `scripts/stack.sh start --test` sets it).
 //!
 //! Test mode adds one control endpoint on the host's own port, for the end-to-end tests'
@@ -30,7 +35,7 @@
 
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { drain, DRAIN_LIMIT, DRAIN_MS } from "./body.ts";
-import { verify } from "./jwt.ts";
+import { parseJwks, verifyToken, type VerifyKeys } from "./jwt.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -42,14 +47,20 @@ interface Options {
   workerPortBase: number;
   envFiles: string[];
   functionDirs: { dir: string; config: string }[];
-  jwtSecret: string;
+  /** FUNCTIONS_ONLY: the names to serve, or null for every function found. */
+  only: Set<string> | null;
+  /** What verify_jwt checks a token against: the JWKS, and the secret in legacy mode. */
+  keys: VerifyKeys;
   injected: Record<string, string>;
   deno: string;
   testMode: boolean;
 }
 
-// The well-known local values `supabase start` uses (scripts/lib.sh holds the same).
+// The well-known local values `supabase start` uses (scripts/lib.sh holds the same); the
+// JWTs are the legacy mode's (signing mode's are derived from the generated key).
 const DEFAULT_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+const DEFAULT_PUBLISHABLE_KEY = "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH";
+const DEFAULT_SECRET_KEY = "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz";
 const DEFAULT_ANON_KEY =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
 const DEFAULT_SERVICE_ROLE_KEY =
@@ -71,7 +82,20 @@ function options(args: string[]): Options {
     else if (flag === "--test-mode") testMode = true;
     else fail(`unknown argument ${args[i]}`);
   }
-  const jwtSecret = env("JWT_SECRET", DEFAULT_JWT_SECRET);
+  const mode = env("STACK_KEYS", "signing");
+  if (mode !== "signing" && mode !== "legacy") fail(`STACK_KEYS must be signing or legacy, not ${mode}`);
+  const legacy = mode === "legacy";
+  let jwks;
+  try {
+    jwks = parseJwks(env("JWKS", legacy ? '{"keys":[]}' : ""));
+  } catch (e) {
+    fail(`JWKS (the public signing keys, JSON) is ${legacy ? "not a JWKS" : "missing or not a JWKS"}: ${e} (start the stack with scripts/stack.sh)`);
+  }
+  if (!legacy && jwks.keys.length === 0) fail("signing mode needs at least one key in JWKS");
+  const jwtSecret = legacy ? env("JWT_SECRET", DEFAULT_JWT_SECRET) : null;
+  const anonKey = env("ANON_KEY", legacy ? DEFAULT_ANON_KEY : "");
+  const serviceRoleKey = env("SERVICE_ROLE_KEY", legacy ? DEFAULT_SERVICE_ROLE_KEY : "");
+  if (!anonKey || !serviceRoleKey) fail("signing mode needs ANON_KEY and SERVICE_ROLE_KEY (the role JWTs scripts/lib.sh derives)");
   const apiPort = env("API_PORT", "54321");
   return {
     port,
@@ -84,18 +108,24 @@ function options(args: string[]): Options {
         return { dir, config: `${dir}/config.toml` };
       }),
     ],
-    jwtSecret,
+    only: env("FUNCTIONS_ONLY", "") ? new Set(env("FUNCTIONS_ONLY", "").split(",").map((n) => n.trim()).filter(Boolean)) : null,
+    keys: { jwks, secret: jwtSecret },
     // What Supabase's edge runtime gives every function. The URL is the gateway's, as a
-    // function on Supabase reaches its project through the public URL.
+    // function on Supabase reaches its project through the public URL. The new-style keys
+    // in both modes (JSON objects keyed by the key's name, as Supabase gives them); the JWT
+    // secret only in legacy mode: a project with signing keys has none to hand out.
     injected: {
       SUPABASE_URL: env("API_URL", `http://127.0.0.1:${apiPort}`),
-      SUPABASE_ANON_KEY: env("ANON_KEY", DEFAULT_ANON_KEY),
-      SUPABASE_SERVICE_ROLE_KEY: env("SERVICE_ROLE_KEY", DEFAULT_SERVICE_ROLE_KEY),
+      SUPABASE_ANON_KEY: anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+      SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: env("PUBLISHABLE_KEY", DEFAULT_PUBLISHABLE_KEY) }),
+      SUPABASE_SECRET_KEYS: JSON.stringify({ default: env("SECRET_KEY", DEFAULT_SECRET_KEY) }),
+      SUPABASE_JWKS: JSON.stringify(jwks),
       SUPABASE_DB_URL: env(
         "DB_URL",
         `postgresql://postgres:postgres@127.0.0.1:${env("DB_PORT", "54322")}/postgres`,
       ),
-      SUPABASE_JWT_SECRET: jwtSecret,
+      ...(jwtSecret === null ? {} : { SUPABASE_JWT_SECRET: jwtSecret }),
     },
     deno: env("DENO_BIN", `${ROOT}/node_modules/.bin/deno`),
     testMode,
@@ -159,7 +189,7 @@ interface FunctionSpec {
   verifyJwt: boolean;
 }
 
-function discover(dirs: Options["functionDirs"]): FunctionSpec[] {
+function discover(dirs: Options["functionDirs"], only: Options["only"]): FunctionSpec[] {
   const found = new Map<string, FunctionSpec>();
   for (const { dir, config } of dirs) {
     let table: Record<string, Record<string, unknown>> = {};
@@ -179,7 +209,7 @@ function discover(dirs: Options["functionDirs"]): FunctionSpec[] {
       // `_shared` and friends are imports, not functions (Supabase's convention).
       if (!entry.isDirectory || entry.name.startsWith("_") || entry.name.startsWith(".")) continue;
       const conf = table[entry.name] ?? {};
-      if (conf.enabled === false) continue;
+      if (conf.enabled === false || (only && !only.has(entry.name))) continue;
       const entryPoint = `${dir}/${entry.name}/index.ts`;
       try {
         Deno.statSync(entryPoint);
@@ -389,15 +419,19 @@ function json(body: unknown, status: number): Response {
   });
 }
 
-/** The 401 answers and their bodies are those of `supabase functions serve`. */
-async function checkJwt(req: Request, secret: string): Promise<Response | null> {
+/**
+ * verify_jwt: the token must verify against the stack's keys (jwt.ts `verifyToken`: ES256
+ * or RS256 by the JWKS key its `kid` names; HS256 with the secret in legacy mode only;
+ * `exp` required). The 401 answers and their bodies are those of `supabase functions serve`.
+ */
+async function checkJwt(req: Request, keys: VerifyKeys): Promise<Response | null> {
   const header = req.headers.get("authorization");
   if (!header) return json({ msg: "Error: Missing authorization header" }, 401);
   const [scheme, token] = header.split(" ");
   if (scheme !== "Bearer" || !token) {
     return json({ msg: "Error: Auth header is not 'Bearer {token}'" }, 401);
   }
-  const result = await verify(token, secret);
+  const result = await verifyToken(token, keys);
   return result.ok ? null : json({ msg: "Invalid JWT" }, 401);
 }
 
@@ -583,7 +617,7 @@ async function testEnvControl(
 async function main(): Promise<void> {
   const opts = options(Deno.args);
   const secrets = readSecrets(opts.envFiles);
-  const specs = discover(opts.functionDirs);
+  const specs = discover(opts.functionDirs, opts.only);
   const denoDir = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
   const workerEnv = { ...secrets, ...opts.injected, DENO_DIR: denoDir, NO_COLOR: "1" };
   if (opts.testMode) log("test mode: /_internal/test/env/<name> controls functions' env overlays");
@@ -638,7 +672,7 @@ async function main(): Promise<void> {
       } else {
         // Preflight carries no Authorization: Supabase lets it through to the function.
         const denied = req.method !== "OPTIONS" && worker.spec.verifyJwt
-          ? await checkJwt(req, opts.jwtSecret)
+          ? await checkJwt(req, opts.keys)
           : null;
         res = denied ? await refusal(req, denied) : await forward(req, worker, url);
       }

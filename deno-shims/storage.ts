@@ -33,22 +33,35 @@
 //! "new row violates row-level security policy"}`. Differences: the `eTag` is a SHA-256,
 //! not an MD5 (Web Crypto has no MD5); no image transforms, signed URLs, TUS or S3.
 //!
-//! Env: STORAGE_PORT, STORAGE_REST_URL, STORAGE_DIR, JWT_SECRET, SERVICE_ROLE_KEY,
-//! STORAGE_FILE_SIZE_LIMIT (bytes; config.toml's [storage] file_size_limit, 50 MiB).
+//! Env: STORAGE_PORT, STORAGE_REST_URL, STORAGE_DIR, STORAGE_FILE_SIZE_LIMIT (bytes;
+//! config.toml's [storage] file_size_limit, 50 MiB); the keys as scripts/lib.sh exports
+//! them: STACK_KEYS (`signing`, the default, or `legacy`), JWKS (signing mode: tokens are
+//! checked against it), JWT_SECRET (legacy mode: HS256), SERVICE_ROLE_KEY.
 //! Built-ins only.
 
 import { drain } from "./body.ts";
-import { verify } from "./jwt.ts";
+import { parseJwks, verifyToken, type VerifyKeys } from "./jwt.ts";
 
 const env = (k: string, d: string) => Deno.env.get(k) || d;
 const PORT = Number(env("STORAGE_PORT", "54332"));
 const REST = env("STORAGE_REST_URL", "http://127.0.0.1:54333").replace(/\/$/, "");
 const DIR = env("STORAGE_DIR", new URL("../.local/storage", import.meta.url).pathname).replace(/\/$/, "");
-const JWT_SECRET = env("JWT_SECRET", "super-secret-jwt-token-with-at-least-32-characters-long");
+const LEGACY = env("STACK_KEYS", "signing") === "legacy";
+/** What a caller's token is checked against: the JWKS, and in legacy mode the secret. */
+const KEYS: VerifyKeys = {
+  jwks: parseJwks(env("JWKS", '{"keys":[]}')),
+  secret: LEGACY ? env("JWT_SECRET", "super-secret-jwt-token-with-at-least-32-characters-long") : null,
+};
 const SERVICE_ROLE_KEY = env(
   "SERVICE_ROLE_KEY",
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU",
+  LEGACY
+    ? "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"
+    : "",
 );
+if (!LEGACY && (KEYS.jwks!.keys.length === 0 || !SERVICE_ROLE_KEY)) {
+  console.error("[storage] signing mode needs JWKS and SERVICE_ROLE_KEY (start it with scripts/stack.sh)");
+  Deno.exit(2);
+}
 const GLOBAL_LIMIT = Number(env("STORAGE_FILE_SIZE_LIMIT", String(50 * 1024 * 1024)));
 
 const CORS = {
@@ -120,7 +133,7 @@ async function callerOf(req: Request): Promise<Caller> {
   // supabase-js always sends Authorization; a bare apikey is the anon (or service) key.
   token ??= req.headers.get("apikey") ?? undefined;
   if (!token) throw errors.invalidJwt("jwt must be provided");
-  const checked = await verify(token, JWT_SECRET);
+  const checked = await verifyToken(token, KEYS);
   if (!checked.ok) {
     throw errors.invalidJwt(checked.reason === "expired" ? "exp claim timestamp check failed" : "invalid signature");
   }

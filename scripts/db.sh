@@ -186,6 +186,9 @@ case "$cmd" in
     exec 9>"$RUN_DIR/db-cmd.lock"
     flock -w 120 9 || die "another scripts/db.sh is still running (lock: $RUN_DIR/db-cmd.lock)" ;;
 esac
+# The Supabase CLI reads config.toml, which names the signing key file ([auth]
+# signing_keys_path): it must exist before any CLI call (scripts/lib.sh).
+case "$cmd" in migrate|reset|test|lint) ensure_signing_key ;; esac
 case "$cmd" in
   start)  step "db start" start ;;
   stop)   step "db stop" stop ;;

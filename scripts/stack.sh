@@ -13,16 +13,22 @@
 #                              mode (per-function env overlays: withFunctionEnv)
 #   scripts/stack.sh stop      stop everything it started; nothing is left running
 #   scripts/stack.sh status    what runs; exit 1 when a part is down
+#   scripts/stack.sh keys      make sure the signing key exists, print the keys (no server)
 #   scripts/stack.sh restart [--test]   stop + start
 #   scripts/stack.sh reload [rest|functions]
 #                              after migrations (rest: postrust reloads its schema cache) or a
 #                              rebuild (functions: every function gets a fresh process);
 #                              both when not told which. Does nothing to a part not running.
 #
-# Env: the ports and keys of scripts/lib.sh; FUNCTIONS_ENV_FILE (secrets for the functions,
-# e.g. vendor fakes' base URLs), FUNCTIONS_EXTRA_DIRS (colon-separated extra function dirs,
-# e.g. tests/fixtures/functions), STACK_DB=external (use a database already listening on
-# DB_PORT instead of scripts/db.sh), STACK_TIMEOUT (seconds to wait for each part, 60).
+# Env: the ports and keys of scripts/lib.sh (STACK_KEYS=signing, the default: ES256 with
+# the generated supabase/signing_keys.json; STACK_KEYS=legacy: HS256 with the well-known
+# secret; start restarts a running part whose keys or options changed);
+# FUNCTIONS_ENV_FILE (secrets for the functions, e.g. vendor fakes' base URLs),
+# FUNCTIONS_EXTRA_DIRS (colon-separated extra function dirs, e.g.
+# tests/fixtures/functions), STACK_DB=external (use a database already listening on
+# DB_PORT instead of scripts/db.sh), STACK_TIMEOUT (seconds to wait for each part, 60),
+# FUNCTIONS_ONLY (comma-separated function names the host serves, e.g. `echo,echo-ws`
+# with --test to run tests/stack.test.ts before the wasm is built).
 #
 # Every part runs in its own session (setsid), its pid in .local/run/<part>.pid, so stop
 # takes down the part and everything it spawned (the host's Deno workers).
@@ -92,6 +98,41 @@ fail_part() {
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
+# What postrust verifies tokens with: the JWKS (it reads a JWK Set in PGRST_JWT_SECRET)
+# in signing mode, the shared secret in legacy mode.
+pgrst_jwt_secret() { if [ "$STACK_KEYS" = signing ]; then echo "$JWKS"; else echo "$JWT_SECRET"; fi; }
+
+# The settings a part is started with, as a digest kept in .local/run/<part>.settings: a
+# running part whose settings changed (another STACK_KEYS, other keys, other --test
+# options) is restarted by start; one with the same settings is left alone.
+part_settings() {
+  case "$1" in
+    rest|storage-rest) printf 'jwt=%s\n' "$(pgrst_jwt_secret)" ;;
+    storage) printf 'mode=%s jwks=%s secret=%s service=%s\n' "$STACK_KEYS" "$JWKS" "$JWT_SECRET" "$SERVICE_ROLE_KEY" ;;
+    functions)
+      printf 'extra=%s env=%s test=%s only=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" \
+        "${FUNCTIONS_TEST_MODE:-}" "${FUNCTIONS_ONLY:-}"
+      printf 'mode=%s jwks=%s secret=%s anon=%s service=%s publishable=%s secret_key=%s\n' "$STACK_KEYS" "$JWKS" \
+        "$JWT_SECRET" "$ANON_KEY" "$SERVICE_ROLE_KEY" "$PUBLISHABLE_KEY" "$SECRET_KEY" ;;
+    gateway) printf 'jwks=%s anon=%s service=%s publishable=%s secret_key=%s tmpl=%s\n' "$JWKS" "$ANON_KEY" \
+        "$SERVICE_ROLE_KEY" "$PUBLISHABLE_KEY" "$SECRET_KEY" "$(sha256sum <"$ROOT/local/nginx.conf.tmpl")" ;;
+  esac | sha256sum | cut -d' ' -f1
+}
+
+# already_running <part>: true (and says so) when the part runs with today's settings; a
+# part running with other settings is stopped, and false returned, so the caller starts it.
+already_running() {
+  running_pid "$1" >/dev/null || return 1
+  if [ "$(cat "$RUN_DIR/$1.settings" 2>/dev/null)" = "$(part_settings "$1")" ]; then
+    echo "    $1: already running"; return 0
+  fi
+  echo "    $1: running with other settings (keys: $STACK_KEYS, or other keys or options); restarting it"
+  stop_part "$1"
+  return 1
+}
+
+record_settings() { part_settings "$1" >"$RUN_DIR/$1.settings"; }
+
 # ---------------------------------------------------------------------------------------
 
 start_db() {
@@ -105,7 +146,7 @@ start_db() {
 }
 
 start_rest() {
-  if running_pid rest >/dev/null; then echo "    rest: already running"; return 0; fi
+  if already_running rest; then return 0; fi
   command -v postrust >/dev/null || die "postrust not found; run scripts/setup.sh (cargo install postrust-server)"
   port_busy "$REST_PORT" && die "port $REST_PORT (REST) is taken by another process"
   # PostgREST's settings (postrust reads the same names). Compat mode serves the API at
@@ -115,7 +156,7 @@ start_rest() {
   PGRST_DB_URI="postgresql://authenticator:postgres@127.0.0.1:$DB_PORT/postgres" \
   PGRST_DB_ANON_ROLE=anon \
   PGRST_DB_SCHEMAS=public \
-  PGRST_JWT_SECRET="$JWT_SECRET" \
+  PGRST_JWT_SECRET="$(pgrst_jwt_secret)" \
   PGRST_DB_CHANNEL_ENABLED=true \
   PGRST_DB_CHANNEL=pgrst \
   PGRST_SERVER_HOST=127.0.0.1 \
@@ -123,6 +164,7 @@ start_rest() {
   PGRST_DB_MAX_ROWS=1000 \
   NO_COLOR=1 \
     launch rest postrust
+  record_settings rest
   wait_for rest "postrust" http_ok "$REST_URL_INTERNAL/_/ready"
   echo "    rest: postrust on :$REST_PORT"
 }
@@ -132,24 +174,25 @@ start_rest() {
 # runs it as that role with request.jwt.claims set: the storage.objects policies decide,
 # as in Supabase (deno-shims/storage.ts says why this design).
 start_storage_rest() {
-  if running_pid storage-rest >/dev/null; then echo "    storage-rest: already running"; return 0; fi
+  if already_running storage-rest; then return 0; fi
   port_busy "$STORAGE_REST_PORT" && die "port $STORAGE_REST_PORT (storage REST) is taken by another process"
   PGRST_COMPAT_MODE=true \
   PGRST_DB_URI="postgresql://authenticator:postgres@127.0.0.1:$DB_PORT/postgres" \
   PGRST_DB_ANON_ROLE=anon \
   PGRST_DB_SCHEMAS=storage \
-  PGRST_JWT_SECRET="$JWT_SECRET" \
+  PGRST_JWT_SECRET="$(pgrst_jwt_secret)" \
   PGRST_SERVER_HOST=127.0.0.1 \
   PGRST_SERVER_PORT="$STORAGE_REST_PORT" \
   PGRST_DB_MAX_ROWS=10000 \
   NO_COLOR=1 \
     launch storage-rest postrust
+  record_settings storage-rest
   wait_for storage-rest "postrust (storage)" http_ok "$STORAGE_REST_URL_INTERNAL/_/ready"
   echo "    storage-rest: postrust (schema storage) on :$STORAGE_REST_PORT"
 }
 
 start_storage() {
-  if running_pid storage >/dev/null; then echo "    storage: already running"; return 0; fi
+  if already_running storage; then return 0; fi
   [ -x "$DENO" ] || die "deno not found at $DENO; run scripts/setup.sh"
   port_busy "$STORAGE_PORT" && die "port $STORAGE_PORT (storage) is taken by another process"
   mkdir -p "$LOCAL_DIR/storage"
@@ -157,28 +200,20 @@ start_storage() {
   STORAGE_FILE_SIZE_LIMIT="$STORAGE_FILE_SIZE_LIMIT" NO_COLOR=1 \
     launch storage "$DENO" run --no-prompt --allow-net=127.0.0.1 --allow-env \
       --allow-read="$ROOT" --allow-write="$LOCAL_DIR/storage" "$ROOT/deno-shims/storage.ts"
+  record_settings storage
   wait_for storage "the storage API" http_ok "$STORAGE_URL_INTERNAL/status"
   echo "    storage: Storage API on :$STORAGE_PORT (files in ${LOCAL_DIR#"$ROOT"/}/storage)"
 }
 
-# What the host was started with; a running host with other settings is restarted.
-functions_settings() {
-  printf 'extra=%s env=%s jwt=%s test=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" "$JWT_SECRET" "${FUNCTIONS_TEST_MODE:-}"
-}
-
+# The host gets the keys through its environment (STACK_KEYS, JWKS, JWT_SECRET, ANON_KEY,
+# SERVICE_ROLE_KEY, PUBLISHABLE_KEY, SECRET_KEY: exported by scripts/lib.sh) and hands
+# each function what Supabase does (deno-shims/host.ts).
 start_functions() {
-  local settings; settings=$(functions_settings)
-  if running_pid functions >/dev/null; then
-    if [ "$(cat "$RUN_DIR/functions.settings" 2>/dev/null)" = "$settings" ]; then
-      echo "    functions: already running"; return 0
-    fi
-    echo "    functions: running with other settings; restarting it"
-    stop_part functions
-  fi
+  if already_running functions; then return 0; fi
   [ -x "$DENO" ] || die "deno not found at $DENO; run scripts/setup.sh"
   port_busy "$FUNCTIONS_PORT" && die "port $FUNCTIONS_PORT (functions host) is taken by another process"
-  echo "$settings" >"$RUN_DIR/functions.settings"
   launch functions "$DENO" run --allow-all --no-prompt "$ROOT/deno-shims/host.ts"
+  record_settings functions
   wait_for functions "the functions host" http_ok "$FUNCTIONS_URL_INTERNAL/_internal/health"
   wait_functions_up
   echo "    functions: host on :$FUNCTIONS_PORT ($(curl -fsS "$FUNCTIONS_URL_INTERNAL/_internal/health" \
@@ -208,13 +243,21 @@ wait_functions_up() {
 }
 
 start_gateway() {
-  if running_pid gateway >/dev/null; then echo "    gateway: already running"; return 0; fi
+  if already_running gateway; then return 0; fi
   port_busy "$API_PORT" && die "port $API_PORT (gateway) is taken by another process"
-  local conf="$RUN_DIR/nginx.conf"
+  local conf="$RUN_DIR/nginx.conf" jwks
   mkdir -p "$RUN_DIR/nginx"
+  # The JWKS the gateway serves at /auth/v1/.well-known/jwks.json (as Supabase Auth
+  # does): the signing key's public half, or no key in legacy mode. JSON of base64url
+  # strings: nothing in it needs escaping in sed or in nginx's '...' string (checked).
+  jwks=$(jq -c . <<<"$JWKS")
+  case "$jwks" in *[\'\\\|\&]*) die "the JWKS holds a character the gateway config cannot carry: $jwks" ;; esac
   sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
       -e "s|@API_PORT@|$API_PORT|g" -e "s|@REST_PORT@|$REST_PORT|g" \
       -e "s|@FUNCTIONS_PORT@|$FUNCTIONS_PORT|g" -e "s|@STORAGE_PORT@|$STORAGE_PORT|g" \
+      -e "s|@PUBLISHABLE_KEY@|$PUBLISHABLE_KEY|g" -e "s|@SECRET_KEY@|$SECRET_KEY|g" \
+      -e "s|@ANON_KEY@|$ANON_KEY|g" -e "s|@SERVICE_ROLE_KEY@|$SERVICE_ROLE_KEY|g" \
+      -e "s|@JWKS@|$jwks|g" \
       "$ROOT/local/nginx.conf.tmpl" >"$conf"
   # Workers run as nobody when nginx runs as root: they need their temp dirs.
   if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$RUN_DIR/nginx"; else sed -i '/^user /d' "$conf"; fi
@@ -222,6 +265,7 @@ start_gateway() {
   nginx -t -q -e "$LOG_DIR/nginx-error.log" -c "$conf" >>"$(logfile gateway)" 2>&1 \
     || fail_part gateway "nginx rejected $conf"
   launch gateway nginx -e "$LOG_DIR/nginx-error.log" -c "$conf"
+  record_settings gateway
   wait_for gateway "nginx" http_ok "$API_URL/"
   echo "    gateway: nginx on :$API_PORT"
 }
@@ -264,23 +308,52 @@ print_status() {
    Functions URL: $API_URL/functions/v1
      Storage URL: $API_URL/storage/v1
           DB URL: $DB_URL
-      JWT secret: $JWT_SECRET
+        JWKS URL: $API_URL/auth/v1/.well-known/jwks.json
+        Key mode: $(keys_line)
+ Publishable key: $PUBLISHABLE_KEY
+      Secret key: $SECRET_KEY
         anon key: $ANON_KEY
 service_role key: $SERVICE_ROLE_KEY
+EOF
+  if [ "$STACK_KEYS" = legacy ]; then echo "      JWT secret: $JWT_SECRET"; fi
+  cat <<EOF
             Logs: $LOG_DIR
 
 EOF
 }
 
+keys_line() {
+  if [ "$STACK_KEYS" = signing ]; then
+    echo "signing: ES256, key ${SIGNING_KEYS_FILE#"$ROOT"/} (kid $(jq -r '.[0].kid' "$SIGNING_KEYS_FILE")); STACK_KEYS=legacy for HS256"
+  else
+    echo "legacy: HS256 with the JWT secret (STACK_KEYS=legacy); without it, ES256 signing keys"
+  fi
+}
+
+# What the running stack was started with, for the end-to-end tests (tests/lib/config.ts)
+# and `status`: the mode, every key, the JWKS, where the private signing key is.
+write_keys_record() {
+  jq -n --arg mode "$STACK_KEYS" --arg publishable "$PUBLISHABLE_KEY" --arg secret "$SECRET_KEY" \
+    --arg anon "$ANON_KEY" --arg service "$SERVICE_ROLE_KEY" --arg jwt_secret "$JWT_SECRET" \
+    --argjson jwks "$JWKS" --arg file "$SIGNING_KEYS_FILE" \
+    '{mode: $mode, publishable_key: $publishable, secret_key: $secret, anon_key: $anon,
+      service_role_key: $service, jwt_secret: (if $mode == "legacy" then $jwt_secret else null end),
+      jwks: $jwks, signing_keys_file: (if $mode == "signing" then $file else null end)}' \
+    >"$RUN_DIR/keys.json.tmp"
+  mv "$RUN_DIR/keys.json.tmp" "$RUN_DIR/keys.json"
+}
+
 cmd_start() {
   local t0; t0=$(date +%s.%N)
   echo "Starting the local stack"
+  ensure_keys
   start_db
   start_rest
   start_storage_rest
   start_storage
   start_functions
   start_gateway
+  write_keys_record
   printf 'Stack up in %ss\n' "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')"
   print_status
 }
@@ -321,7 +394,18 @@ cmd_status() {
     curl -fsS "$FUNCTIONS_URL_INTERNAL/_internal/health" \
       | jq -r '.functions | to_entries[] | "  fn \(.key): \(.value.state) :\(.value.port) restarts=\(.value.restarts)"'
   fi
-  [ "$down" = 0 ] && print_status
+  if [ "$down" = 0 ]; then
+    # The keys of the running stack, which may be another mode's than this shell's.
+    if [ -f "$RUN_DIR/keys.json" ]; then
+      STACK_KEYS=$(jq -r .mode "$RUN_DIR/keys.json")
+      PUBLISHABLE_KEY=$(jq -r .publishable_key "$RUN_DIR/keys.json")
+      SECRET_KEY=$(jq -r .secret_key "$RUN_DIR/keys.json")
+      ANON_KEY=$(jq -r .anon_key "$RUN_DIR/keys.json")
+      SERVICE_ROLE_KEY=$(jq -r .service_role_key "$RUN_DIR/keys.json")
+      JWT_SECRET=$(jq -r '.jwt_secret // ""' "$RUN_DIR/keys.json")
+    fi
+    print_status
+  fi
   return "$down"
 }
 
@@ -330,6 +414,7 @@ cmd_status() {
 # recreates the database, its listener spends ~5 s reconnecting and misses the NOTIFY, and
 # its pooled connections are dead anyway.
 cmd_reload() {
+  ensure_keys
   case "${1:-}" in
     rest) reload_rest ;;
     functions) reload_functions ;;
@@ -392,5 +477,6 @@ case "${1:-}" in
   status) cmd_status ;;
   restart) cmd_stop; cmd_start ;;
   reload) cmd_reload "${2:-}" ;;
-  *) echo "usage: $0 start|stop|status|restart|reload" >&2; exit 2 ;;
+  keys) ensure_keys; print_status ;;
+  *) echo "usage: $0 start|stop|status|restart|reload|keys" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README, CI): sets up a fresh machine, then runs every test:
 # native cargo tests and clippy, the wasm build, pgTAP + db lint on a freshly reset
-# database, and the end-to-end suite against the running local stack.
+# database, and the end-to-end suite against the running local stack, in both key modes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -20,6 +20,12 @@ step "supabase db lint" scripts/db.sh lint
 
 cleanup() { scripts/stack.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-step "stack start" scripts/stack.sh start --test
-step "end-to-end (supabase-js)" deno test --allow-all --quiet tests/
+# The end-to-end suite twice: with the keys of a project created today (the default:
+# ES256 signing key, publishable and secret API keys), then with the legacy HS256 secret
+# and anon/service_role JWTs (docs/LOCAL-STACK.md "Keys"); `stack.sh start` restarts the
+# parts whose keys change, the database keeps running.
+step "stack start (keys: signing)" env STACK_KEYS=signing scripts/stack.sh start --test
+step "end-to-end (supabase-js), keys: signing (ES256)" env STACK_KEYS=signing deno test --allow-all --quiet tests/
+step "stack restart (keys: legacy)" env STACK_KEYS=legacy scripts/stack.sh start --test
+step "end-to-end (supabase-js), keys: legacy (HS256)" env STACK_KEYS=legacy deno test --allow-all --quiet tests/
 echo "all tests passed in $(( $(date +%s) - T0 ))s"

@@ -13,8 +13,9 @@ import {
   assertApiError,
   claimsFor,
   clientFor,
-  config,
+  clientKey,
   createUser,
+  forgedToken,
   functionsUrl,
   invoke,
   KeptAlive,
@@ -25,7 +26,6 @@ import {
   tokenFor,
   uniqueEmail,
 } from "./lib/mod.ts";
-import { sign } from "../deno-shims/jwt.ts";
 
 const FN = "link-candidate-account";
 
@@ -131,14 +131,14 @@ Deno.test("link: 401 without a token, with a forged or expired one (the platform
   await ready();
   const now = Math.floor(Date.now() / 1000);
   const user = await createUser(uniqueEmail("nobody"));
-  const forged = await sign({ sub: user.id, role: "authenticated", aud: "authenticated", exp: now + 600 }, "z".repeat(40));
+  const forged = await forgedToken({ sub: user.id, role: "authenticated", aud: "authenticated", exp: now + 600 });
   const expired = await tokenFor(user.id, { expiresIn: -60 });
   const body = JSON.stringify({ invitation_token: "0".repeat(64) });
   for (const [what, auth] of [["none", null], ["forged", forged], ["expired", expired]] as const) {
     const res = await fetch(`${functionsUrl}/${FN}`, {
       method: "POST",
       headers: {
-        apikey: config.anonKey,
+        apikey: clientKey,
         "Content-Type": "application/json",
         ...(auth ? { Authorization: `Bearer ${auth}` } : {}),
       },
@@ -216,7 +216,7 @@ Deno.test("link: 413 for a body over the limit, declared or streamed", async () 
   });
   const res = await fetch(`${functionsUrl}/${FN}`, {
     method: "POST",
-    headers: { apikey: config.anonKey, Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    headers: { apikey: clientKey, Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: stream,
   });
   assertEquals(res.status, 413);
@@ -226,7 +226,7 @@ Deno.test("link: 413 for a body over the limit, declared or streamed", async () 
 Deno.test("link: the 413 goes out after the body's end, so the connection serves the next request", async () => {
   await ready();
   const { invitation, token } = await invitedCandidate();
-  const headers = { apikey: config.anonKey, Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const headers = { apikey: clientKey, Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   // One connection throughout, as a pooling client keeps it (supabase-js on Deno's fetch):
   // an answer given while the body is still coming would be followed by the gateway
   // closing the connection, and the next request on it would fail.

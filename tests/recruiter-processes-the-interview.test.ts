@@ -8,7 +8,7 @@
 //! entry of the stored transcript, and a fabricated quote is rejected and retried.
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { assertApiError, clientFor, config, invoke, requireFunction, sql, withFunctionEnv } from "./lib/mod.ts";
+import { assertApiError, clientFor, invoke, requireFunction, serviceClient, sql, withFunctionEnv } from "./lib/mod.ts";
 import { type ChatCall, chat, startOpenAiFake, vendorKeys } from "./fakes/mod.ts";
 import { candidate, complete, expectedMetrics, type Json, liveInterview, member, recordedEvents, tenantOwner } from "./interview/world.ts";
 
@@ -163,7 +163,7 @@ Deno.test("processor: OpenAI failing after the retries is recorded as the assess
 Deno.test("processor: the service role may process; candidates, members and other tenants may not; bad input is 4xx", async () => {
   await ready();
   const { owner, pos, cand } = await finishedInterview("proc-who");
-  const service = await invoke(clientFor(config.serviceRoleKey), FN, { body: { session_id: cand.sessionId } });
+  const service = await invoke(serviceClient(), FN, { body: { session_id: cand.sessionId } });
   assertEquals(service.status, 200, JSON.stringify(service.body));
   const user = await member(owner, "user");
   const admin = await member(owner, "admin");

@@ -7,7 +7,7 @@
 //! and the reaper (service role) that destroys the machines of finished sessions.
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { assertApiError, clientFor, config, invoke, requireFunction, sql, withFunctionEnv } from "./lib/mod.ts";
+import { assertApiError, clientFor, config, invoke, requireFunction, serviceClient, sql, withFunctionEnv } from "./lib/mod.ts";
 import { flyErrors, startFlyFake, vendorKeys } from "./fakes/mod.ts";
 import { candidate, complete, liveInterview, member, tenantOwner } from "./interview/world.ts";
 
@@ -127,7 +127,7 @@ Deno.test("vm: the reaper destroys the machines of finished sessions and strays,
     fly.machines.set("stray0000000001", { ...fly.machines.get(mb)!, id: "stray0000000001", config: { ...fly.machines.get(mb)!.config, metadata: { session_id: crypto.randomUUID(), managed_by: "session-vm" } } });
 
     assertApiError(await vm(a.owner.token, { action: "reap" }), 403, "insufficient_role");
-    const reaped = await invoke(clientFor(config.serviceRoleKey), FN, { body: { action: "reap" } });
+    const reaped = await invoke(serviceClient(), FN, { body: { action: "reap" } });
     assertEquals(reaped.status, 200, JSON.stringify(reaped.body));
     const destroyed = Object.fromEntries(reaped.body.destroyed.map((d: { machine_id: string; reason: string }) => [d.machine_id, d.reason]));
     assertEquals(destroyed[ma], "session_finished");

@@ -1,16 +1,20 @@
 //! The local stack itself, independent of any business function: the gateway routes REST
-//! and functions, postrust checks JWTs and applies RLS, the functions host checks
-//! verify_jwt, passes preflights, carries WebSockets, injects env, streams bodies,
-//! isolates and restarts functions. Uses the test-only functions in
-//! tests/fixtures/functions (served when the stack starts with `--test`).
+//! and functions, takes the publishable and secret API keys, serves the JWKS; postrust
+//! checks JWTs and applies RLS, the functions host checks verify_jwt, passes preflights,
+//! carries WebSockets, injects env, streams bodies, isolates and restarts functions. Uses
+//! the test-only functions in tests/fixtures/functions (served when the stack starts with
+//! `--test`). Runs in either key mode (STACK_KEYS; docs/LOCAL-STACK.md "Keys"): tokens are
+//! minted with the stack's own key (`signToken`), forged ones with another (`forgedToken`).
 
 import { assert, assertEquals, assertNotEquals } from "./lib/assert.ts";
 import {
   anonClient,
   clientFor,
+  clientKey,
   config,
   createUser,
   deleteUsers,
+  forgedToken,
   functionsUrl,
   psql,
   requireFunction,
@@ -19,10 +23,11 @@ import {
   requireStack,
   restUrl,
   serviceClient,
+  signToken,
   tokenFor,
   uniqueEmail,
 } from "./lib/mod.ts";
-import { sign } from "../deno-shims/jwt.ts";
+import { generateEs256Jwk, publicJwk, sign, signEs256 } from "../deno-shims/jwt.ts";
 
 const FIXTURES_HINT =
   "start the stack with `scripts/stack.sh start --test` (serves tests/fixtures/functions, secrets from tests/fakes/fakes.env)";
@@ -96,10 +101,10 @@ Deno.test("rest: postrust behind /rest/v1/ applies the JWT's role and RLS, and r
     const asB = await clientFor(b.token).from(table).select("id").eq("id", 1);
     assertEquals(asB.data, [], "user b cannot read a's row even by id");
 
-    // A token signed with another secret is refused by postrust, not read as anon.
-    const forged = await sign({ sub: a.id, role: "authenticated", exp: Math.floor(Date.now() / 1000) + 60 }, "x".repeat(40));
+    // A token signed with a key the stack does not have is refused by postrust, not read as anon.
+    const forged = await forgedToken({ sub: a.id, role: "authenticated", exp: Math.floor(Date.now() / 1000) + 60 });
     const res = await fetch(`${restUrl}/${table}`, {
-      headers: { apikey: config.anonKey, Authorization: `Bearer ${forged}` },
+      headers: { apikey: clientKey, Authorization: `Bearer ${forged}` },
     });
     assertEquals(res.status, 401);
     await res.body?.cancel();
@@ -140,7 +145,7 @@ Deno.test("functions: supabase-js invoke reaches the function, which sees /<name
     assertEquals(data.search, "?q=1");
     assertEquals(data.body_bytes, JSON.stringify({ hello: "world" }).length);
     assertEquals(data.headers.authorization, `Bearer ${token}`);
-    assertEquals(data.headers.apikey, config.anonKey);
+    assertEquals(data.headers.apikey, clientKey);
   } finally {
     await deleteUsers(id);
   }
@@ -159,8 +164,8 @@ Deno.test("functions: an unknown function is 404", async () => {
 Deno.test("functions: verify_jwt refuses a missing, malformed, forged, expired or unsigned token with 401", async () => {
   await fixtures();
   const now = Math.floor(Date.now() / 1000);
-  const forged = await sign({ sub: "x", role: "authenticated", exp: now + 60 }, "y".repeat(40));
-  const expired = await sign({ sub: "x", role: "authenticated", exp: now - 10 }, config.jwtSecret);
+  const forged = await forgedToken({ sub: "x", role: "authenticated", exp: now + 60 });
+  const expired = await signToken({ sub: "x", role: "authenticated", exp: now - 10 });
   const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "");
   const unsigned = `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "x", role: "service_role" })}.`;
   const cases: [string, Record<string, string>, string][] = [
@@ -221,11 +226,16 @@ Deno.test("functions: the host injects Supabase's env and the env file's secrets
   assertEquals(env.SUPABASE_ANON_KEY, config.anonKey);
   assertEquals(env.SUPABASE_SERVICE_ROLE_KEY, config.serviceRoleKey);
   assertEquals(env.SUPABASE_DB_URL, config.dbUrl);
+  // The JWT secret only in legacy mode: a project with signing keys has none to give.
   assertEquals(env.SUPABASE_JWT_SECRET, config.jwtSecret);
+  assertEquals(JSON.parse(env.SUPABASE_JWKS), config.jwks);
+  assertEquals(JSON.parse(env.SUPABASE_PUBLISHABLE_KEYS), { default: config.publishableKey });
+  assertEquals(JSON.parse(env.SUPABASE_SECRET_KEYS), { default: config.secretKey });
   assertEquals(env.E2E_ENV_FILE_MARKER, "from-tests-fakes-env", "secret from the env file");
   assert(env.SB_FUNCTION_PORT, "SB_FUNCTION_PORT set for the adapter");
   assertEquals(env.HOME, null, "the host's own environment does not leak in");
-  assert(!env_keys.some((k: string) => k.startsWith("PGRST_") || k === "JWT_SECRET"), `leaked: ${env_keys}`);
+  const hostOnly = ["JWT_SECRET", "JWKS", "STACK_KEYS", "ANON_KEY", "SERVICE_ROLE_KEY", "PUBLISHABLE_KEY", "SECRET_KEY"];
+  assert(!env_keys.some((k: string) => k.startsWith("PGRST_") || hostOnly.includes(k)), `leaked: ${env_keys}`);
 });
 
 Deno.test("functions: a throw in the handler becomes the JSON 500 with CORS headers", async () => {
@@ -354,4 +364,192 @@ Deno.test("functions: a WebSocket round-trips through gateway and host: subproto
   assertEquals(who.x_e2e, "ws");
   assertEquals(close.code, 4001, "the function's close code reaches the client");
   assertEquals(close.reason, "done");
+});
+
+// ---------------------------------------------------------------------------------------
+// Keys: the JWKS, the publishable and secret API keys, tokens the stack did not sign
+
+Deno.test("keys: the JWKS is served at /auth/v1/.well-known/jwks.json: the signing key's public half (none in legacy mode)", async () => {
+  await requireStack();
+  const res = await fetch(`${config.apiUrl}/auth/v1/.well-known/jwks.json`);
+  assertEquals(res.status, 200);
+  assertEquals(res.headers.get("content-type"), "application/json");
+  const jwks = await res.json();
+  assertEquals(jwks, config.jwks, "the keys the stack verifies with");
+  if (config.keyMode === "legacy") {
+    assertEquals(jwks, { keys: [] }, "an HS256 secret is never published");
+    return;
+  }
+  assertEquals(jwks.keys.length, 1);
+  const [key] = jwks.keys;
+  assertEquals(key, publicJwk(config.signingKey!));
+  assertEquals([key.kty, key.crv, key.alg, key.use, key.kid], ["EC", "P-256", "ES256", "sig", config.signingKey!.kid]);
+  assertEquals(key.key_ops, ["verify"]);
+  assertEquals(key.d, undefined, "no private member");
+});
+
+/** A probe RPC answering the role and claims postrust ran the request with. */
+async function withWhoami(body: (path: string) => Promise<void>): Promise<void> {
+  const fn = `e2e_whoami_${crypto.randomUUID().slice(0, 8)}`;
+  await psql(
+    `create function public.${fn}() returns jsonb language sql stable as $$
+       select jsonb_build_object('role', current_user,
+                                 'claims', coalesce(current_setting('request.jwt.claims', true), '')::text)
+     $$;
+     grant execute on function public.${fn}() to anon, authenticated, service_role;
+     notify pgrst, 'reload schema';`,
+  );
+  try {
+    const path = `${restUrl}/rpc/${fn}`;
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(path, { method: "POST", headers: { apikey: config.secretKey } });
+      await res.body?.cancel();
+      if (res.status !== 404) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await body(path);
+  } finally {
+    await psql(`drop function if exists public.${fn}(); notify pgrst, 'reload schema';`);
+  }
+}
+
+Deno.test("keys: the gateway takes the publishable key as anon and the secret key as the service role; a user's token passes; another sb_ key is 401", async () => {
+  await requireStack();
+  const user = await createUser(uniqueEmail("keys"));
+  const token = await tokenFor(user.id, { withoutHook: true });
+  try {
+    await withWhoami(async (path) => {
+      const call = async (headers: Record<string, string>) => {
+        const res = await fetch(path, { method: "POST", headers });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null };
+      };
+      const pub = config.publishableKey;
+      const sec = config.secretKey;
+      for (const [what, headers, role] of [
+        ["publishable key, no Authorization (functions.invoke)", { apikey: pub }, "anon"],
+        ["publishable key as its own bearer (supabase-js REST)", { apikey: pub, Authorization: `Bearer ${pub}` }, "anon"],
+        ["secret key, no Authorization", { apikey: sec }, "service_role"],
+        ["secret key as its own bearer", { apikey: sec, Authorization: `Bearer ${sec}` }, "service_role"],
+        ["publishable key with a user's token", { apikey: pub, Authorization: `Bearer ${token}` }, "authenticated"],
+        ["secret key with a user's token: the user's, not elevated", { apikey: sec, Authorization: `Bearer ${token}` }, "authenticated"],
+        ["the mode's anon JWT as apikey and bearer (legacy clients)", { apikey: config.anonKey, Authorization: `Bearer ${config.anonKey}` }, "anon"],
+      ] as [string, Record<string, string>, string][]) {
+        const got = await call(headers);
+        assertEquals(got.status, 200, `${what}: ${JSON.stringify(got.body)}`);
+        assertEquals(got.body.role, role, what);
+        const claims = JSON.parse(got.body.claims);
+        assertEquals(claims.role, role, `${what}: the JWT postrust verified`);
+        if (role === "authenticated") assertEquals(claims.sub, user.id, what);
+        else assertEquals(claims.iss, "supabase-demo", `${what}: the stack's role JWT`);
+      }
+      // Another key as the bearer is not replaced: postrust sees a bearer that is no JWT.
+      const mixed = await call({ apikey: pub, Authorization: `Bearer ${sec}` });
+      assertEquals(mixed.status, 401, "the secret key as bearer under the publishable key is not the service role");
+      // An sb_ key the stack does not have is refused by the gateway, whatever else comes.
+      const invalid = { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." };
+      for (const headers of <Record<string, string>[]> [
+        { apikey: "sb_publishable_not-this-stacks-key" },
+        { apikey: "sb_secret_not-this-stacks-key", Authorization: `Bearer ${token}` },
+        { apikey: `${pub}x`, Authorization: `Bearer ${pub}x` },
+      ]) {
+        const got = await call(headers);
+        assertEquals([got.status, got.body], [401, invalid], JSON.stringify(headers));
+      }
+    });
+    // Functions and Storage the same: Supabase injects the role JWT for them too.
+    for (const [apikey, jwt] of [[config.publishableKey, config.anonKey], [config.secretKey, config.serviceRoleKey]]) {
+      const res = await fetch(`${functionsUrl}/echo`, { method: "POST", headers: { apikey } });
+      assertEquals(res.status, 200, `echo with apikey ${apikey}`);
+      const seen = await res.json();
+      assertEquals(seen.headers.authorization, `Bearer ${jwt}`, "the function sees the role JWT");
+      assertEquals(seen.headers.apikey, apikey, "and the apikey as sent");
+    }
+    for (const url of [`${functionsUrl}/echo`, `${config.apiUrl}/storage/v1/object/list/resumes`]) {
+      const res = await fetch(url, { method: "POST", headers: { apikey: "sb_secret_nope", "Content-Type": "application/json" }, body: "{}" });
+      assertEquals(res.status, 401, url);
+      assertEquals((await res.json()).message, "Invalid API key", url);
+    }
+  } finally {
+    await deleteUsers(user.id);
+  }
+});
+
+Deno.test("keys: supabase-js clients made with the mode's keys act as anon, the service role and the user", async () => {
+  await requireStack();
+  const user = await createUser(uniqueEmail("keys-js"));
+  const token = await tokenFor(user.id, { withoutHook: true });
+  try {
+    await withWhoami(async (path) => {
+      const fn = path.split("/").pop()!;
+      for (const [what, client, role] of [
+        ["anonClient", anonClient(), "anon"],
+        ["serviceClient", serviceClient(), "service_role"],
+        ["clientFor(token)", clientFor(token), "authenticated"],
+      ] as const) {
+        const { data, error } = await client.rpc(fn);
+        assertEquals(error, null, what);
+        assertEquals(data.role, role, what);
+      }
+    });
+  } finally {
+    await deleteUsers(user.id);
+  }
+});
+
+Deno.test("keys: a token the stack did not sign is 401 at postrust (REST), the functions host's verify_jwt and the Storage API; its own passes", async () => {
+  await fixtures();
+  const user = await createUser(uniqueEmail("keys-forged"));
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { sub: user.id, role: "authenticated", aud: "authenticated", exp: now + 600, iat: now };
+  const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const forged: [string, string][] = [
+    ["signed by another key under the stack key's kid", await forgedToken(claims)],
+    ["alg none", `${b64({ alg: "none", typ: "JWT" })}.${b64(claims)}.`],
+  ];
+  if (config.keyMode === "signing") {
+    const other = await generateEs256Jwk();
+    const pub = JSON.stringify(config.jwks.keys[0]);
+    forged.push(
+      ["ES256 by a key not in the JWKS (its own kid)", await signEs256(claims, other)],
+      ["ES256 with no kid", await signEs256(claims, { ...other, kid: undefined })],
+      ["HS256 with the legacy secret (no secret in signing mode)", await sign(claims, "super-secret-jwt-token-with-at-least-32-characters-long")],
+      ["HS256 'signed' with the public key's JSON (algorithm confusion)", await sign(claims, pub)],
+      ["expired, by the stack's key", await signToken({ ...claims, exp: now - 10 })],
+    );
+  } else {
+    forged.push(["ES256 by some key (no JWKS in legacy mode)", await signEs256(claims, await generateEs256Jwk())]);
+  }
+  const own = await signToken(claims);
+  const rest = (t: string) => fetch(`${restUrl}/rpc/user_has_permission`, {
+    method: "POST",
+    headers: { apikey: clientKey, Authorization: `Bearer ${t}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ resource: "candidates", action: "read" }),
+  });
+  const fn = (t: string) => fetch(`${functionsUrl}/echo`, { method: "POST", headers: { apikey: clientKey, Authorization: `Bearer ${t}` } });
+  const storage = (t: string) => fetch(`${config.apiUrl}/storage/v1/object/list/resumes`, {
+    method: "POST",
+    headers: { apikey: clientKey, Authorization: `Bearer ${t}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ prefix: "" }),
+  });
+  try {
+    for (const [what, token] of forged) {
+      const r = await rest(token);
+      assertEquals(r.status, 401, `REST, ${what}: ${await r.text()}`);
+      const f = await fn(token);
+      assertEquals([f.status, await f.json()], [401, { msg: "Invalid JWT" }], `functions host, ${what}`);
+      const s = await storage(token);
+      const sBody = await s.json();
+      assertEquals([s.status, sBody.error], [400, "InvalidJWT"], `Storage API, ${what}: ${JSON.stringify(sBody)}`);
+    }
+    const r = await rest(own);
+    assertEquals(r.status, 200, `REST accepts the stack's own token: ${await r.text()}`);
+    const f = await fn(own);
+    assertEquals(f.status, 200, "the functions host accepts the stack's own token");
+    assertEquals((await f.json()).headers.authorization, `Bearer ${own}`);
+    const s = await storage(own);
+    assertEquals(s.status, 200, `the Storage API accepts the stack's own token: ${await s.text()}`);
+  } finally {
+    await deleteUsers(user.id);
+  }
 });

@@ -2,10 +2,11 @@
 //! token is what Supabase Auth would issue: the standard claims, passed through
 //! `public.custom_access_token_hook(event)` (called as `supabase_auth_admin`, the role
 //! Supabase Auth calls it as, so a missing grant fails here as it would in production),
-//! then signed HS256 with the JWT secret.
+//! then signed with the stack's current key: ES256 with the signing key (its kid in the
+//! header) in signing mode, HS256 with the JWT secret in legacy mode (config.ts).
 
-import { sign } from "../../deno-shims/jwt.ts";
-import { config } from "./config.ts";
+import { generateEs256Jwk, sign, signEs256 } from "../../deno-shims/jwt.ts";
+import { config, signingKeysFile } from "./config.ts";
 import { psql, sqlOne } from "./db.ts";
 
 export interface TestUser {
@@ -72,11 +73,38 @@ export interface TokenOptions {
 
 /**
  * The access token Supabase Auth would issue to `userId` now: GoTrue's standard claims,
- * then the custom access token hook's answer, signed HS256.
+ * then the custom access token hook's answer, signed with the stack's key (`signToken`).
  */
 export async function tokenFor(userId: string, opts: TokenOptions = {}): Promise<string> {
   const claims = await claimsFor(userId, opts);
-  return await sign(claims, config.jwtSecret);
+  return await signToken(claims);
+}
+
+/** `claims` signed as the stack's Auth would: ES256 (signing mode) or HS256 (legacy). */
+export async function signToken(claims: Record<string, unknown>): Promise<string> {
+  if (config.keyMode === "legacy") return await sign(claims, config.jwtSecret!);
+  return await signEs256(claims, stackSigningKey());
+}
+
+function stackSigningKey() {
+  if (!config.signingKey) {
+    throw new Error(`signing mode, and no key in ${signingKeysFile}: start the stack (scripts/stack.sh start --test), or STACK_KEYS=legacy`);
+  }
+  return config.signingKey;
+}
+
+let otherKey: Promise<Awaited<ReturnType<typeof generateEs256Jwk>>> | undefined;
+
+/**
+ * `claims` signed the stack's way with a key the stack does not have, so only the
+ * signature is wrong: in signing mode ES256 by another P-256 key under the stack key's
+ * own `kid` (a key not in the JWKS pretending to be in it); in legacy mode HS256 with
+ * another secret. Every part must answer it with 401.
+ */
+export async function forgedToken(claims: Record<string, unknown>): Promise<string> {
+  if (config.keyMode === "legacy") return await sign(claims, "not-the-stack-secret-".repeat(3));
+  otherKey ??= generateEs256Jwk();
+  return await signEs256(claims, { ...(await otherKey), kid: stackSigningKey().kid });
 }
 
 /** The claims `tokenFor` signs. */

@@ -1,4 +1,9 @@
 //! supabase-js clients configured as the frontend's are, against the local stack.
+//!
+//! The key each client is created with follows the stack's key mode (config.ts), as an
+//! application created against such a project would: in signing mode the publishable key
+//! (browser, signed-in user) and the secret key (server); in legacy mode the anon and
+//! service_role JWTs. The gateway turns an `sb_` key into the role JWT it stands for.
 
 import { createClient, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.1";
 import { config } from "./config.ts";
@@ -6,14 +11,19 @@ import { config } from "./config.ts";
 // No browser storage and no refresh timers in a test process.
 const AUTH = { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false };
 
-/** A signed-out visitor: the anon key only. */
+/** The key a browser app is given: the publishable key, or the anon JWT in legacy mode. */
+export const clientKey = config.keyMode === "signing" ? config.publishableKey : config.anonKey;
+/** The key a server is given: the secret key, or the service_role JWT in legacy mode. */
+export const serverKey = config.keyMode === "signing" ? config.secretKey : config.serviceRoleKey;
+
+/** A signed-out visitor: the client key only. */
 export function anonClient(): SupabaseClient {
-  return createClient(config.apiUrl, config.anonKey, { auth: AUTH });
+  return createClient(config.apiUrl, clientKey, { auth: AUTH });
 }
 
 /** The service role: bypasses RLS. Only for setting up and checking data. */
 export function serviceClient(): SupabaseClient {
-  return createClient(config.apiUrl, config.serviceRoleKey, { auth: AUTH });
+  return createClient(config.apiUrl, serverKey, { auth: AUTH });
 }
 
 /**
@@ -22,7 +32,7 @@ export function serviceClient(): SupabaseClient {
  * `Authorization: Bearer <token>` exactly as for a signed-in browser session.
  */
 export function clientFor(token: string): SupabaseClient {
-  return createClient(config.apiUrl, config.anonKey, {
+  return createClient(config.apiUrl, clientKey, {
     accessToken: () => Promise.resolve(token),
   });
 }
