@@ -7,6 +7,8 @@
 #   resume   process-resume: the wasm's CPU per request in Deno on each fixture and on a
 #            10 MB PDF, the memory one 10 MB upload adds, and upload -> candidate latency
 #            through the stack at 1 and 4 clients (bench/resume.ts)
+#   auth     the cost of verifying a signed-in call in an isolate: first answer after process
+#            start and warm latency, ES256 (WebCrypto, JWKS) vs HS256 (bench/auth.ts)
 #   oversized  (only when named) bodies over a function's limit through the gateway: how
 #            many clients miss the JSON 413, per kind of body and connection reuse
 #            (bench/oversized.ts)
@@ -17,7 +19,7 @@ export STACK_SLOT="${STACK_SLOT:-8}"
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(wasm cold link extract resume)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(wasm cold auth link extract resume)
 want() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
 quiet() { "$@" >"$LOG_DIR/bench-setup.log" 2>&1 || { cat "$LOG_DIR/bench-setup.log"; exit 1; }; }
@@ -41,6 +43,10 @@ fi
 if want cold || want link; then
   fparts=(); want cold && fparts+=(cold); want link && fparts+=(link)
   deno run --allow-all bench/functions.ts "${fparts[@]}"
+fi
+
+if want auth; then
+  deno run --allow-all bench/auth.ts
 fi
 
 if want resume; then
