@@ -18,6 +18,7 @@ APT_PACKAGES=(
   nginx-light                                               # the gateway on :54321
   poppler-utils                                             # pdftotext: extractor benchmark baseline
   curl ca-certificates jq
+  procps iproute2       # ps, sysctl, ss: stack.sh waits for and finds its parts with them
 )
 WASM_BINDGEN_VERSION=$(sed -nE 's/^wasm-bindgen = "=([0-9.]+)".*/\1/p' "$ROOT/Cargo.toml")
 WASM_PACK_VERSION=0.15.1
@@ -106,8 +107,9 @@ cargo_install() {
   fi
   echo "    cargo install $crate $version (slow)"
   # Outside the project dir, so rust-toolchain.toml does not apply: host tools build
-  # with the machine's default toolchain.
-  (cd / && cargo install -q "$crate" --version "$version") >"$LOG_DIR/install-$crate.log" 2>&1 \
+  # with the machine's default toolchain. --force: a binary of another version (or one
+  # cargo has no record of) may already be in ~/.cargo/bin; this one replaces it.
+  (cd / && cargo install -q --force "$crate" --version "$version") >"$LOG_DIR/install-$crate.log" 2>&1 \
     || { tail -20 "$LOG_DIR/install-$crate.log"; return 1; }
 }
 
