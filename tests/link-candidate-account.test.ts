@@ -188,6 +188,21 @@ Deno.test("link: 403 when the signed-in email is not the invited one", async () 
   assertApiError(await link(stranger.token, { invitation_token: invitation.token }), 403, "email_mismatch");
 });
 
+Deno.test("link: 403 for the invited address signed up but not confirmed; once confirmed, it links", async () => {
+  await ready();
+  const owner = await tenantOwner("owner-unconfirmed");
+  const email = uniqueEmail("unconfirmed");
+  const invitation = await invite(owner, email);
+  // Whoever holds a leaked token signs up with the invitee's address first.
+  const user = await createUser(email, { emailConfirmed: false });
+  const token = await tokenFor(user.id);
+  assertApiError(await link(token, { invitation_token: invitation.token }), 403, "email_not_confirmed");
+  await psql(`update auth.users set email_confirmed_at = now() where id = :'id'`, { id: user.id });
+  const got = await link(token, { invitation_token: invitation.token });
+  assertEquals(got.status, 200, JSON.stringify(got.body));
+  assertEquals(got.body.candidate_id, invitation.candidate_id);
+});
+
 Deno.test("link: 405 for a method the function does not answer", async () => {
   await ready();
   const { token } = await invitedCandidate();

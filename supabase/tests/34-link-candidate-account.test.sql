@@ -3,7 +3,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(36);
+select plan(39);
 
 do $users$
 begin
@@ -47,6 +47,20 @@ select throws_ok(format('select link_candidate_account(%L)', repeat('ab', 32)), 
 select tests.authenticate_as('outsider');
 select throws_ok(format('select link_candidate_account(%L)', pg_temp.t('newbie')), 'PT403', 'email_mismatch',
   'link_candidate_account: PT403 email_mismatch when the signed-in email is not the invited one');
+-- An unconfirmed account with the invited address (a sign-up by whoever holds a leaked
+-- token) is refused; once the address is confirmed, the same account may link.
+reset role;
+update auth.users set email_confirmed_at = null where email = 'newbie@fixture.test';
+select tests.authenticate_as('newbie');
+select throws_ok(format('select link_candidate_account(%L)', pg_temp.t('newbie')), 'PT403', 'email_not_confirmed',
+  'link_candidate_account: PT403 email_not_confirmed when the invited address is not confirmed');
+reset role;
+select is((select used_at from public.interview_invitations
+           where id = (select (r ->> 'invitation_id')::uuid from tok where name = 'newbie')), null,
+  'link_candidate_account: a refused unconfirmed account leaves the invitation unused');
+select is((select auth_id from public.candidates where email = 'newbie@fixture.test'), null,
+  'link_candidate_account: a refused unconfirmed account is not linked');
+update auth.users set email_confirmed_at = now() where email = 'newbie@fixture.test';
 select tests.authenticate_as('newbie');
 select tests.set_claims(jsonb_set(tests.claims(), '{email}', '"outsider@fixture.test"'));
 select lives_ok(format('select link_candidate_account(%L)', pg_temp.t('newbie')),

@@ -11,7 +11,7 @@
 //!   yet, and gets `app_metadata.is_candidate` on their next token.
 //! - Errors (`{"error":{"code","message","details"}}`): 400 `body_required` /
 //!   `invalid_json` / `invalid_body` / `invalid_token`; 401 `missing_token` /
-//!   `invalid_token` / `token_expired` / `sign_in_required`; 403 `email_mismatch`;
+//!   `invalid_token` / `token_expired` / `sign_in_required`; 403 `email_mismatch` / `email_not_confirmed`;
 //!   404 `invitation_not_found`; 405; 409 `invitation_used` /
 //!   `candidate_already_linked`; 410 `invitation_expired`; 413; 415.
 //!
