@@ -10,7 +10,19 @@
 import { assert, assertEquals } from "./lib/assert.ts";
 import { assertApiError, clientFor, invoke, requireFunction, serviceClient, sql, withFunctionEnv } from "./lib/mod.ts";
 import { type ChatCall, chat, startOpenAiFake, vendorKeys } from "./fakes/mod.ts";
-import { candidate, complete, expectedMetrics, type Json, liveInterview, member, recordedEvents, tenantOwner } from "./interview/world.ts";
+import {
+  candidate,
+  complete,
+  consent,
+  expectedMetrics,
+  type Json,
+  liveInterview,
+  member,
+  position,
+  recordedEvents,
+  start,
+  tenantOwner,
+} from "./interview/world.ts";
 
 const FN = "transcript-processor";
 
@@ -81,6 +93,34 @@ Deno.test("processor: without an OpenAI key the insight holds the metrics, right
   const rows = await sql<{ n: number; updated_at: string }>(`select count(*)::int as n, max(updated_at)::text as updated_at from public.interview_insights where session_id = :'sid'`, { sid: cand.sessionId });
   assertEquals(rows[0].n, 1);
   assert(rows[0].updated_at !== insight!.updated_at, "the re-run replaced the row");
+});
+
+Deno.test("processor: a candidate who opted out of AI assessment gets metrics only, whoever asks; nothing goes to OpenAI", async () => {
+  await ready();
+  const owner = await tenantOwner("owner-proc-optout");
+  const cand = await candidate(owner, await position(owner), "proc-optout");
+  await consent(cand, true);
+  await start(cand);
+  const events = await recordedEvents();
+  for (let i = 0; i < events.length; i += 200) {
+    const got = await invoke(clientFor(cand.token), "transcript-relay", { body: { session_id: cand.sessionId, events: events.slice(i, i + 200) } });
+    assertEquals(got.status, 200, JSON.stringify(got.body));
+  }
+  await complete(cand);
+  await using openai = startOpenAiFake();
+  openai.onChat((call) => chat.json(honestAnswer(call)));
+  const expected = await expectedMetrics();
+  await withFunctionEnv(FN, vendorKeys("openai"), async () => {
+    const byOwner = await process(owner.token, cand.sessionId);
+    assertEquals(byOwner.status, 200, JSON.stringify(byOwner.body));
+    assertEquals(byOwner.body, { session_id: cand.sessionId, metrics: expected.metrics, assessment: "opted_out" });
+    // The completion webhook (the service role) is held to it too.
+    const byService = await invoke(serviceClient(), FN, { body: { session_id: cand.sessionId } });
+    assertEquals([byService.status, byService.body.assessment], [200, "opted_out"], JSON.stringify(byService.body));
+  });
+  assertEquals(openai.chatCalls().length, 0, "no transcript went to OpenAI");
+  const { data: insight } = await clientFor(owner.token).from("interview_insights").select("metadata, competency_scores").eq("session_id", cand.sessionId).single();
+  assertEquals(insight, { metadata: { assessment: "opted_out" }, competency_scores: [] });
 });
 
 Deno.test("processor: with OpenAI, every score points at a verbatim quote of the candidate, by entry id", async () => {

@@ -9,7 +9,8 @@
 //!   `200 {"session_id", "metrics": {"speakers": {"candidate": {"words", "turns",
 //!   "talk_ms", ...}, "interviewer": {...}}, ...}, "assessment"}`.
 //!   `metrics` is always computed, deterministically ([`metrics`], in conversation order:
-//!   [`ordering`]). `assessment` is `"not_configured"` without `OPENAI_API_KEY`;
+//!   [`ordering`]). `assessment` is `"opted_out"` when the candidate opted out of AI
+//!   assessment (nothing is sent to OpenAI), `"not_configured"` without `OPENAI_API_KEY`;
 //!   otherwise `{"status": "complete" | "partial", "competencies": [{competency_id, name,
 //!   score (1-5, null when unsupported), status, rationale, evidence: [{entry_id, quote}]}],
 //!   "rejected_quotes", "summary", "model", "attempts"}` (every quote verified against the
@@ -50,6 +51,9 @@ struct SessionRow {
     tenant_id: Uuid,
     position_id: Uuid,
     status: interview::SessionStatus,
+    /// Set when the candidate opted out of AI assessment (`record_session_consent`).
+    #[serde(default)]
+    ai_opt_out_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,7 +122,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let session: Vec<SessionRow> = db
         .execute(
             db.from("interview_sessions")
-                .select("tenant_id,position_id,status")
+                .select("tenant_id,position_id,status,ai_opt_out_at")
                 .eq("id", session_id.to_string()),
         )
         .await?;
@@ -143,7 +147,11 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let entries = ordering::order(entries, &items);
     let metrics = metrics::compute(&entries);
 
+    // A candidate who opted out of AI assessment gets metrics only, whoever calls: no
+    // transcript goes to the model.
+    let opted_out = session.ai_opt_out_at.is_some();
     let assessment = match OpenAi::from_context(cx) {
+        _ if opted_out => None,
         None => None,
         Some(openai) => {
             let (title, competencies) = load_competencies(&db, &session).await?;
@@ -151,6 +159,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         }
     };
     let assessment_json = match &assessment {
+        None if opted_out => json!("opted_out"),
         None => json!("not_configured"),
         Some(a) => serde_json::to_value(a)?,
     };

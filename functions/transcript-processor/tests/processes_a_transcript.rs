@@ -65,6 +65,26 @@ fn without_a_key_the_metrics_are_computed_and_the_assessment_is_not_configured()
 }
 
 #[test]
+fn an_opted_out_candidate_gets_metrics_only_and_nothing_goes_to_openai() {
+    let w = world();
+    w.borrow_mut().ai_opt_out_at = Some("2027-01-15T07:00:00+00:00");
+    // No scripted chat answer: a call to OpenAI would fail the test.
+    let r = call(
+        request(Some(&admin_token()), json!({ "session_id": SESSION })),
+        context(fake(w.clone()), true),
+    );
+    assert_eq!(r.status(), 200, "{:?}", r.json_body());
+    let b = body(&r);
+    assert_eq!(b["assessment"], "opted_out");
+    assert_eq!(b["metrics"]["speakers"]["candidate"]["words"], 17);
+    let w = w.borrow();
+    assert!(w.chat_calls.is_empty(), "nothing sent to OpenAI");
+    assert_eq!(w.stored.len(), 1);
+    assert_eq!(w.stored[0].1["metadata"], json!({ "assessment": "opted_out" }));
+    assert_eq!(w.stored[0].1["competency_scores"], json!([]));
+}
+
+#[test]
 fn with_openai_every_score_points_at_verified_candidate_quotes() {
     let w = world();
     w.borrow_mut().chat.push_back(completion(json!({

@@ -26,6 +26,8 @@ pub fn entry_id(n: u32) -> String {
 
 pub struct World {
     pub status: &'static str,
+    /// The session's `ai_opt_out_at`.
+    pub ai_opt_out_at: Option<&'static str>,
     /// (id, speaker, text, item, start, end, received_seq)
     pub entries: Vec<Value>,
     pub items: Vec<Value>,
@@ -49,6 +51,7 @@ pub fn world() -> Rc<RefCell<World>> {
     };
     Rc::new(RefCell::new(World {
         status: "completed",
+        ai_opt_out_at: None,
         entries: vec![
             e(1, "interviewer", "Why did you choose Rust?", "a0", None, 1),
             e(
@@ -110,7 +113,8 @@ pub fn fake(world: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                 assert!(path.contains(&format!("id=eq.{SESSION}")));
                 rows(if w.visible {
                     vec![
-                        json!({ "tenant_id": TENANT, "position_id": POSITION, "status": w.status }),
+                        json!({ "tenant_id": TENANT, "position_id": POSITION, "status": w.status,
+                                "ai_opt_out_at": w.ai_opt_out_at }),
                     ]
                 } else {
                     vec![]
