@@ -31,15 +31,20 @@ async function ready() {
   await requireFunction("transcript-relay", "build it (scripts/build.sh transcript-relay)");
 }
 
+/** The candidate relays the recorded transcript, then the interview completes. */
+async function relayAndComplete(cand: Awaited<ReturnType<typeof candidate>>) {
+  const events = await recordedEvents();
+  for (let i = 0; i < events.length; i += 200) {
+    const got = await invoke(clientFor(cand.token), "transcript-relay", { body: { session_id: cand.sessionId, events: events.slice(i, i + 200) } });
+    assertEquals(got.status, 200, JSON.stringify(got.body));
+  }
+  await complete(cand);
+}
+
 /** A finished interview with the recorded transcript relayed. */
 async function finishedInterview(prefix: string) {
   const world = await liveInterview(prefix);
-  const events = await recordedEvents();
-  for (let i = 0; i < events.length; i += 200) {
-    const got = await invoke(clientFor(world.cand.token), "transcript-relay", { body: { session_id: world.cand.sessionId, events: events.slice(i, i + 200) } });
-    assertEquals(got.status, 200, JSON.stringify(got.body));
-  }
-  await complete(world.cand);
+  await relayAndComplete(world.cand);
   return world;
 }
 
@@ -101,12 +106,7 @@ Deno.test("processor: a candidate who opted out of AI assessment gets metrics on
   const cand = await candidate(owner, await position(owner), "proc-optout");
   await consent(cand, true);
   await start(cand);
-  const events = await recordedEvents();
-  for (let i = 0; i < events.length; i += 200) {
-    const got = await invoke(clientFor(cand.token), "transcript-relay", { body: { session_id: cand.sessionId, events: events.slice(i, i + 200) } });
-    assertEquals(got.status, 200, JSON.stringify(got.body));
-  }
-  await complete(cand);
+  await relayAndComplete(cand);
   await using openai = startOpenAiFake();
   openai.onChat((call) => chat.json(honestAnswer(call)));
   const expected = await expectedMetrics();
