@@ -35,7 +35,7 @@
 
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { drain, DRAIN_LIMIT, DRAIN_MS } from "./body.ts";
-import { parseJwks, verifyToken, type VerifyKeys } from "./jwt.ts";
+import { stackKeysFromEnv, verifyToken, type VerifyKeys } from "./jwt.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -58,7 +58,6 @@ interface Options {
 
 // The well-known local values `supabase start` uses (scripts/lib.sh holds the same); the
 // JWTs are the legacy mode's (signing mode's are derived from the generated key).
-const DEFAULT_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
 const DEFAULT_PUBLISHABLE_KEY = "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH";
 const DEFAULT_SECRET_KEY = "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz";
 const DEFAULT_ANON_KEY =
@@ -82,17 +81,14 @@ function options(args: string[]): Options {
     else if (flag === "--test-mode") testMode = true;
     else fail(`unknown argument ${args[i]}`);
   }
-  const mode = env("STACK_KEYS", "signing");
-  if (mode !== "signing" && mode !== "legacy") fail(`STACK_KEYS must be signing or legacy, not ${mode}`);
-  const legacy = mode === "legacy";
-  let jwks;
+  let stack;
   try {
-    jwks = parseJwks(env("JWKS", legacy ? '{"keys":[]}' : ""));
+    stack = stackKeysFromEnv();
   } catch (e) {
-    fail(`JWKS (the public signing keys, JSON) is ${legacy ? "not a JWKS" : "missing or not a JWKS"}: ${e} (start the stack with scripts/stack.sh)`);
+    fail(e instanceof Error ? e.message : String(e));
   }
-  if (!legacy && jwks.keys.length === 0) fail("signing mode needs at least one key in JWKS");
-  const jwtSecret = legacy ? env("JWT_SECRET", DEFAULT_JWT_SECRET) : null;
+  const { legacy, keys } = stack;
+  const jwtSecret = keys.secret;
   const anonKey = env("ANON_KEY", legacy ? DEFAULT_ANON_KEY : "");
   const serviceRoleKey = env("SERVICE_ROLE_KEY", legacy ? DEFAULT_SERVICE_ROLE_KEY : "");
   if (!anonKey || !serviceRoleKey) fail("signing mode needs ANON_KEY and SERVICE_ROLE_KEY (the role JWTs scripts/lib.sh derives)");
@@ -109,7 +105,7 @@ function options(args: string[]): Options {
       }),
     ],
     only: env("FUNCTIONS_ONLY", "") ? new Set(env("FUNCTIONS_ONLY", "").split(",").map((n) => n.trim()).filter(Boolean)) : null,
-    keys: { jwks, secret: jwtSecret },
+    keys,
     // What Supabase's edge runtime gives every function. The URL is the gateway's, as a
     // function on Supabase reaches its project through the public URL. The new-style keys
     // in both modes (JSON objects keyed by the key's name, as Supabase gives them); the JWT
@@ -120,7 +116,7 @@ function options(args: string[]): Options {
       SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
       SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: env("PUBLISHABLE_KEY", DEFAULT_PUBLISHABLE_KEY) }),
       SUPABASE_SECRET_KEYS: JSON.stringify({ default: env("SECRET_KEY", DEFAULT_SECRET_KEY) }),
-      SUPABASE_JWKS: JSON.stringify(jwks),
+      SUPABASE_JWKS: JSON.stringify(keys.jwks),
       SUPABASE_DB_URL: env(
         "DB_URL",
         `postgresql://postgres:postgres@127.0.0.1:${env("DB_PORT", "54322")}/postgres`,

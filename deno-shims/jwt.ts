@@ -245,6 +245,31 @@ export interface VerifyKeys {
   secret?: string | null;
 }
 
+/** The legacy local secret `supabase start` used (scripts/lib.sh holds the same). */
+export const LEGACY_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+/**
+ * The keys a part of the local stack verifies with, from the env scripts/lib.sh exports:
+ * STACK_KEYS (`signing`, the default, or `legacy`), JWKS (required, non-empty, in signing
+ * mode) and JWT_SECRET (legacy mode only). Throws, naming what is wrong, on a bad setting.
+ */
+export function stackKeysFromEnv(env: (key: string) => string | undefined = (k) => Deno.env.get(k)): {
+  legacy: boolean;
+  keys: VerifyKeys & { jwks: Jwks; secret: string | null };
+} {
+  const mode = env("STACK_KEYS") || "signing";
+  if (mode !== "signing" && mode !== "legacy") throw new Error(`STACK_KEYS must be signing or legacy, not ${mode}`);
+  const legacy = mode === "legacy";
+  let jwks: Jwks;
+  try {
+    jwks = parseJwks(env("JWKS") || (legacy ? '{"keys":[]}' : ""));
+  } catch (e) {
+    throw new Error(`JWKS (the public signing keys, JSON) is ${legacy ? "not a JWKS" : "missing or not a JWKS"}: ${e} (start the stack with scripts/stack.sh)`);
+  }
+  if (!legacy && jwks.keys.length === 0) throw new Error("signing mode needs at least one key in JWKS");
+  return { legacy, keys: { jwks, secret: legacy ? env("JWT_SECRET") || LEGACY_JWT_SECRET : null } };
+}
+
 /**
  * Verify a JWT the way a project with JWT signing keys does:
  * - ES256 / RS256: the JWKS key whose `kid` is the token's (no `kid`, or none that

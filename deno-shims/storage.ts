@@ -40,26 +40,22 @@
 //! Built-ins only.
 
 import { drain } from "./body.ts";
-import { parseJwks, verifyToken, type VerifyKeys } from "./jwt.ts";
+import { stackKeysFromEnv, verifyToken } from "./jwt.ts";
 
 const env = (k: string, d: string) => Deno.env.get(k) || d;
 const PORT = Number(env("STORAGE_PORT", "54332"));
 const REST = env("STORAGE_REST_URL", "http://127.0.0.1:54333").replace(/\/$/, "");
 const DIR = env("STORAGE_DIR", new URL("../.local/storage", import.meta.url).pathname).replace(/\/$/, "");
-const LEGACY = env("STACK_KEYS", "signing") === "legacy";
 /** What a caller's token is checked against: the JWKS, and in legacy mode the secret. */
-const KEYS: VerifyKeys = {
-  jwks: parseJwks(env("JWKS", '{"keys":[]}')),
-  secret: LEGACY ? env("JWT_SECRET", "super-secret-jwt-token-with-at-least-32-characters-long") : null,
-};
+const { legacy: LEGACY, keys: KEYS } = stackKeysFromEnv();
 const SERVICE_ROLE_KEY = env(
   "SERVICE_ROLE_KEY",
   LEGACY
     ? "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"
     : "",
 );
-if (!LEGACY && (KEYS.jwks!.keys.length === 0 || !SERVICE_ROLE_KEY)) {
-  console.error("[storage] signing mode needs JWKS and SERVICE_ROLE_KEY (start it with scripts/stack.sh)");
+if (!SERVICE_ROLE_KEY) {
+  console.error("[storage] signing mode needs SERVICE_ROLE_KEY (start it with scripts/stack.sh)");
   Deno.exit(2);
 }
 const GLOBAL_LIMIT = Number(env("STORAGE_FILE_SIZE_LIMIT", String(50 * 1024 * 1024)));
