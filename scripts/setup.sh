@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 APT_PACKAGES=(
-  rustc-web cargo-web rust-web-src rust-web-clippy          # Rust 1.96 with a buildable wasm32 std
+  rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web   # Rust 1.96 with a buildable wasm32 std, clippy, rustfmt
   rust-web-llvm lld-22      # rust-lld, the wasm32 linker: a Recommends of rustc-web that --no-install-recommends skips
   postgresql-15 postgresql-15-pgtap pgtap postgresql-15-plpgsql-check   # database, pg_prove, db lint
   nginx-light                                               # the gateway on :54321

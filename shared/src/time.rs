@@ -59,9 +59,15 @@ mod tests {
     #[test]
     fn unix_milliseconds_keep_three_decimals() {
         assert_eq!(rfc3339_millis(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339_millis(1_800_000_000_000), "2027-01-15T08:00:00.000Z");
+        assert_eq!(
+            rfc3339_millis(1_800_000_000_000),
+            "2027-01-15T08:00:00.000Z"
+        );
         assert_eq!(rfc3339_millis(951_782_400_123), "2000-02-29T00:00:00.123Z");
-        assert_eq!(rfc3339_millis(1_735_689_599_000), "2024-12-31T23:59:59.000Z");
+        assert_eq!(
+            rfc3339_millis(1_735_689_599_000),
+            "2024-12-31T23:59:59.000Z"
+        );
     }
 
     #[test]

@@ -364,7 +364,9 @@ async fn signing_keys_are_verified_with_webcrypto() {
     ];
     for (token, want) in cases {
         let req = request("POST", "http://fn.test/whoami", None);
-        req.headers().set("authorization", &format!("Bearer {token}")).unwrap();
+        req.headers()
+            .set("authorization", &format!("Bearer {token}"))
+            .unwrap();
         let (status, body) = body_of(serve(req, env.clone(), whoami).await.unwrap()).await;
         assert_eq!(status, want, "{body}");
         if want == 200 {

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use resume::{normalize, validate, Issue, Resume};
 use serde::Serialize;
-use shared::clients::VendorFailure;
 use shared::clients::openai::{Message, OpenAi, OpenAiError, StructuredRequest};
+use shared::clients::VendorFailure;
 use shared::Context;
 
 /// Text beyond this is not sent to the model (a resume is a few thousand characters;
@@ -172,7 +172,9 @@ fn drop_field(resume: &mut Resume, field: &str) {
             }
         }
         f if f.starts_with("experience[") => {
-            let Some(entry) = index(f).and_then(|i| resume.experience.get_mut(i)) else { return };
+            let Some(entry) = index(f).and_then(|i| resume.experience.get_mut(i)) else {
+                return;
+            };
             if f.ends_with(".start") {
                 entry.start = None;
             } else if f.ends_with(".end") {
@@ -224,9 +226,24 @@ mod tests {
         let schema = shared::clients::openai::strict_schema::<Resume>().unwrap();
         assert_eq!(schema["type"], "object");
         assert_eq!(schema["additionalProperties"], false);
-        let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        for field in ["full_name", "email", "phone", "skills", "experience", "education"] {
-            assert!(required.contains(&field), "{field} is required in strict mode: {schema}");
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for field in [
+            "full_name",
+            "email",
+            "phone",
+            "skills",
+            "experience",
+            "education",
+        ] {
+            assert!(
+                required.contains(&field),
+                "{field} is required in strict mode: {schema}"
+            );
         }
     }
 
@@ -243,14 +260,24 @@ mod tests {
                 end: Some("2019".into()),
                 ..Experience::default()
             }],
-            education: vec![Education { institution: Some("U".into()), year: Some(1200), ..Education::default() }],
+            education: vec![Education {
+                institution: Some("U".into()),
+                year: Some(1200),
+                ..Education::default()
+            }],
             ..Resume::default()
         };
         let (resume, warnings) = checked(raw);
         assert_eq!(resume.email, None);
         assert_eq!(resume.phone, None);
         assert_eq!(resume.links, vec!["https://github.com/ada"]);
-        assert_eq!((resume.experience[0].start.as_deref(), resume.experience[0].end.as_deref()), (None, None));
+        assert_eq!(
+            (
+                resume.experience[0].start.as_deref(),
+                resume.experience[0].end.as_deref()
+            ),
+            (None, None)
+        );
         assert!(validate(&resume).is_ok());
         let fields: Vec<&str> = warnings.iter().map(|w| w.field.as_str()).collect();
         assert_eq!(fields, vec!["email", "phone", "links[1]", "experience[0]"]);
@@ -261,12 +288,19 @@ mod tests {
     #[test]
     fn every_failure_has_a_reason() {
         assert_eq!(fallback_reason(&OpenAiError::Truncated), "openai_truncated");
-        assert_eq!(fallback_reason(&OpenAiError::Refused("no".into())), "openai_refused");
-        assert_eq!(fallback_reason(&OpenAiError::Common(VendorFailure::Server { status: 500 })), "openai_unavailable");
         assert_eq!(
-            fallback_reason(&OpenAiError::Common(VendorFailure::RateLimited { retry_after: None })),
+            fallback_reason(&OpenAiError::Refused("no".into())),
+            "openai_refused"
+        );
+        assert_eq!(
+            fallback_reason(&OpenAiError::Common(VendorFailure::Server { status: 500 })),
+            "openai_unavailable"
+        );
+        assert_eq!(
+            fallback_reason(&OpenAiError::Common(VendorFailure::RateLimited {
+                retry_after: None
+            })),
             "openai_rate_limited"
         );
     }
 }
-

@@ -17,8 +17,8 @@
 use resume::Resume;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use shared::clients::VendorFailure;
 use shared::clients::pdl::{EnrichOptions, Enrichment, Pdl, PdlError, Person, PersonQuery};
+use shared::clients::VendorFailure;
 use shared::db::Session;
 use shared::{ApiError, Context};
 use uuid::Uuid;
@@ -78,7 +78,11 @@ impl Facts {
             .find(|e| e.end.as_deref() == Some("present"))
             .or_else(|| resume.experience.first())
             .and_then(|e| e.company.clone());
-        let linkedin_url = resume.links.iter().find(|l| l.contains("linkedin.com/")).cloned();
+        let linkedin_url = resume
+            .links
+            .iter()
+            .find(|l| l.contains("linkedin.com/"))
+            .cloned();
         Facts {
             email: resume.email.clone(),
             full_name: resume.full_name.clone(),
@@ -117,14 +121,26 @@ pub async fn enrich_and_record(
     let (status, found, reason, error) = match Pdl::from_context(cx) {
         None => (Status::NotConfigured, None, None, None),
         Some(pdl) => {
-            let options = EnrichOptions { min_likelihood: MIN_LIKELIHOOD, include_if_matched: true };
+            let options = EnrichOptions {
+                min_likelihood: MIN_LIKELIHOOD,
+                include_if_matched: true,
+            };
             match pdl.enrich(&facts.query(), &options).await {
                 Ok(Enrichment::Matched(found)) => (Status::Enriched, Some(found), None, None),
-                Ok(Enrichment::NoMatch) | Err(PdlError::InsufficientIdentifiers) => (Status::NoMatch, None, None, None),
+                Ok(Enrichment::NoMatch) | Err(PdlError::InsufficientIdentifiers) => {
+                    (Status::NoMatch, None, None, None)
+                }
                 Err(err) => {
-                    shared::log::error(&format!("[enrich] pdl failed for candidate {candidate_id}: {err}"));
+                    shared::log::error(&format!(
+                        "[enrich] pdl failed for candidate {candidate_id}: {err}"
+                    ));
                     let reason = failure_reason(&err);
-                    (Status::Failed, None, Some(reason), Some(format!("{reason}: {err}")))
+                    (
+                        Status::Failed,
+                        None,
+                        Some(reason),
+                        Some(format!("{reason}: {err}")),
+                    )
                 }
             }
         }
@@ -134,7 +150,10 @@ pub async fn enrich_and_record(
     row.insert("candidate_id".into(), json!(candidate_id));
     row.insert("tenant_id".into(), json!(tenant_id));
     row.insert("enrichment_status".into(), json!(status.as_str()));
-    row.insert("enrichment_error".into(), json!(error.map(|e| e.chars().take(500).collect::<String>())));
+    row.insert(
+        "enrichment_error".into(),
+        json!(error.map(|e| e.chars().take(500).collect::<String>())),
+    );
     row.insert("last_enriched_at".into(), json!(now));
     let likelihood = found.as_ref().map(|m| m.likelihood);
     if let Some(found) = &found {
@@ -153,7 +172,12 @@ pub async fn enrich_and_record(
                 .select("id"),
         )
         .await?;
-    Ok(Outcome { status, profile_id: saved.first().map(|s| s.id), likelihood, reason })
+    Ok(Outcome {
+        status,
+        profile_id: saved.first().map(|s| s.id),
+        likelihood,
+        reason,
+    })
 }
 
 /// The public reason of a PDL failure.
@@ -161,11 +185,15 @@ pub fn failure_reason(err: &PdlError) -> &'static str {
     match err {
         PdlError::PaymentRequired { .. } => "pdl_payment_required",
         PdlError::Common(VendorFailure::RateLimited { .. }) => "pdl_rate_limited",
-        PdlError::Common(VendorFailure::Server { .. } | VendorFailure::Transport(_)) => "pdl_unavailable",
+        PdlError::Common(VendorFailure::Server { .. } | VendorFailure::Transport(_)) => {
+            "pdl_unavailable"
+        }
         PdlError::Common(VendorFailure::Unauthorized { .. }) => "pdl_key_rejected",
         PdlError::InsufficientIdentifiers
         | PdlError::Common(
-            VendorFailure::BadRequest { .. } | VendorFailure::Http { .. } | VendorFailure::UnexpectedBody(_),
+            VendorFailure::BadRequest { .. }
+            | VendorFailure::Http { .. }
+            | VendorFailure::UnexpectedBody(_),
         ) => "pdl_error",
     }
 }
@@ -225,18 +253,35 @@ mod tests {
     fn facts_take_the_current_employer_and_linkedin() {
         let resume = Resume {
             email: Some("a@example.com".into()),
-            links: vec!["https://github.com/a".into(), "https://linkedin.com/in/a".into()],
+            links: vec![
+                "https://github.com/a".into(),
+                "https://linkedin.com/in/a".into(),
+            ],
             experience: vec![
-                Experience { company: Some("Old".into()), end: Some("2020-01".into()), ..Experience::default() },
-                Experience { company: Some("Now".into()), end: Some("present".into()), ..Experience::default() },
+                Experience {
+                    company: Some("Old".into()),
+                    end: Some("2020-01".into()),
+                    ..Experience::default()
+                },
+                Experience {
+                    company: Some("Now".into()),
+                    end: Some("present".into()),
+                    ..Experience::default()
+                },
             ],
             ..Resume::default()
         };
         let facts = Facts::from_resume(&resume);
         assert_eq!(facts.company.as_deref(), Some("Now"));
-        assert_eq!(facts.linkedin_url.as_deref(), Some("https://linkedin.com/in/a"));
+        assert_eq!(
+            facts.linkedin_url.as_deref(),
+            Some("https://linkedin.com/in/a")
+        );
         let params = facts.query().params().unwrap();
         assert_eq!(params[0], ("email", "a@example.com".to_owned()));
-        assert_eq!(params[1], ("profile", "https://linkedin.com/in/a".to_owned()));
+        assert_eq!(
+            params[1],
+            ("profile", "https://linkedin.com/in/a".to_owned())
+        );
     }
 }

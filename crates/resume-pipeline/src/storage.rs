@@ -27,14 +27,21 @@ impl TenantPath {
     pub fn parse(path: &str, tenant: &uuid::Uuid) -> Result<TenantPath, ApiError> {
         let path = path.trim().trim_start_matches('/');
         let invalid = || {
-            ApiError::bad_request("invalid_path", "storage_path must be <tenant_id>/<file name> in the resumes bucket")
-                .with_details(serde_json::json!({ "field": "storage_path" }))
+            ApiError::bad_request(
+                "invalid_path",
+                "storage_path must be <tenant_id>/<file name> in the resumes bucket",
+            )
+            .with_details(serde_json::json!({ "field": "storage_path" }))
         };
         if path.is_empty() || path.len() > 1024 || path.chars().any(char::is_control) {
             return Err(invalid());
         }
         let segments: Vec<&str> = path.split('/').collect();
-        if segments.len() < 2 || segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..") {
+        if segments.len() < 2
+            || segments
+                .iter()
+                .any(|s| s.is_empty() || *s == "." || *s == "..")
+        {
             return Err(invalid());
         }
         let in_tenant = segments
@@ -69,16 +76,26 @@ impl TenantPath {
         let encoded: Vec<String> = self
             .0
             .split('/')
-            .map(|s| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20"))
+            .map(|s| {
+                url::form_urlencoded::byte_serialize(s.as_bytes())
+                    .collect::<String>()
+                    .replace('+', "%20")
+            })
             .collect();
-        format!("{}/storage/v1/object/{prefix}{BUCKET}/{}", cx.config.supabase_url, encoded.join("/"))
+        format!(
+            "{}/storage/v1/object/{prefix}{BUCKET}/{}",
+            cx.config.supabase_url,
+            encoded.join("/")
+        )
     }
 }
 
 /// As the caller: their JWT (the resume functions require a signed-in owner or admin, so
 /// there is one; without it the request goes as anon and the policies refuse it).
 fn with_caller(request: HttpRequest, cx: &Context, caller: &Caller) -> HttpRequest {
-    let request = request.service(SERVICE).header("apikey", cx.config.anon_key.expose());
+    let request = request
+        .service(SERVICE)
+        .header("apikey", cx.config.anon_key.expose());
     match caller.token() {
         Some(token) => request.bearer(token.expose()),
         None => request,
@@ -87,13 +104,22 @@ fn with_caller(request: HttpRequest, cx: &Context, caller: &Caller) -> HttpReque
 
 /// The object's bytes, read as the caller: 404 `file_not_found` when it does not exist
 /// or the caller may not read it (storage does not say which), 413 over `limit`.
-pub async fn download(cx: &Context, caller: &Caller, path: &TenantPath, limit: usize) -> Result<Vec<u8>, ApiError> {
+pub async fn download(
+    cx: &Context,
+    caller: &Caller,
+    path: &TenantPath,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
     let request = with_caller(HttpRequest::get(path.url(cx, "authenticated/")), cx, caller);
-    let response = cx.http.send(&request).await.map_err(|err| ApiError::Upstream {
-        service: SERVICE,
-        status: None,
-        detail: format!("GET {}: {err}", path.as_str()),
-    })?;
+    let response = cx
+        .http
+        .send(&request)
+        .await
+        .map_err(|err| ApiError::Upstream {
+            service: SERVICE,
+            status: None,
+            detail: format!("GET {}: {err}", path.as_str()),
+        })?;
     if !response.is_success() {
         return Err(error_from(&response, "download"));
     }
@@ -158,10 +184,17 @@ pub fn error_from(response: &HttpResponse, what: &str) -> ApiError {
     let status = storage_status(response);
     let body: StorageError = serde_json::from_slice(&response.body).unwrap_or_default();
     match status {
-        404 => ApiError::not_found("file_not_found", "No such file in your organisation's folder of the resumes bucket"),
+        404 => ApiError::not_found(
+            "file_not_found",
+            "No such file in your organisation's folder of the resumes bucket",
+        ),
         401 | 403 => ApiError::forbidden("storage_forbidden", "You may not access this file"),
-        413 => ApiError::PayloadTooLarge { limit: MAX_FILE_BYTES },
-        415 => ApiError::UnsupportedMediaType { expected: "application/pdf" },
+        413 => ApiError::PayloadTooLarge {
+            limit: MAX_FILE_BYTES,
+        },
+        415 => ApiError::UnsupportedMediaType {
+            expected: "application/pdf",
+        },
         429 => ApiError::TooManyRequests { retry_after: None },
         _ => ApiError::Upstream {
             service: SERVICE,
@@ -169,7 +202,11 @@ pub fn error_from(response: &HttpResponse, what: &str) -> ApiError {
             detail: format!(
                 "{what}: {} {}",
                 body.error.unwrap_or_default(),
-                body.message.unwrap_or_else(|| String::from_utf8_lossy(&response.body).chars().take(300).collect())
+                body.message
+                    .unwrap_or_else(|| String::from_utf8_lossy(&response.body)
+                        .chars()
+                        .take(300)
+                        .collect())
             ),
         },
     }
@@ -192,11 +229,24 @@ mod tests {
         let ok = TenantPath::parse(&format!("/{TENANT}/cv 1.pdf"), &tenant()).unwrap();
         assert_eq!(ok.as_str(), format!("{TENANT}/cv 1.pdf"));
         assert_eq!(ok.file_name(), "cv 1.pdf");
-        let code = |p: &str| TenantPath::parse(p, &tenant()).unwrap_err().code().to_owned();
-        assert_eq!(code("10000000-0000-4000-8000-0000000000bb/cv.pdf"), "path_outside_tenant");
+        let code = |p: &str| {
+            TenantPath::parse(p, &tenant())
+                .unwrap_err()
+                .code()
+                .to_owned()
+        };
+        assert_eq!(
+            code("10000000-0000-4000-8000-0000000000bb/cv.pdf"),
+            "path_outside_tenant"
+        );
         assert_eq!(code("cv.pdf"), "invalid_path");
         assert_eq!(code(&format!("x/{TENANT}/cv.pdf")), "path_outside_tenant");
-        assert_eq!(code(&format!("{TENANT}/../10000000-0000-4000-8000-0000000000bb/cv.pdf")), "invalid_path");
+        assert_eq!(
+            code(&format!(
+                "{TENANT}/../10000000-0000-4000-8000-0000000000bb/cv.pdf"
+            )),
+            "invalid_path"
+        );
         assert_eq!(code(&format!("{TENANT}//cv.pdf")), "invalid_path");
         assert_eq!(code(""), "invalid_path");
         assert_eq!(code(&format!("{TENANT}/a\u{0}.pdf")), "invalid_path");
@@ -205,14 +255,35 @@ mod tests {
     #[test]
     fn storage_statuses_come_from_the_body_of_its_400s() {
         let r = |status: u16, body: serde_json::Value| HttpResponse::new(status, body.to_string());
-        let e = error_from(&r(400, json!({"statusCode":"404","error":"not_found","message":"Object not found"})), "x");
+        let e = error_from(
+            &r(
+                400,
+                json!({"statusCode":"404","error":"not_found","message":"Object not found"}),
+            ),
+            "x",
+        );
         assert_eq!((e.status(), e.code()), (404, "file_not_found"));
-        let e = error_from(&r(400, json!({"statusCode":"403","error":"Unauthorized","message":"new row violates row-level security policy"})), "x");
+        let e = error_from(
+            &r(
+                400,
+                json!({"statusCode":"403","error":"Unauthorized","message":"new row violates row-level security policy"}),
+            ),
+            "x",
+        );
         assert_eq!(e.status(), 403);
-        let e = error_from(&r(400, json!({"statusCode":"413","error":"Payload too large","message":"The object exceeded the maximum allowed size"})), "x");
+        let e = error_from(
+            &r(
+                400,
+                json!({"statusCode":"413","error":"Payload too large","message":"The object exceeded the maximum allowed size"}),
+            ),
+            "x",
+        );
         assert_eq!(e.status(), 413);
         let e = error_from(&r(502, json!({})), "x");
         assert_eq!(e.status(), 502);
-        assert_eq!(storage_status(&r(400, json!({"statusCode":"409","error":"Duplicate"}))), 409);
+        assert_eq!(
+            storage_status(&r(400, json!({"statusCode":"409","error":"Duplicate"}))),
+            409
+        );
     }
 }

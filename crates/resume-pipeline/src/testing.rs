@@ -21,7 +21,9 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
 pub use shared::testing::error_of;
-use shared::testing::{caller_claims, json_response, postgrest_error, test_context_with, FakeHttp, TEST_SUPABASE_URL};
+use shared::testing::{
+    caller_claims, json_response, postgrest_error, test_context_with, FakeHttp, TEST_SUPABASE_URL,
+};
 use shared::{ApiError, Context, Method, Request, Response};
 use uuid::Uuid;
 
@@ -45,8 +47,16 @@ pub struct Vendors {
 }
 
 impl Vendors {
-    pub const NONE: Vendors = Vendors { openai: false, pdl: false, pdfco: false };
-    pub const ALL: Vendors = Vendors { openai: true, pdl: true, pdfco: true };
+    pub const NONE: Vendors = Vendors {
+        openai: false,
+        pdl: false,
+        pdfco: false,
+    };
+    pub const ALL: Vendors = Vendors {
+        openai: true,
+        pdl: true,
+        pdfco: true,
+    };
 }
 
 /// A context whose transport is `http`, with the keys of `vendors` (their base URLs point
@@ -54,13 +64,19 @@ impl Vendors {
 pub fn context(http: Rc<FakeHttp>, vendors: Vendors) -> Context {
     let mut env: Vec<(&str, &str)> = Vec::new();
     if vendors.openai {
-        env.extend([("OPENAI_API_KEY", "sk-test-openai"), ("OPENAI_BASE_URL", OPENAI_URL)]);
+        env.extend([
+            ("OPENAI_API_KEY", "sk-test-openai"),
+            ("OPENAI_BASE_URL", OPENAI_URL),
+        ]);
     }
     if vendors.pdl {
         env.extend([("PDL_API_KEY", "pdl-test-key"), ("PDL_BASE_URL", PDL_URL)]);
     }
     if vendors.pdfco {
-        env.extend([("PDFCO_API_KEY", "pdfco-test-key"), ("PDFCO_BASE_URL", PDFCO_URL)]);
+        env.extend([
+            ("PDFCO_API_KEY", "pdfco-test-key"),
+            ("PDFCO_BASE_URL", PDFCO_URL),
+        ]);
     }
     test_context_with(http, &env).0
 }
@@ -152,11 +168,20 @@ impl World {
     }
 
     pub fn candidate(&self, id: Uuid) -> &CandidateRow {
-        self.candidates.iter().find(|c| c.id == id).expect("candidate exists")
+        self.candidates
+            .iter()
+            .find(|c| c.id == id)
+            .expect("candidate exists")
     }
 
     /// Add a candidate of `tenant` directly (as data that existed before).
-    pub fn add_candidate(&mut self, tenant: &str, email: &str, full_name: &str, analysis: Option<Value>) -> Uuid {
+    pub fn add_candidate(
+        &mut self,
+        tenant: &str,
+        email: &str,
+        full_name: &str,
+        analysis: Option<Value>,
+    ) -> Uuid {
         let id = Uuid::new_v4();
         self.candidates.push(CandidateRow {
             id,
@@ -176,11 +201,18 @@ impl World {
 /// The fake transport over `world`.
 pub fn http(world: &Rc<RefCell<World>>) -> Rc<FakeHttp> {
     let world = world.clone();
-    Rc::new(FakeHttp::with_responder(move |req| answer(&mut world.borrow_mut(), req)))
+    Rc::new(FakeHttp::with_responder(move |req| {
+        answer(&mut world.borrow_mut(), req)
+    }))
 }
 
 /// Run `run` on `req` through the shared pipeline (preflight, errors, CORS), as in wasm.
-pub fn call<F>(run: F, req: Result<Request, ApiError>, world: &Rc<RefCell<World>>, vendors: Vendors) -> Response
+pub fn call<F>(
+    run: F,
+    req: Result<Request, ApiError>,
+    world: &Rc<RefCell<World>>,
+    vendors: Vendors,
+) -> Response
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
@@ -210,11 +242,17 @@ pub fn openai_error(status: u16, code: &str) -> HttpResponse {
 
 /// PDL's 200 for a person.
 pub fn pdl_match(likelihood: u8, data: Value) -> HttpResponse {
-    json_response(200, &json!({ "status": 200, "likelihood": likelihood, "data": data, "matched": ["email"] }))
+    json_response(
+        200,
+        &json!({ "status": 200, "likelihood": likelihood, "data": data, "matched": ["email"] }),
+    )
 }
 
 pub fn pdl_error(status: u16, kind: &str) -> HttpResponse {
-    json_response(status, &json!({ "status": status, "error": { "type": kind, "message": "scripted" } }))
+    json_response(
+        status,
+        &json!({ "status": status, "error": { "type": kind, "message": "scripted" } }),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -225,13 +263,19 @@ fn pt(status: u16, code: &str) -> HttpResponse {
 }
 
 fn storage_error(status: u16, error: &str, message: &str) -> HttpResponse {
-    json_response(400, &json!({ "statusCode": status.to_string(), "error": error, "message": message }))
+    json_response(
+        400,
+        &json!({ "statusCode": status.to_string(), "error": error, "message": message }),
+    )
 }
 
 /// The caller's tenant and role, as PostgREST / Storage would read them from the token.
 fn caller(req: &HttpRequest) -> Option<(String, String)> {
     let meta = caller_claims(req)?.app_metadata;
-    Some((meta.tenant_id?.to_string(), meta.role().map(|r| format!("{r:?}").to_lowercase())?))
+    Some((
+        meta.tenant_id?.to_string(),
+        meta.role().map(|r| format!("{r:?}").to_lowercase())?,
+    ))
 }
 
 fn body(req: &HttpRequest) -> Value {
@@ -241,33 +285,57 @@ fn body(req: &HttpRequest) -> Value {
 fn answer(w: &mut World, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
     let url = req.url.as_str();
     if let Some(rest) = url.strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/")) {
-        w.log.push(format!("rest {} {}", req.method.as_str(), rest.split('?').next().unwrap_or(rest)));
+        w.log.push(format!(
+            "rest {} {}",
+            req.method.as_str(),
+            rest.split('?').next().unwrap_or(rest)
+        ));
         if w.db_down {
-            return Ok(json_response(503, &json!({ "code": "PGRST000", "message": "database unavailable" })));
+            return Ok(json_response(
+                503,
+                &json!({ "code": "PGRST000", "message": "database unavailable" }),
+            ));
         }
         let Some((tenant, role)) = caller(req) else {
-            return Ok(json_response(401, &json!({ "code": "PGRST301", "message": "JWSError" })));
+            return Ok(json_response(
+                401,
+                &json!({ "code": "PGRST301", "message": "JWSError" }),
+            ));
         };
         return Ok(rest_answer(w, req, rest, &tenant, &role));
     }
     if let Some(rest) = url.strip_prefix(&format!("{TEST_SUPABASE_URL}/storage/v1/object/")) {
-        w.log.push(format!("storage {} {rest}", req.method.as_str()));
+        w.log
+            .push(format!("storage {} {rest}", req.method.as_str()));
         return Ok(storage_answer(w, req, rest));
     }
     if url.starts_with(OPENAI_URL) {
         w.log.push("openai".into());
         w.openai_bodies.push(body(req));
-        return w.openai.pop_front().unwrap_or_else(|| Ok(completion(&default_resume(), "stop")));
+        return w
+            .openai
+            .pop_front()
+            .unwrap_or_else(|| Ok(completion(&default_resume(), "stop")));
     }
     if url.starts_with(PDL_URL) {
         w.log.push("pdl".into());
-        w.pdl_queries.push(url.split_once('?').map(|(_, q)| q.to_owned()).unwrap_or_default());
-        return w.pdl.pop_front().unwrap_or_else(|| Ok(pdl_error(404, "not_found")));
+        w.pdl_queries.push(
+            url.split_once('?')
+                .map(|(_, q)| q.to_owned())
+                .unwrap_or_default(),
+        );
+        return w
+            .pdl
+            .pop_front()
+            .unwrap_or_else(|| Ok(pdl_error(404, "not_found")));
     }
     if url.starts_with(PDFCO_URL) {
         if url.contains("/get-presigned-url") {
             w.log.push("pdfco presign".into());
-            return Ok(json_response(200, &json!({ "presignedUrl": format!("{PDFCO_URL}/put/1"), "url": format!("{PDFCO_URL}/files/1/cv.pdf"), "error": false, "status": 200 })));
+            return Ok(json_response(
+                200,
+                &json!({ "presignedUrl": format!("{PDFCO_URL}/put/1"), "url": format!("{PDFCO_URL}/files/1/cv.pdf"), "error": false, "status": 200 }),
+            ));
         }
         if url.contains("/put/") {
             w.log.push("pdfco put".into());
@@ -296,7 +364,13 @@ pub fn default_resume() -> Value {
     })
 }
 
-fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role: &str) -> HttpResponse {
+fn rest_answer(
+    w: &mut World,
+    req: &HttpRequest,
+    path: &str,
+    tenant: &str,
+    role: &str,
+) -> HttpResponse {
     let admin = role == "owner" || role == "admin";
     let (table, query) = path.split_once('?').unwrap_or((path, ""));
     let b = body(req);
@@ -310,15 +384,52 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
                 return pt(400, "invalid_sha256");
             }
             let path = b["p_storage_path"].as_str().map(str::to_owned);
-            if path.as_deref().is_some_and(|p| !p.starts_with(&format!("{tenant}/"))) {
+            if path
+                .as_deref()
+                .is_some_and(|p| !p.starts_with(&format!("{tenant}/")))
+            {
                 return pt(403, "path_outside_tenant");
             }
-            if let Some(job) = w.jobs.iter_mut().find(|j| j.tenant_id == tenant && j.sha256 == sha) {
+            if let Some(job) = w
+                .jobs
+                .iter_mut()
+                .find(|j| j.tenant_id == tenant && j.sha256 == sha)
+            {
                 let from = match job.status.as_str() {
-                    "done" if job.candidate_id.is_some() => return json_response(200, &job.json(true, None, false)),
-                    "done" => if job.resume_text.is_some() { "analyzing" } else { "extracting" },
-                    "failed" => job.failed_step.clone().map(|s| if s == "extracting" { "extracting" } else if s == "analyzing" { "analyzing" } else { "enriching" }).unwrap_or("extracting"),
-                    _ if job.stale => if job.status == "uploaded" { "extracting" } else { match job.status.as_str() { "analyzing" => "analyzing", "enriching" => "enriching", _ => "extracting" } },
+                    "done" if job.candidate_id.is_some() => {
+                        return json_response(200, &job.json(true, None, false))
+                    }
+                    "done" => {
+                        if job.resume_text.is_some() {
+                            "analyzing"
+                        } else {
+                            "extracting"
+                        }
+                    }
+                    "failed" => job
+                        .failed_step
+                        .clone()
+                        .map(|s| {
+                            if s == "extracting" {
+                                "extracting"
+                            } else if s == "analyzing" {
+                                "analyzing"
+                            } else {
+                                "enriching"
+                            }
+                        })
+                        .unwrap_or("extracting"),
+                    _ if job.stale => {
+                        if job.status == "uploaded" {
+                            "extracting"
+                        } else {
+                            match job.status.as_str() {
+                                "analyzing" => "analyzing",
+                                "enriching" => "enriching",
+                                _ => "extracting",
+                            }
+                        }
+                    }
                     _ => return pt(409, "job_in_progress"),
                 };
                 job.status = from.into();
@@ -359,17 +470,29 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
             let id: Uuid = serde_json::from_value(b["p_job_id"].clone()).unwrap();
             let status = b["p_status"].as_str().unwrap().to_owned();
             let d = b["p_detail"].clone();
-            let Some(job) = w.jobs.iter_mut().find(|j| j.id == id && j.tenant_id == tenant) else { return pt(404, "job_not_found") };
+            let Some(job) = w
+                .jobs
+                .iter_mut()
+                .find(|j| j.id == id && j.tenant_id == tenant)
+            else {
+                return pt(404, "job_not_found");
+            };
             if job.status == "done" {
                 return pt(409, "job_finished");
             }
-            if status == "failed" && (d["step"].as_str().is_none() || d["error"].as_str().is_none()) {
+            if status == "failed" && (d["step"].as_str().is_none() || d["error"].as_str().is_none())
+            {
                 return pt(400, "invalid_failure");
             }
             job.error = (status == "failed").then(|| d["error"].as_str().unwrap().to_owned());
             job.failed_step = (status == "failed").then(|| d["step"].as_str().unwrap().to_owned());
             job.status = status.clone();
-            for (field, slot) in [("extractor", &mut job.extractor), ("analyzer", &mut job.analyzer), ("enrichment", &mut job.enrichment), ("resume_text", &mut job.resume_text)] {
+            for (field, slot) in [
+                ("extractor", &mut job.extractor),
+                ("analyzer", &mut job.analyzer),
+                ("enrichment", &mut job.enrichment),
+                ("resume_text", &mut job.resume_text),
+            ] {
                 if let Some(v) = d[field].as_str() {
                     *slot = Some(v.to_owned());
                 }
@@ -388,20 +511,44 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
             }
             let id: Uuid = serde_json::from_value(b["p_job_id"].clone()).unwrap();
             let resume = b["p_resume"].clone();
-            let Some(ji) = w.jobs.iter().position(|j| j.id == id && j.tenant_id == tenant) else { return pt(404, "job_not_found") };
+            let Some(ji) = w
+                .jobs
+                .iter()
+                .position(|j| j.id == id && j.tenant_id == tenant)
+            else {
+                return pt(404, "job_not_found");
+            };
             if w.jobs[ji].status != "analyzing" {
                 return pt(409, "job_not_analyzing");
             }
-            let email = resume["email"].as_str().map(|e| e.trim().to_lowercase()).filter(|e| e.contains('@'));
-            let Some(email) = email else { return pt(422, "email_not_found") };
-            let Some(name) = resume["full_name"].as_str().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned) else {
+            let email = resume["email"]
+                .as_str()
+                .map(|e| e.trim().to_lowercase())
+                .filter(|e| e.contains('@'));
+            let Some(email) = email else {
+                return pt(422, "email_not_found");
+            };
+            let Some(name) = resume["full_name"]
+                .as_str()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+            else {
                 return pt(422, "name_not_found");
             };
-            let skills: Vec<String> = serde_json::from_value(resume["skills"].clone()).unwrap_or_default();
-            let (cid, created) = match w.candidates.iter_mut().find(|c| c.tenant_id == tenant && c.email == email) {
+            let skills: Vec<String> =
+                serde_json::from_value(resume["skills"].clone()).unwrap_or_default();
+            let (cid, created) = match w
+                .candidates
+                .iter_mut()
+                .find(|c| c.tenant_id == tenant && c.email == email)
+            {
                 Some(c) => {
                     c.full_name = name;
-                    c.phone = resume["phone"].as_str().map(str::to_owned).or(c.phone.take());
+                    c.phone = resume["phone"]
+                        .as_str()
+                        .map(str::to_owned)
+                        .or(c.phone.take());
                     if !skills.is_empty() {
                         c.skills = skills;
                     }
@@ -428,12 +575,20 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
             job.candidate_id = Some(cid);
             job.status = "enriching".into();
             job.analysis = Some(resume);
-            job.analyzer = b["p_detail"]["analyzer"].as_str().map(str::to_owned).or(job.analyzer.take());
-            job.steps.push(json!({ "status": "enriching", "candidate_id": cid, "detail": b["p_detail"] }));
+            job.analyzer = b["p_detail"]["analyzer"]
+                .as_str()
+                .map(str::to_owned)
+                .or(job.analyzer.take());
+            job.steps.push(
+                json!({ "status": "enriching", "candidate_id": cid, "detail": b["p_detail"] }),
+            );
             json_response(200, &json!({ "candidate_id": cid, "created": created }))
         }
         (Method::Get, "resume_jobs") => {
-            let id = query.split('&').find_map(|p| p.strip_prefix("id=eq.")).unwrap_or_default();
+            let id = query
+                .split('&')
+                .find_map(|p| p.strip_prefix("id=eq."))
+                .unwrap_or_default();
             let rows: Vec<Value> = w
                 .jobs
                 .iter()
@@ -443,7 +598,10 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
             json_response(200, &json!(rows))
         }
         (Method::Get, "candidates") => {
-            let id = query.split('&').find_map(|p| p.strip_prefix("id=eq.")).unwrap_or_default();
+            let id = query
+                .split('&')
+                .find_map(|p| p.strip_prefix("id=eq."))
+                .unwrap_or_default();
             let rows: Vec<Value> = w
                 .candidates
                 .iter()
@@ -455,18 +613,37 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
         }
         (Method::Post, "candidate_profiles") => {
             if !admin {
-                return json_response(403, &json!({ "code": "42501", "message": "new row violates row-level security policy" }));
+                return json_response(
+                    403,
+                    &json!({ "code": "42501", "message": "new row violates row-level security policy" }),
+                );
             }
-            assert!(query.contains("on_conflict=candidate_id%2Ctenant_id") || query.contains("on_conflict=candidate_id,tenant_id"), "{query}");
+            assert!(
+                query.contains("on_conflict=candidate_id%2Ctenant_id")
+                    || query.contains("on_conflict=candidate_id,tenant_id"),
+                "{query}"
+            );
             let row = b.as_object().cloned().unwrap();
             let cid = row["candidate_id"].as_str().unwrap().to_owned();
             if row["tenant_id"].as_str() != Some(tenant) {
-                return json_response(403, &json!({ "code": "42501", "message": "new row violates row-level security policy" }));
+                return json_response(
+                    403,
+                    &json!({ "code": "42501", "message": "new row violates row-level security policy" }),
+                );
             }
-            if !w.candidates.iter().any(|c| c.id.to_string() == cid && c.tenant_id == tenant) {
-                return json_response(409, &json!({ "code": "23503", "message": "violates foreign key constraint" }));
+            if !w
+                .candidates
+                .iter()
+                .any(|c| c.id.to_string() == cid && c.tenant_id == tenant)
+            {
+                return json_response(
+                    409,
+                    &json!({ "code": "23503", "message": "violates foreign key constraint" }),
+                );
             }
-            let existing = w.profiles.iter_mut().find(|p| p["candidate_id"].as_str() == Some(&cid) && p["tenant_id"].as_str() == Some(tenant));
+            let existing = w.profiles.iter_mut().find(|p| {
+                p["candidate_id"].as_str() == Some(&cid) && p["tenant_id"].as_str() == Some(tenant)
+            });
             let id = match existing {
                 Some(p) => {
                     p.extend(row);
@@ -482,7 +659,10 @@ fn rest_answer(w: &mut World, req: &HttpRequest, path: &str, tenant: &str, role:
             };
             json_response(201, &json!([{ "id": id }]))
         }
-        _ => json_response(404, &json!({ "code": "PGRST205", "message": format!("no fake for {} {path}", req.method.as_str()) })),
+        _ => json_response(
+            404,
+            &json!({ "code": "PGRST205", "message": format!("no fake for {} {path}", req.method.as_str()) }),
+        ),
     }
 }
 
@@ -498,19 +678,32 @@ fn storage_answer(w: &mut World, req: &HttpRequest, rest: &str) -> HttpResponse 
     let in_folder = path.starts_with(&format!("{tenant}/"));
     match (req.method, download) {
         (Method::Get, true) => match w.objects.get(&path).filter(|_| in_folder) {
-            Some(bytes) => HttpResponse::new(200, bytes.clone()).with_header("content-type", "application/pdf"),
+            Some(bytes) => {
+                HttpResponse::new(200, bytes.clone()).with_header("content-type", "application/pdf")
+            }
             None => storage_error(404, "not_found", "Object not found"),
         },
         (Method::Post, false) => {
             if !in_folder || !(role == "owner" || role == "admin") {
-                return storage_error(403, "Unauthorized", "new row violates row-level security policy");
+                return storage_error(
+                    403,
+                    "Unauthorized",
+                    "new row violates row-level security policy",
+                );
             }
             if w.objects.contains_key(&path) {
                 return storage_error(409, "Duplicate", "The resource already exists");
             }
-            w.objects.insert(path.clone(), req.body.clone().unwrap_or_default());
-            json_response(200, &json!({ "Key": format!("resumes/{path}"), "Id": Uuid::new_v4() }))
+            w.objects
+                .insert(path.clone(), req.body.clone().unwrap_or_default());
+            json_response(
+                200,
+                &json!({ "Key": format!("resumes/{path}"), "Id": Uuid::new_v4() }),
+            )
         }
-        _ => json_response(404, &json!({ "statusCode": 404, "error": "Not Found", "message": "Route not found" })),
+        _ => json_response(
+            404,
+            &json!({ "statusCode": 404, "error": "Not Found", "message": "Route not found" }),
+        ),
     }
 }

@@ -21,7 +21,10 @@ fn main() {
             std::process::exit(2);
         }
     };
-    println!("{:<44} {:<26} {:>7} {:>9} {:>11}  result", "file", "producer", "pages", "ms", "word recall");
+    println!(
+        "{:<44} {:<26} {:>7} {:>9} {:>11}  result",
+        "file", "producer", "pages", "ms", "word recall"
+    );
     let (mut hit, mut total) = (0, 0);
     for r in &runs {
         let ms = r.elapsed.as_secs_f64() * 1000.0;
@@ -33,19 +36,37 @@ fn main() {
                 let recall = if t == 0 { 1.0 } else { h as f64 / t as f64 };
                 println!(
                     "{:<44} {:<26} {:>7} {:>9.2} {:>10.1}%  {}",
-                    r.entry.file, r.entry.producer, x.page_count, ms, recall * 100.0, x.strategy.as_str()
+                    r.entry.file,
+                    r.entry.producer,
+                    x.page_count,
+                    ms,
+                    recall * 100.0,
+                    x.strategy.as_str()
                 );
             }
             Err(e) => {
                 let expected = r.entry.expect_error.as_deref() == Some(e.code());
                 println!(
                     "{:<44} {:<26} {:>7} {:>9.2} {:>11}  {} {}",
-                    r.entry.file, r.entry.producer, "-", ms, "-", e.code(), if expected { "(expected)" } else { "(UNEXPECTED)" }
+                    r.entry.file,
+                    r.entry.producer,
+                    "-",
+                    ms,
+                    "-",
+                    e.code(),
+                    if expected {
+                        "(expected)"
+                    } else {
+                        "(UNEXPECTED)"
+                    }
                 );
             }
         }
     }
-    println!("\nextractor word recall over the corpus: {:.2}% ({hit}/{total} words)\n", 100.0 * hit as f64 / total.max(1) as f64);
+    println!(
+        "\nextractor word recall over the corpus: {:.2}% ({hit}/{total} words)\n",
+        100.0 * hit as f64 / total.max(1) as f64
+    );
 
     let scores = match score::field_scores(&runs) {
         Ok(s) => s,
@@ -54,15 +75,28 @@ fn main() {
             std::process::exit(2);
         }
     };
-    println!("{:<24} {:>5} {:>5} {:>5} {:>10} {:>8}", "field", "tp", "fp", "fn", "precision", "recall");
+    println!(
+        "{:<24} {:>5} {:>5} {:>5} {:>10} {:>8}",
+        "field", "tp", "fp", "fn", "precision", "recall"
+    );
     for field in score::FIELDS {
         let c = scores.get(field).copied().unwrap_or_default();
-        println!("{:<24} {:>5} {:>5} {:>5} {:>9.1}% {:>7.1}%", field, c.tp, c.fp, c.fn_, c.precision() * 100.0, c.recall() * 100.0);
+        println!(
+            "{:<24} {:>5} {:>5} {:>5} {:>9.1}% {:>7.1}%",
+            field,
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision() * 100.0,
+            c.recall() * 100.0
+        );
     }
 
     if verbose {
         for r in &runs {
-            let (Some(parsed), Ok(truth)) = (&r.parsed, score::truth(&r.entry)) else { continue };
+            let (Some(parsed), Ok(truth)) = (&r.parsed, score::truth(&r.entry)) else {
+                continue;
+            };
             let mut one = score::Score::new();
             score::score(parsed, &truth, &mut one);
             let misses: Vec<String> = one
@@ -72,7 +106,10 @@ fn main() {
                 .collect();
             if !misses.is_empty() {
                 println!("\n== {}: {}", r.entry.file, misses.join(", "));
-                println!("parsed: {}", serde_json::to_string_pretty(parsed).unwrap_or_default());
+                println!(
+                    "parsed: {}",
+                    serde_json::to_string_pretty(parsed).unwrap_or_default()
+                );
             }
         }
     }

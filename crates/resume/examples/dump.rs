@@ -6,7 +6,12 @@ fn main() {
         match std::fs::read(&path) {
             Ok(bytes) => match resume::extract(&bytes) {
                 Ok(x) => {
-                    println!("pages={} strategy={} stats={:?}", x.page_count, x.strategy.as_str(), x.stats);
+                    println!(
+                        "pages={} strategy={} stats={:?}",
+                        x.page_count,
+                        x.strategy.as_str(),
+                        x.stats
+                    );
                     println!("{}", x.text);
                 }
                 Err(e) => println!("error {} ({}): {e}", e.status(), e.code()),

@@ -18,7 +18,13 @@ fn main() {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs).max(1),
+            "--runs" => {
+                runs = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(runs)
+                    .max(1)
+            }
             "--out" => out = args.next().map(PathBuf::from),
             _ => files.push(PathBuf::from(a)),
         }
@@ -49,14 +55,33 @@ fn main() {
         times.sort_by(f64::total_cmp);
         let min = times.first().copied().unwrap_or(0.0);
         let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let (pages, chars, result, text) = match &first {
-            Ok(x) => (x.page_count.to_string(), x.text.chars().count(), format!("ok:{}", x.strategy.as_str()), x.text.clone()),
-            Err(e) => ("-".to_string(), 0, format!("error:{}", e.code()), String::new()),
+            Ok(x) => (
+                x.page_count.to_string(),
+                x.text.chars().count(),
+                format!("ok:{}", x.strategy.as_str()),
+                x.text.clone(),
+            ),
+            Err(e) => (
+                "-".to_string(),
+                0,
+                format!("error:{}", e.code()),
+                String::new(),
+            ),
         };
-        println!("{name}\t{}\t{pages}\t{runs}\t{min:.3}\t{median:.3}\t{chars}\t{result}", bytes.len());
+        println!(
+            "{name}\t{}\t{pages}\t{runs}\t{min:.3}\t{median:.3}\t{chars}\t{result}",
+            bytes.len()
+        );
         if let Some(dir) = &out {
-            let stem = Path::new(&name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(name.clone());
+            let stem = Path::new(&name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or(name.clone());
             if let Err(e) = std::fs::write(dir.join(format!("{stem}.txt")), text) {
                 eprintln!("extract_bench: {e}");
             }

@@ -20,7 +20,9 @@ pub mod model;
 pub mod parse;
 pub mod validate;
 
-pub use extract::{extract, extract_with, ExtractError, ExtractOptions, ExtractStats, Extracted, Strategy};
+pub use extract::{
+    extract, extract_with, ExtractError, ExtractOptions, ExtractStats, Extracted, Strategy,
+};
 pub use model::{Education, Experience, Resume};
 pub use parse::parse;
 pub use validate::{is_valid_email, normalize, normalize_link, validate, Issue};

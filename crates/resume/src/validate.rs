@@ -16,24 +16,37 @@ pub struct Issue {
 fn clean(s: Option<String>) -> Option<String> {
     let s = s?;
     let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let t = joined.trim_matches(|c: char| matches!(c, ',' | ';' | '|' | '·' | '•')).trim();
+    let t = joined
+        .trim_matches(|c: char| matches!(c, ',' | ';' | '|' | '·' | '•'))
+        .trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
 /// Syntax check for an email address: one `@`, a dotted domain with a 2+ letter TLD, no
 /// spaces. Deliverability is not ours to judge.
 pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     let labels: Vec<&str> = domain.split('.').collect();
     !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c))
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c))
         && labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 /// `www.LinkedIn.com/in/x/` → `https://linkedin.com/in/x`: one spelling per profile, so
@@ -65,7 +78,10 @@ pub fn is_normalized_date(s: &str) -> bool {
         7 => {
             year_ok(&b[..4])
                 && b[4] == b'-'
-                && std::str::from_utf8(&b[5..]).ok().and_then(|m| m.parse::<u8>().ok()).is_some_and(|m| (1..=12).contains(&m))
+                && std::str::from_utf8(&b[5..])
+                    .ok()
+                    .and_then(|m| m.parse::<u8>().ok())
+                    .is_some_and(|m| (1..=12).contains(&m))
         }
         _ => false,
     }
@@ -78,7 +94,10 @@ fn normalize_date(s: Option<String>) -> Option<String> {
     if is_normalized_date(&s) {
         return Some(s);
     }
-    if s.eq_ignore_ascii_case("present") || s.eq_ignore_ascii_case("current") || s.eq_ignore_ascii_case("now") {
+    if s.eq_ignore_ascii_case("present")
+        || s.eq_ignore_ascii_case("current")
+        || s.eq_ignore_ascii_case("now")
+    {
         return Some("present".to_string());
     }
     crate::parse::normalize_date_text(&s)
@@ -158,14 +177,20 @@ pub fn validate(r: &Resume) -> Result<(), Vec<Issue>> {
         }
     }
     for (i, l) in r.links.iter().enumerate() {
-        if !(l.starts_with("https://") || l.starts_with("http://")) || !l.contains('.') || l.contains(char::is_whitespace) {
+        if !(l.starts_with("https://") || l.starts_with("http://"))
+            || !l.contains('.')
+            || l.contains(char::is_whitespace)
+        {
             issue(format!("links[{i}]"), "not a web address");
         }
     }
     for (i, e) in r.experience.iter().enumerate() {
         for (name, d) in [("start", &e.start), ("end", &e.end)] {
             if d.as_deref().is_some_and(|d| !is_normalized_date(d)) {
-                issue(format!("experience[{i}].{name}"), "dates are YYYY-MM, YYYY or present");
+                issue(
+                    format!("experience[{i}].{name}"),
+                    "dates are YYYY-MM, YYYY or present",
+                );
             }
         }
         if let (Some(s), Some(end)) = (&e.start, &e.end) {
@@ -203,8 +228,14 @@ mod tests {
 
     #[test]
     fn links_canonical() {
-        assert_eq!(normalize_link("www.LinkedIn.com/in/x/"), "https://linkedin.com/in/x");
-        assert_eq!(normalize_link("http://github.com/Me"), "http://github.com/Me");
+        assert_eq!(
+            normalize_link("www.LinkedIn.com/in/x/"),
+            "https://linkedin.com/in/x"
+        );
+        assert_eq!(
+            normalize_link("http://github.com/Me"),
+            "http://github.com/Me"
+        );
     }
 
     #[test]
@@ -213,10 +244,20 @@ mod tests {
             full_name: Some("  Zoë   Kowalczyk ".into()),
             email: Some(" Zoe@Example.COM".into()),
             phone: Some("".into()),
-            skills: vec!["postgres".into(), "PostgreSQL".into(), " Rust ".into(), "Basket weaving".into()],
+            skills: vec![
+                "postgres".into(),
+                "PostgreSQL".into(),
+                " Rust ".into(),
+                "Basket weaving".into(),
+            ],
             links: vec!["github.com/zoe".into(), "https://github.com/zoe/".into()],
             experience: vec![
-                Experience { title: Some("Dev".into()), start: Some("Jan 2020".into()), end: Some("now".into()), ..Default::default() },
+                Experience {
+                    title: Some("Dev".into()),
+                    start: Some("Jan 2020".into()),
+                    end: Some("now".into()),
+                    ..Default::default()
+                },
                 Experience::default(),
             ],
             ..Resume::default()

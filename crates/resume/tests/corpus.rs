@@ -19,12 +19,28 @@ fn runs() -> Vec<score::FileRun> {
 fn corpus_has_the_promised_variety() {
     let m = score::manifest().unwrap_or_default();
     assert!(m.len() >= 12, "at least a dozen fixtures");
-    let producers: std::collections::BTreeSet<&str> =
-        m.iter().map(|e| e.producer.split('-').next().unwrap_or("")).collect();
-    for p in ["libreoffice", "chromium", "reportlab", "groff", "enscript", "pdflatex", "pdftoppm+img2pdf"] {
+    let producers: std::collections::BTreeSet<&str> = m
+        .iter()
+        .map(|e| e.producer.split('-').next().unwrap_or(""))
+        .collect();
+    for p in [
+        "libreoffice",
+        "chromium",
+        "reportlab",
+        "groff",
+        "enscript",
+        "pdflatex",
+        "pdftoppm+img2pdf",
+    ] {
         assert!(producers.contains(p), "a fixture from {p}");
     }
-    for layout in ["two-column", "multipage", "image-only", "spaced-headings", "drawn-out-of-order"] {
+    for layout in [
+        "two-column",
+        "multipage",
+        "image-only",
+        "spaced-headings",
+        "drawn-out-of-order",
+    ] {
         assert!(m.iter().any(|e| e.layout == layout), "a {layout} fixture");
     }
 }
@@ -47,7 +63,12 @@ fn every_text_layer_file_keeps_its_words() {
     for run in runs() {
         if let Some((hit, total)) = run.word_recall {
             let recall = hit as f64 / total as f64;
-            assert!(recall >= 0.97, "{}: word recall {:.1}% ({hit}/{total})", run.entry.file, recall * 100.0);
+            assert!(
+                recall >= 0.97,
+                "{}: word recall {:.1}% ({hit}/{total})",
+                run.entry.file,
+                recall * 100.0
+            );
         }
     }
 }
@@ -59,19 +80,42 @@ fn layouts_are_read_in_order() {
         match run.entry.layout.as_str() {
             "multipage" => assert_eq!(x.page_count, 2, "{}", run.entry.file),
             "two-column" | "two-column-right-first" => {
-                assert_eq!(x.strategy, resume::Strategy::LayoutColumns, "{}", run.entry.file);
+                assert_eq!(
+                    x.strategy,
+                    resume::Strategy::LayoutColumns,
+                    "{}",
+                    run.entry.file
+                );
                 // The sidebar's skills come before the main column's experience, whole.
                 let skills = x.text.find("Skills").or_else(|| x.text.find("SKILLS"));
-                let exp = x.text.find("Experience").or_else(|| x.text.find("EXPERIENCE"));
-                assert!(skills.is_some() && exp.is_some() && skills < exp, "{}:\n{}", run.entry.file, x.text);
+                let exp = x
+                    .text
+                    .find("Experience")
+                    .or_else(|| x.text.find("EXPERIENCE"));
+                assert!(
+                    skills.is_some() && exp.is_some() && skills < exp,
+                    "{}:\n{}",
+                    run.entry.file,
+                    x.text
+                );
             }
             "drawn-out-of-order" => {
                 // Drawn skills first and summary last; read top to bottom.
                 let summary = x.text.find("SUMMARY");
                 let skills = x.text.find("SKILLS");
-                assert!(summary.is_some() && summary < skills, "{}:\n{}", run.entry.file, x.text);
+                assert!(
+                    summary.is_some() && summary < skills,
+                    "{}:\n{}",
+                    run.entry.file,
+                    x.text
+                );
             }
-            _ => assert_eq!(x.strategy, resume::Strategy::Layout, "{}: no columns expected", run.entry.file),
+            _ => assert_eq!(
+                x.strategy,
+                resume::Strategy::Layout,
+                "{}: no columns expected",
+                run.entry.file
+            ),
         }
     }
 }
@@ -142,7 +186,11 @@ fn every_text_layer_resume_gets_name_email_phone_and_skills() {
         assert!(p.email.is_some(), "{f}: email");
         assert!(p.phone.is_some(), "{f}: phone");
         assert!(!p.skills.is_empty(), "{f}: skills");
-        assert!(resume::validate(p).is_ok(), "{f}: {:?}", resume::validate(p));
+        assert!(
+            resume::validate(p).is_ok(),
+            "{f}: {:?}",
+            resume::validate(p)
+        );
     }
 }
 
@@ -150,11 +198,24 @@ fn every_text_layer_resume_gets_name_email_phone_and_skills() {
 fn truncated_and_damaged_files_give_typed_errors_not_panics() {
     // The functions answer 4xx for these; a panic would trap the wasm and answer 500.
     for entry in score::manifest().unwrap_or_default() {
-        let Ok(bytes) = score::pdf(&entry) else { continue };
-        for cut in [8, 64, 512, bytes.len() / 3, bytes.len() / 2, bytes.len() - 32] {
+        let Ok(bytes) = score::pdf(&entry) else {
+            continue;
+        };
+        for cut in [
+            8,
+            64,
+            512,
+            bytes.len() / 3,
+            bytes.len() / 2,
+            bytes.len() - 32,
+        ] {
             let head = &bytes[..cut.min(bytes.len())];
             if let Err(e) = resume::extract(head) {
-                assert!((400..500).contains(&e.status()), "{} cut at {cut}: {e}", entry.file);
+                assert!(
+                    (400..500).contains(&e.status()),
+                    "{} cut at {cut}: {e}",
+                    entry.file
+                );
             }
         }
         let mut flipped = bytes.clone();
@@ -162,7 +223,11 @@ fn truncated_and_damaged_files_give_typed_errors_not_panics() {
             flipped[i] ^= 0x5A;
         }
         if let Err(e) = resume::extract(&flipped) {
-            assert!((400..500).contains(&e.status()), "{} damaged: {e}", entry.file);
+            assert!(
+                (400..500).contains(&e.status()),
+                "{} damaged: {e}",
+                entry.file
+            );
         }
     }
 }

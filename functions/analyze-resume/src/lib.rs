@@ -43,7 +43,10 @@ enum Source {
 impl Input {
     fn source(self) -> Result<Source, ApiError> {
         let required = || {
-            ApiError::bad_request("text_required", "Send either {\"text\"} with the resume's text or {\"job_id\"}")
+            ApiError::bad_request(
+                "text_required",
+                "Send either {\"text\"} with the resume's text or {\"job_id\"}",
+            )
         };
         match (self.text, self.job_id) {
             (Some(text), None) => {
@@ -80,16 +83,24 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
             // As the caller: RLS shows only the tenant's jobs, so another tenant's is 404.
             let db = cx.db.as_user(&caller);
             let rows: Vec<JobText> = db
-                .execute(db.from("resume_jobs").select("resume_text").eq("id", id.to_string()))
+                .execute(
+                    db.from("resume_jobs")
+                        .select("resume_text")
+                        .eq("id", id.to_string()),
+                )
                 .await?;
-            let job = rows
-                .into_iter()
-                .next()
-                .ok_or_else(|| ApiError::not_found("job_not_found", "No such resume job in your organisation"))?;
-            job.resume_text.filter(|t| !t.trim().is_empty()).ok_or_else(|| {
-                ApiError::conflict("job_not_extracted", "This resume job has no extracted text yet")
+            let job = rows.into_iter().next().ok_or_else(|| {
+                ApiError::not_found("job_not_found", "No such resume job in your organisation")
+            })?;
+            job.resume_text
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| {
+                    ApiError::conflict(
+                        "job_not_extracted",
+                        "This resume job has no extracted text yet",
+                    )
                     .with_details(json!({ "job_id": id }))
-            })?
+                })?
         }
     };
     Ok(Response::ok(&analyze(cx, &text).await))

@@ -92,10 +92,12 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
                 .eq("id", input.candidate_id.to_string()),
         )
         .await?;
-    let candidate = rows
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::not_found("candidate_not_found", "No such candidate in your organisation"))?;
+    let candidate = rows.into_iter().next().ok_or_else(|| {
+        ApiError::not_found(
+            "candidate_not_found",
+            "No such candidate in your organisation",
+        )
+    })?;
 
     let outcome = enrich_and_record(cx, &db, candidate.id, tenant, &candidate.facts()).await?;
     let error = (outcome.status == Status::Failed).then(|| Failure {

@@ -12,8 +12,8 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
-use shared::clients::VendorFailure;
 use shared::clients::openai::{Message, OpenAi, OpenAiError, StructuredRequest};
+use shared::clients::VendorFailure;
 use shared::ApiError;
 
 use positions::{clean_text, list, normalize, Brief, Category, Classification, Draft, Proposed};

@@ -31,8 +31,8 @@ pub mod instructions;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use shared::clients::VendorFailure;
 use shared::clients::openai::{OpenAi, OpenAiError, RealtimeSession};
+use shared::clients::VendorFailure;
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 

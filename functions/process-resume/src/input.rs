@@ -32,8 +32,11 @@ impl Choice {
             "" | "auto" => Ok(Choice::Auto),
             "builtin" => Ok(Choice::Builtin),
             "pdfco" => Ok(Choice::Pdfco),
-            _ => Err(ApiError::bad_request("invalid_extractor", "extractor must be auto, builtin or pdfco")
-                .with_details(json!({ "field": "extractor" }))),
+            _ => Err(ApiError::bad_request(
+                "invalid_extractor",
+                "extractor must be auto, builtin or pdfco",
+            )
+            .with_details(json!({ "field": "extractor" }))),
         }
     }
 }
@@ -41,7 +44,10 @@ impl Choice {
 /// Where the PDF comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    Upload { file_name: Option<String>, bytes: Vec<u8> },
+    Upload {
+        file_name: Option<String>,
+        bytes: Vec<u8>,
+    },
     /// Not yet checked against the caller's tenant (that needs the caller).
     Stored { path: String },
 }
@@ -73,18 +79,24 @@ impl Input {
         match req.content_type().as_deref() {
             Some("multipart/form-data") => Input::from_form(req),
             Some(ct) if ct == "application/json" || ct.ends_with("+json") => Input::from_json(req),
-            _ => Err(ApiError::UnsupportedMediaType { expected: "multipart/form-data or application/json" }),
+            _ => Err(ApiError::UnsupportedMediaType {
+                expected: "multipart/form-data or application/json",
+            }),
         }
     }
 
     fn from_json(req: &Request) -> Result<Input, ApiError> {
         let body: JsonInput = req.json_object()?;
         if body.storage_path.trim().is_empty() {
-            return Err(ApiError::bad_request("invalid_path", "storage_path is empty")
-                .with_details(json!({ "field": "storage_path" })));
+            return Err(
+                ApiError::bad_request("invalid_path", "storage_path is empty")
+                    .with_details(json!({ "field": "storage_path" })),
+            );
         }
         Ok(Input {
-            source: Source::Stored { path: body.storage_path },
+            source: Source::Stored {
+                path: body.storage_path,
+            },
             extractor: Choice::parse(body.extractor.as_deref().unwrap_or(""))?,
         })
     }
@@ -93,28 +105,44 @@ impl Input {
         let mut form = req.form()?;
         let extractor = Choice::parse(form.text("extractor").unwrap_or(""))?;
         let sent_as_text = form.parts.iter().any(|p| p.name == "file");
-        let index = form.parts.iter().position(|p| p.name == "file" && p.filename.is_some()).ok_or_else(|| {
-            ApiError::bad_request(
-                "file_required",
-                if sent_as_text {
-                    "The field `file` must be a file (a PDF), not text"
-                } else {
-                    "A multipart field `file` with the PDF is required"
-                },
-            )
-            .with_details(json!({ "field": "file" }))
-        })?;
+        let index = form
+            .parts
+            .iter()
+            .position(|p| p.name == "file" && p.filename.is_some())
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "file_required",
+                    if sent_as_text {
+                        "The field `file` must be a file (a PDF), not text"
+                    } else {
+                        "A multipart field `file` with the PDF is required"
+                    },
+                )
+                .with_details(json!({ "field": "file" }))
+            })?;
         // Moved out, not copied: a resume may be 10 MiB and the isolate has 256 MB.
         let file = form.parts.swap_remove(index);
         checked_pdf(&file.bytes)?;
-        Ok(Input { source: Source::Upload { file_name: file_name(&file), bytes: file.bytes }, extractor })
+        Ok(Input {
+            source: Source::Upload {
+                file_name: file_name(&file),
+                bytes: file.bytes,
+            },
+            extractor,
+        })
     }
 }
 
 fn file_name(part: &Part) -> Option<String> {
     part.filename
         .as_deref()
-        .map(|n| n.trim().chars().filter(|c| !c.is_control()).take(255).collect::<String>())
+        .map(|n| {
+            n.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(255)
+                .collect::<String>()
+        })
         .filter(|n| !n.is_empty() && n != "blob")
 }
 
@@ -122,15 +150,20 @@ fn file_name(part: &Part) -> Option<String> {
 /// own header (the declared content type of a file part is whatever the browser guessed).
 pub fn checked_pdf(bytes: &[u8]) -> Result<&[u8], ApiError> {
     if bytes.is_empty() {
-        return Err(ApiError::bad_request("empty_file", "The file is empty").with_details(json!({ "field": "file" })));
+        return Err(ApiError::bad_request("empty_file", "The file is empty")
+            .with_details(json!({ "field": "file" })));
     }
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(ApiError::PayloadTooLarge { limit: MAX_FILE_BYTES });
+        return Err(ApiError::PayloadTooLarge {
+            limit: MAX_FILE_BYTES,
+        });
     }
     // The header may follow a little junk: PDF readers look in the first 1 KB.
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
-        return Err(ApiError::UnsupportedMediaType { expected: "application/pdf" });
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "application/pdf",
+        });
     }
     Ok(bytes)
 }
@@ -149,11 +182,21 @@ mod tests {
     }
 
     fn file(name: &str, bytes: &[u8]) -> Part {
-        Part { name: name.into(), filename: Some("cv.pdf".into()), content_type: Some("application/pdf".into()), bytes: bytes.to_vec() }
+        Part {
+            name: name.into(),
+            filename: Some("cv.pdf".into()),
+            content_type: Some("application/pdf".into()),
+            bytes: bytes.to_vec(),
+        }
     }
 
     fn text(name: &str, value: &str) -> Part {
-        Part { name: name.into(), filename: None, content_type: None, bytes: value.as_bytes().to_vec() }
+        Part {
+            name: name.into(),
+            filename: None,
+            content_type: None,
+            bytes: value.as_bytes().to_vec(),
+        }
     }
 
     fn err(r: Result<Input, ApiError>) -> (u16, String) {
@@ -163,35 +206,101 @@ mod tests {
 
     #[test]
     fn a_pdf_upload_with_an_extractor() {
-        let input = Input::parse(&form(vec![file("file", b"%PDF-1.7 ..."), text("extractor", "PDFco")])).unwrap();
+        let input = Input::parse(&form(vec![
+            file("file", b"%PDF-1.7 ..."),
+            text("extractor", "PDFco"),
+        ]))
+        .unwrap();
         assert_eq!(input.extractor, Choice::Pdfco);
-        assert_eq!(input.source, Source::Upload { file_name: Some("cv.pdf".into()), bytes: b"%PDF-1.7 ...".to_vec() });
+        assert_eq!(
+            input.source,
+            Source::Upload {
+                file_name: Some("cv.pdf".into()),
+                bytes: b"%PDF-1.7 ...".to_vec()
+            }
+        );
     }
 
     #[test]
     fn uploads_that_cannot_be_a_resume() {
-        assert_eq!(err(Input::parse(&form(vec![]))), (400, "file_required".into()));
-        assert_eq!(err(Input::parse(&form(vec![text("file", "%PDF-")]))), (400, "file_required".into()));
-        assert_eq!(err(Input::parse(&form(vec![file("file", b"")]))), (400, "empty_file".into()));
-        assert_eq!(err(Input::parse(&form(vec![file("file", b"PK\x03\x04 a zip")]))), (415, "unsupported_media_type".into()));
+        assert_eq!(
+            err(Input::parse(&form(vec![]))),
+            (400, "file_required".into())
+        );
+        assert_eq!(
+            err(Input::parse(&form(vec![text("file", "%PDF-")]))),
+            (400, "file_required".into())
+        );
+        assert_eq!(
+            err(Input::parse(&form(vec![file("file", b"")]))),
+            (400, "empty_file".into())
+        );
+        assert_eq!(
+            err(Input::parse(&form(vec![file("file", b"PK\x03\x04 a zip")]))),
+            (415, "unsupported_media_type".into())
+        );
         let big = [b"%PDF-".as_slice(), &vec![b' '; MAX_FILE_BYTES]].concat();
-        assert_eq!(err(Input::parse(&form(vec![file("file", &big)]))), (413, "payload_too_large".into()));
-        assert_eq!(err(Input::parse(&form(vec![file("file", b"%PDF-"), text("extractor", "tesseract")]))), (400, "invalid_extractor".into()));
+        assert_eq!(
+            err(Input::parse(&form(vec![file("file", &big)]))),
+            (413, "payload_too_large".into())
+        );
+        assert_eq!(
+            err(Input::parse(&form(vec![
+                file("file", b"%PDF-"),
+                text("extractor", "tesseract")
+            ]))),
+            (400, "invalid_extractor".into())
+        );
     }
 
     #[test]
     fn json_names_a_stored_file() {
-        let req = |v: serde_json::Value| Request::new(Method::Post, "/process-resume").unwrap().with_json(&v);
+        let req = |v: serde_json::Value| {
+            Request::new(Method::Post, "/process-resume")
+                .unwrap()
+                .with_json(&v)
+        };
         let input = Input::parse(&req(serde_json::json!({ "storage_path": "t/cv.pdf" }))).unwrap();
-        assert_eq!((input.source, input.extractor), (Source::Stored { path: "t/cv.pdf".into() }, Choice::Auto));
-        assert_eq!(err(Input::parse(&req(serde_json::json!({ "storage_path": " " })))), (400, "invalid_path".into()));
-        assert_eq!(err(Input::parse(&req(serde_json::json!({ "path": "t/cv.pdf" })))), (400, "invalid_body".into()));
-        assert_eq!(err(Input::parse(&req(serde_json::json!([])))), (400, "invalid_body".into()));
-        let plain = Request::new(Method::Post, "/process-resume").unwrap().with_body("text/plain", "hello");
-        assert_eq!(err(Input::parse(&plain)), (415, "unsupported_media_type".into()));
+        assert_eq!(
+            (input.source, input.extractor),
+            (
+                Source::Stored {
+                    path: "t/cv.pdf".into()
+                },
+                Choice::Auto
+            )
+        );
+        assert_eq!(
+            err(Input::parse(&req(
+                serde_json::json!({ "storage_path": " " })
+            ))),
+            (400, "invalid_path".into())
+        );
+        assert_eq!(
+            err(Input::parse(&req(
+                serde_json::json!({ "path": "t/cv.pdf" })
+            ))),
+            (400, "invalid_body".into())
+        );
+        assert_eq!(
+            err(Input::parse(&req(serde_json::json!([])))),
+            (400, "invalid_body".into())
+        );
+        let plain = Request::new(Method::Post, "/process-resume")
+            .unwrap()
+            .with_body("text/plain", "hello");
+        assert_eq!(
+            err(Input::parse(&plain)),
+            (415, "unsupported_media_type".into())
+        );
         let empty = Request::new(Method::Post, "/process-resume").unwrap();
         assert_eq!(err(Input::parse(&empty)), (400, "body_required".into()));
-        let empty_text = Request::new(Method::Post, "/process-resume").unwrap().with_body("text/plain", "");
-        assert_eq!(err(Input::parse(&empty_text)), (400, "body_required".into()));
+        let empty_text = Request::new(Method::Post, "/process-resume")
+            .unwrap()
+            .with_body("text/plain", "");
+        assert_eq!(
+            err(Input::parse(&empty_text)),
+            (400, "body_required".into())
+        );
     }
 }

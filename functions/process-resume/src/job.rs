@@ -56,11 +56,18 @@ pub struct Job {
 impl Job {
     /// The structured resume an earlier attempt stored, if it reads as one.
     pub fn stored_resume(&self) -> Option<Resume> {
-        self.analysis.clone().and_then(|a| serde_json::from_value(a).ok())
+        self.analysis
+            .clone()
+            .and_then(|a| serde_json::from_value(a).ok())
     }
 }
 
-pub async fn start(db: &Session<'_>, sha256: &str, file_name: Option<&str>, storage_path: &str) -> Result<Job, ApiError> {
+pub async fn start(
+    db: &Session<'_>,
+    sha256: &str,
+    file_name: Option<&str>,
+    storage_path: &str,
+) -> Result<Job, ApiError> {
     let mut params = json!({ "p_sha256": sha256, "p_storage_path": storage_path });
     // An absent name is left out (the SQL default), not sent as null: postrust passes a
     // JSON null argument as ''.
@@ -72,16 +79,32 @@ pub async fn start(db: &Session<'_>, sha256: &str, file_name: Option<&str>, stor
 
 /// Move the job on (`extracting`, `analyzing`, `enriching`, `done`) with what the step
 /// produced.
-pub async fn advance(db: &Session<'_>, job: Uuid, status: &str, detail: Value) -> Result<(), ApiError> {
+pub async fn advance(
+    db: &Session<'_>,
+    job: Uuid,
+    status: &str,
+    detail: Value,
+) -> Result<(), ApiError> {
     let _: Value = db
-        .execute(db.rpc("advance_resume_job", &json!({ "p_job_id": job, "p_status": status, "p_detail": detail }))?)
+        .execute(db.rpc(
+            "advance_resume_job",
+            &json!({ "p_job_id": job, "p_status": status, "p_detail": detail }),
+        )?)
         .await?;
     Ok(())
 }
 
 /// Record a failure at `step` with a public `code` and the sentence behind it.
-pub async fn fail(db: &Session<'_>, job: Uuid, step: Step, code: &str, message: &str, extra: Value) -> Result<(), ApiError> {
-    let mut detail = json!({ "step": step.as_str(), "error": format!("{code}: {message}"), "code": code });
+pub async fn fail(
+    db: &Session<'_>,
+    job: Uuid,
+    step: Step,
+    code: &str,
+    message: &str,
+    extra: Value,
+) -> Result<(), ApiError> {
+    let mut detail =
+        json!({ "step": step.as_str(), "error": format!("{code}: {message}"), "code": code });
     if let (Some(d), Value::Object(extra)) = (detail.as_object_mut(), extra) {
         d.extend(extra);
     }
@@ -96,7 +119,12 @@ pub struct Saved {
 
 /// The candidate from `resume` (created, or the tenant's record of that email updated),
 /// its candidate_tenants row and the job's move to enriching, in one transaction.
-pub async fn save_candidate(db: &Session<'_>, job: Uuid, resume: &Resume, detail: Value) -> Result<Saved, ApiError> {
+pub async fn save_candidate(
+    db: &Session<'_>,
+    job: Uuid,
+    resume: &Resume,
+    detail: Value,
+) -> Result<Saved, ApiError> {
     db.execute(db.rpc(
         "save_resume_candidate",
         &json!({ "p_job_id": job, "p_resume": resume, "p_detail": detail }),

@@ -138,7 +138,9 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         return Ok(Response::ok(&Output::duplicate(&job)));
     }
     let mut run = steps::Run::new(cx, &db, &job, tenant);
-    let outcome = run.process(&bytes, file_name.as_deref(), input.extractor).await;
+    let outcome = run
+        .process(&bytes, file_name.as_deref(), input.extractor)
+        .await;
     if let Err(err) = &outcome {
         run.record_unexpected(err).await;
     }
@@ -146,7 +148,10 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -155,5 +160,13 @@ pub async fn handle(
     req: web_sys::Request,
     env: wasm_bindgen::JsValue,
 ) -> Result<web_sys::Response, wasm_bindgen::JsValue> {
-    shared::js::serve_with(req, env, shared::js::Options { body_limit: BODY_LIMIT }, run).await
+    shared::js::serve_with(
+        req,
+        env,
+        shared::js::Options {
+            body_limit: BODY_LIMIT,
+        },
+        run,
+    )
+    .await
 }

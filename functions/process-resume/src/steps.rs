@@ -15,8 +15,8 @@ use resume::ExtractError;
 use resume_pipeline::enrich::{enrich_and_record, Facts, Status};
 use resume_pipeline::{analyze, Analysis};
 use serde_json::{json, Value};
-use shared::clients::VendorFailure;
 use shared::clients::pdfco::{ConvertOptions, PdfCo, PdfCoError};
+use shared::clients::VendorFailure;
 use shared::db::Session;
 use shared::{ApiError, Context};
 use uuid::Uuid;
@@ -75,7 +75,12 @@ impl<'a> Run<'a> {
         }
     }
 
-    pub async fn process(&mut self, bytes: &[u8], file_name: Option<&str>, choice: Choice) -> Result<Output, ApiError> {
+    pub async fn process(
+        &mut self,
+        bytes: &[u8],
+        file_name: Option<&str>,
+        choice: Choice,
+    ) -> Result<Output, ApiError> {
         let mut text = self.job.resume_text.clone();
         let mut resume = self.job.stored_resume();
 
@@ -95,7 +100,8 @@ impl<'a> Run<'a> {
         }
 
         if self.step == Step::Analyzing {
-            let text = text.ok_or_else(|| ApiError::internal("a job resumed at analyzing has no text"))?;
+            let text =
+                text.ok_or_else(|| ApiError::internal("a job resumed at analyzing has no text"))?;
             let analysis: Analysis = analyze(self.cx, &text).await;
             let detail = json!({
                 "analyzer": analysis.analyzer.as_str(),
@@ -113,7 +119,9 @@ impl<'a> Run<'a> {
                     self.step = Step::Enriching;
                 }
                 // The resume lacks what a candidate needs (an email, a name): its fault.
-                Err(err) if err.status() == 422 => return self.failed(StepFailure::Refused(err)).await,
+                Err(err) if err.status() == 422 => {
+                    return self.failed(StepFailure::Refused(err)).await
+                }
                 Err(err) => return Err(err),
             }
         }
@@ -123,15 +131,25 @@ impl<'a> Run<'a> {
             .candidate_id
             .ok_or_else(|| ApiError::internal("a job at enriching has no candidate"))?;
         let facts = Facts::from_resume(&resume.unwrap_or_default());
-        let enrichment = enrich_and_record(self.cx, self.db, candidate, self.tenant, &facts).await?;
+        let enrichment =
+            enrich_and_record(self.cx, self.db, candidate, self.tenant, &facts).await?;
         self.out.enrichment = Some(enrichment.status.as_str().into());
         if enrichment.status == Status::Failed {
             let code = enrichment.reason.unwrap_or("pdl_error");
             return self
-                .failed(StepFailure::Vendor { code, message: "People Data Labs enrichment failed after retries".into() })
+                .failed(StepFailure::Vendor {
+                    code,
+                    message: "People Data Labs enrichment failed after retries".into(),
+                })
                 .await;
         }
-        job::advance(self.db, self.job.id, "done", json!({ "enrichment": enrichment.status.as_str() })).await?;
+        job::advance(
+            self.db,
+            self.job.id,
+            "done",
+            json!({ "enrichment": enrichment.status.as_str() }),
+        )
+        .await?;
         self.recorded = true;
         self.out.status = "done".into();
         Ok(self.out.clone())
@@ -150,7 +168,9 @@ impl<'a> Run<'a> {
         job::fail(self.db, self.job.id, self.step, &code, &message, extra).await?;
         self.recorded = true;
         match failure {
-            StepFailure::Refused(err) => Err(err.with_details(json!({ "job_id": self.job.id, "step": self.step.as_str() }))),
+            StepFailure::Refused(err) => {
+                Err(err.with_details(json!({ "job_id": self.job.id, "step": self.step.as_str() })))
+            }
             StepFailure::Vendor { .. } => {
                 self.out.status = "failed".into();
                 self.out.failed_step = Some(self.step);
@@ -168,14 +188,29 @@ impl<'a> Run<'a> {
         if self.recorded {
             return;
         }
-        let code = if err.status() >= 500 { "internal_error" } else { err.code() };
-        let _ = job::fail(self.db, self.job.id, self.step, code, "The step did not finish; send the file again", json!({})).await;
+        let code = if err.status() >= 500 {
+            "internal_error"
+        } else {
+            err.code()
+        };
+        let _ = job::fail(
+            self.db,
+            self.job.id,
+            self.step,
+            code,
+            "The step did not finish; send the file again",
+            json!({}),
+        )
+        .await;
         self.recorded = true;
     }
 }
 
 fn public_message(err: &ApiError) -> String {
-    err.body()["error"]["message"].as_str().unwrap_or("").to_owned()
+    err.body()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The text of the PDF, which extractor produced it, and what to log about it.
@@ -186,9 +221,13 @@ async fn extract(
     choice: Choice,
 ) -> Result<(String, &'static str, Value), StepFailure> {
     let pdfco = PdfCo::from_context(cx);
-    let name = file_name.filter(|n| n.to_ascii_lowercase().ends_with(".pdf")).unwrap_or("resume.pdf");
+    let name = file_name
+        .filter(|n| n.to_ascii_lowercase().ends_with(".pdf"))
+        .unwrap_or("resume.pdf");
     if choice == Choice::Pdfco {
-        let pdfco = pdfco.ok_or_else(|| StepFailure::Refused(ApiError::internal("pdfco chosen without a key")))?;
+        let pdfco = pdfco.ok_or_else(|| {
+            StepFailure::Refused(ApiError::internal("pdfco chosen without a key"))
+        })?;
         let text = ocr(&pdfco, name, bytes).await?;
         return Ok((text, "pdfco", json!({ "ocr_reason": "requested" })));
     }
@@ -198,12 +237,22 @@ async fn extract(
             "builtin",
             json!({ "pages": extracted.page_count, "strategy": extracted.strategy.as_str() }),
         )),
-        Err(ExtractError::NoTextLayer { pages, .. }) if choice == Choice::Auto && pdfco.is_some() => {
-            let Some(pdfco) = pdfco else { return Err(StepFailure::Refused(no_text_layer(pages))) };
+        Err(ExtractError::NoTextLayer { pages, .. })
+            if choice == Choice::Auto && pdfco.is_some() =>
+        {
+            let Some(pdfco) = pdfco else {
+                return Err(StepFailure::Refused(no_text_layer(pages)));
+            };
             let text = ocr(&pdfco, name, bytes).await?;
-            Ok((text, "pdfco", json!({ "pages": pages, "ocr_reason": "no_text_layer" })))
+            Ok((
+                text,
+                "pdfco",
+                json!({ "pages": pages, "ocr_reason": "no_text_layer" }),
+            ))
         }
-        Err(ExtractError::NoTextLayer { pages, .. }) => Err(StepFailure::Refused(no_text_layer(pages))),
+        Err(ExtractError::NoTextLayer { pages, .. }) => {
+            Err(StepFailure::Refused(no_text_layer(pages)))
+        }
         Err(err) => Err(StepFailure::Refused(from_extract(&err))),
     }
 }
@@ -227,9 +276,15 @@ fn from_extract(err: &ExtractError) -> ApiError {
 async fn ocr(pdfco: &PdfCo, name: &str, bytes: &[u8]) -> Result<String, StepFailure> {
     let vendor = |code: &'static str, err: &PdfCoError| {
         shared::log::error(&format!("[process-resume] pdfco: {err}"));
-        StepFailure::Vendor { code, message: format!("PDF.co could not read the file: {err}") }
+        StepFailure::Vendor {
+            code,
+            message: format!("PDF.co could not read the file: {err}"),
+        }
     };
-    match pdfco.extract_text(name, bytes, &ConvertOptions::default()).await {
+    match pdfco
+        .extract_text(name, bytes, &ConvertOptions::default())
+        .await
+    {
         Ok(found) => {
             let chars = found.text.chars().filter(|c| c.is_alphanumeric()).count();
             if chars < MIN_TEXT_CHARS {
@@ -249,8 +304,12 @@ async fn ocr(pdfco: &PdfCo, name: &str, bytes: &[u8]) -> Result<String, StepFail
             "the PDF is damaged or not a PDF",
         ))),
         Err(err @ PdfCoError::NoCredits { .. }) => Err(vendor("pdfco_no_credits", &err)),
-        Err(err @ PdfCoError::Common(VendorFailure::RateLimited { .. })) => Err(vendor("pdfco_rate_limited", &err)),
-        Err(err @ PdfCoError::Common(VendorFailure::Unauthorized { .. })) => Err(vendor("pdfco_key_rejected", &err)),
+        Err(err @ PdfCoError::Common(VendorFailure::RateLimited { .. })) => {
+            Err(vendor("pdfco_rate_limited", &err))
+        }
+        Err(err @ PdfCoError::Common(VendorFailure::Unauthorized { .. })) => {
+            Err(vendor("pdfco_key_rejected", &err))
+        }
         Err(err @ PdfCoError::Timeout) => Err(vendor("pdfco_timeout", &err)),
         Err(err) => Err(vendor("pdfco_unavailable", &err)),
     }

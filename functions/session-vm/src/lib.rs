@@ -38,8 +38,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
-use shared::clients::VendorFailure;
 use shared::clients::fly::{Fly, FlyError, MachineSpec, WaitState};
+use shared::clients::VendorFailure;
 use shared::db::Session;
 use shared::{ApiError, Caller, Context, Method, Request, Response, Role};
 use uuid::Uuid;

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use shared::clients::VendorFailure;
 use shared::clients::fly::{Fly, FlyError, Machine};
+use shared::clients::VendorFailure;
 use shared::db::Session;
 use shared::time::rfc3339_seconds;
 use shared::{ApiError, Context, Response};
@@ -181,7 +181,10 @@ async fn record_destroyed(db: &Session<'_>, session: Uuid, machine_id: &str, now
     let row: Result<serde_json::Value, ApiError> = db
         .execute(
             db.from("session_machines")
-                .update(json!({ "state": "destroyed", "destroyed_at": rfc3339_seconds(now) }).to_string())
+                .update(
+                    json!({ "state": "destroyed", "destroyed_at": rfc3339_seconds(now) })
+                        .to_string(),
+                )
                 .eq("session_id", session.to_string())
                 .eq("machine_id", machine_id),
         )

@@ -18,8 +18,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use shared::clients::VendorFailure;
 use shared::clients::openai::{Message, OpenAi, OpenAiError, StructuredRequest};
+use shared::clients::VendorFailure;
 use uuid::Uuid;
 
 use crate::ordering::{Entry, Speaker};

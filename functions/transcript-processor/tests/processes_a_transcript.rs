@@ -80,7 +80,10 @@ fn an_opted_out_candidate_gets_metrics_only_and_nothing_goes_to_openai() {
     let w = w.borrow();
     assert!(w.chat_calls.is_empty(), "nothing sent to OpenAI");
     assert_eq!(w.stored.len(), 1);
-    assert_eq!(w.stored[0].1["metadata"], json!({ "assessment": "opted_out" }));
+    assert_eq!(
+        w.stored[0].1["metadata"],
+        json!({ "assessment": "opted_out" })
+    );
     assert_eq!(w.stored[0].1["competency_scores"], json!([]));
 }
 

@@ -136,7 +136,8 @@ mod wasm {
     /// One text frame (`None`: a binary one) on a socket `socket_open` accepted.
     #[wasm_bindgen]
     pub async fn socket_message(state: String, data: Option<String>, env: JsValue) -> String {
-        let reply = super::socket::message(&state, data.as_deref(), shared::js::context(&env)).await;
+        let reply =
+            super::socket::message(&state, data.as_deref(), shared::js::context(&env)).await;
         serde_json::to_string(&reply).unwrap_or_default()
     }
 }

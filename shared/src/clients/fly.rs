@@ -135,24 +135,16 @@ pub enum FlyError {
     /// `Unauthorized`.
     Common(VendorFailure),
     /// 404: no such machine (or app). For `destroy`, the machine is already gone. → 404 `machine_not_found`.
-    NotFound {
-        message: String,
-    },
+    NotFound { message: String },
     /// 408: `wait` timed out before the state was reached. → 502.
     Timeout,
     /// 409: a lease is held, `current_version` mismatched, or no capacity on the host
     /// (retry later or in another region). → 502.
-    Conflict {
-        message: String,
-    },
+    Conflict { message: String },
     /// 412: a volume is in use. → 502.
-    Precondition {
-        message: String,
-    },
+    Precondition { message: String },
     /// 422: the account's machine limit, or a config Fly refused. → 502.
-    Unprocessable {
-        message: String,
-    },
+    Unprocessable { message: String },
 }
 
 impl From<VendorFailure> for FlyError {

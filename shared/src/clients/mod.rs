@@ -36,8 +36,8 @@ pub mod fly;
 pub mod openai;
 pub mod pdfco;
 pub mod pdl;
-pub mod videosdk;
 mod vendor;
+pub mod videosdk;
 
 pub use vendor::{Api, Client, VendorFailure};
 

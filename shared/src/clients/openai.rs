@@ -445,9 +445,9 @@ impl From<OpenAiError> for ApiError {
                 return ApiError::Internal(format!("{SERVICE}: {err}"))
             }
             OpenAiError::QuotaExceeded { .. } => 429,
-            OpenAiError::Truncated | OpenAiError::InvalidJson(_) | OpenAiError::SchemaMismatch(_) => {
-                200
-            }
+            OpenAiError::Truncated
+            | OpenAiError::InvalidJson(_)
+            | OpenAiError::SchemaMismatch(_) => 200,
         };
         upstream(SERVICE, Some(status), &err)
     }
@@ -560,14 +560,12 @@ impl<H: HttpClient + ?Sized> OpenAi<H> {
         match response.status {
             429 if is_quota(&body) => OpenAiError::QuotaExceeded { message },
             // Only the 5xx OpenAI documents as transient are `Server` (and retried).
-            status @ 500..=599 if !matches!(status, 500 | 502 | 503 | 504) => {
-                VendorFailure::Http {
-                    status,
-                    code,
-                    message,
-                }
-                .into()
+            status @ 500..=599 if !matches!(status, 500 | 502 | 503 | 504) => VendorFailure::Http {
+                status,
+                code,
+                message,
             }
+            .into(),
             status => {
                 let retry_after = retry_after_secs(response, &*self.clock);
                 VendorFailure::from_status(status, code, message, retry_after).into()
@@ -1247,7 +1245,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             (err.clone(), http.requests().len()),
-            (OpenAiError::Common(VendorFailure::Server { status: 500 }), 3)
+            (
+                OpenAiError::Common(VendorFailure::Server { status: 500 }),
+                3
+            )
         );
         assert_eq!(ApiError::from(err).status(), 502);
 

@@ -121,9 +121,7 @@ impl std::error::Error for PdfCoError {}
 impl From<PdfCoError> for ApiError {
     fn from(err: PdfCoError) -> Self {
         let status = match err {
-            PdfCoError::Common(failure) => {
-                return failure.into_api_error(SERVICE, "PDFCO_API_KEY")
-            }
+            PdfCoError::Common(failure) => return failure.into_api_error(SERVICE, "PDFCO_API_KEY"),
             PdfCoError::PasswordProtected => {
                 return ApiError::unprocessable(
                     "pdf_password_protected",
@@ -473,7 +471,10 @@ mod tests {
         // `error: true` without a code in a 200 is still a failure.
         let (err, _) = convert_err(json(200, json!({"error": true, "body": "partial"})));
         assert!(
-            matches!(err, PdfCoError::Common(VendorFailure::Server { status: 500 })),
+            matches!(
+                err,
+                PdfCoError::Common(VendorFailure::Server { status: 500 })
+            ),
             "{err:?}"
         );
     }

@@ -147,9 +147,7 @@ impl VendorFailure {
                 }
             }
             VendorFailure::BadRequest { .. } => Some(400),
-            VendorFailure::Server { status } | VendorFailure::Http { status, .. } => {
-                Some(*status)
-            }
+            VendorFailure::Server { status } | VendorFailure::Http { status, .. } => Some(*status),
             VendorFailure::Transport(_) => None,
             VendorFailure::UnexpectedBody(_) => Some(200),
         };
@@ -166,7 +164,10 @@ impl fmt::Display for VendorFailure {
             VendorFailure::RateLimited { retry_after } => {
                 write!(f, "rate limited (429), retry after {retry_after:?} s")
             }
-            VendorFailure::BadRequest { code: None, message } => {
+            VendorFailure::BadRequest {
+                code: None,
+                message,
+            } => {
                 write!(f, "bad request (400): {message}")
             }
             VendorFailure::BadRequest {
@@ -193,7 +194,11 @@ impl fmt::Display for VendorFailure {
 impl std::error::Error for VendorFailure {}
 
 /// 502 for a failure of `service`; `err`'s text goes to the log, never to the client.
-pub(crate) fn upstream(service: &'static str, status: Option<u16>, err: &dyn fmt::Display) -> ApiError {
+pub(crate) fn upstream(
+    service: &'static str,
+    status: Option<u16>,
+    err: &dyn fmt::Display,
+) -> ApiError {
     ApiError::Upstream {
         service,
         status,

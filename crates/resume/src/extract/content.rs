@@ -139,7 +139,12 @@ fn deref<'d>(doc: &'d Document, o: &'d Object) -> &'d Object {
 
 /// A resource category (`/Font`, `/XObject`) looked up through a chain of resource
 /// dictionaries, nearest first.
-fn resource<'d>(doc: &'d Document, resources: &[&'d Dictionary], category: &[u8], name: &[u8]) -> Option<&'d Object> {
+fn resource<'d>(
+    doc: &'d Document,
+    resources: &[&'d Dictionary],
+    category: &[u8],
+    name: &[u8],
+) -> Option<&'d Object> {
     resources.iter().find_map(|res| {
         let cat = deref(doc, res.get(category).ok()?).as_dict().ok()?;
         cat.get(name).ok()
@@ -147,17 +152,38 @@ fn resource<'d>(doc: &'d Document, resources: &[&'d Dictionary], category: &[u8]
 }
 
 impl<'a> Interpreter<'a> {
-    pub(crate) fn new(doc: &'a Document, fonts: &'a mut FontCache, budget: Budget, glyph_count: &'a mut usize) -> Self {
-        Interpreter { doc, fonts, budget, page: PageGlyphs::default(), glyph_count, form_stack: Vec::new() }
+    pub(crate) fn new(
+        doc: &'a Document,
+        fonts: &'a mut FontCache,
+        budget: Budget,
+        glyph_count: &'a mut usize,
+    ) -> Self {
+        Interpreter {
+            doc,
+            fonts,
+            budget,
+            page: PageGlyphs::default(),
+            glyph_count,
+            form_stack: Vec::new(),
+        }
     }
 
     pub(crate) fn finish(self) -> PageGlyphs {
         self.page
     }
 
-    pub(crate) fn run(&mut self, content: &[u8], resources: &[&'a Dictionary], ctm: Matrix, depth: u8) {
+    pub(crate) fn run(
+        &mut self,
+        content: &[u8],
+        resources: &[&'a Dictionary],
+        ctm: Matrix,
+        depth: u8,
+    ) {
         let mut stack: Vec<State> = Vec::new();
-        let mut gs = State { ctm, ..State::default() };
+        let mut gs = State {
+            ctm,
+            ..State::default()
+        };
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         for op in Content::decode_iter(content) {
@@ -296,11 +322,27 @@ impl<'a> Interpreter<'a> {
                     let (turn, x, y) = orient(&m, trm[4], trm[5]);
                     let mut normalized = String::with_capacity(text.len());
                     glyphs::push_normalized(&mut normalized, text);
-                    self.page.glyphs.push(Placed { x, y, w, size, text: normalized, space, turn });
+                    self.page.glyphs.push(Placed {
+                        x,
+                        y,
+                        w,
+                        size,
+                        text: normalized,
+                        space,
+                        turn,
+                    });
                 }
                 _ if glyph.is_space_code => {
                     let (turn, x, y) = orient(&m, trm[4], trm[5]);
-                    self.page.glyphs.push(Placed { x, y, w, size, text: String::new(), space: true, turn });
+                    self.page.glyphs.push(Placed {
+                        x,
+                        y,
+                        w,
+                        size,
+                        text: String::new(),
+                        space: true,
+                        turn,
+                    });
                 }
                 _ => self.page.unmapped += 1,
             }
@@ -313,8 +355,12 @@ impl<'a> Interpreter<'a> {
     }
 
     fn draw_xobject(&mut self, resources: &[&'a Dictionary], name: &[u8], gs: &State, depth: u8) {
-        let Some(Object::Reference(id)) = resource(self.doc, resources, b"XObject", name) else { return };
-        let Ok(stream) = self.doc.get_object(*id).and_then(Object::as_stream) else { return };
+        let Some(Object::Reference(id)) = resource(self.doc, resources, b"XObject", name) else {
+            return;
+        };
+        let Ok(stream) = self.doc.get_object(*id).and_then(Object::as_stream) else {
+            return;
+        };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => self.page.images += 1,
             Ok(b"Form") => {
@@ -328,12 +374,24 @@ impl<'a> Interpreter<'a> {
                     .and_then(|m| m.as_array().ok())
                     .and_then(|a| nums::<6>(a))
                     .unwrap_or(IDENTITY);
-                let Ok(content) = stream.decompressed_content_with_limit(self.budget.max_content_bytes)
-                    .or_else(|_| if stream.dict.has(b"Filter") { Err(()) } else { Ok(stream.content.clone()) })
+                let Ok(content) = stream
+                    .decompressed_content_with_limit(self.budget.max_content_bytes)
+                    .or_else(|_| {
+                        if stream.dict.has(b"Filter") {
+                            Err(())
+                        } else {
+                            Ok(stream.content.clone())
+                        }
+                    })
                 else {
                     return;
                 };
-                let own = stream.dict.get(b"Resources").ok().map(|r| deref(self.doc, r)).and_then(|r| r.as_dict().ok());
+                let own = stream
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .map(|r| deref(self.doc, r))
+                    .and_then(|r| r.as_dict().ok());
                 let mut chain: Vec<&'a Dictionary> = Vec::with_capacity(resources.len() + 1);
                 if let Some(own) = own {
                     chain.push(own);

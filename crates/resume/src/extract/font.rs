@@ -73,7 +73,9 @@ fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Ob
 
 impl Font {
     pub(crate) fn load(doc: &Document, dict: &Dictionary) -> Font {
-        let subtype = get(doc, dict, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"Type1");
+        let subtype = get(doc, dict, b"Subtype")
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"Type1");
         let to_unicode = load_to_unicode(doc, dict);
         if subtype == b"Type0" {
             return Self::load_type0(doc, dict, to_unicode);
@@ -81,7 +83,11 @@ impl Font {
         Self::load_simple(doc, dict, subtype, to_unicode)
     }
 
-    fn load_type0(doc: &Document, dict: &Dictionary, to_unicode: Option<lopdf::Encoding<'static>>) -> Font {
+    fn load_type0(
+        doc: &Document,
+        dict: &Dictionary,
+        to_unicode: Option<lopdf::Encoding<'static>>,
+    ) -> Font {
         let descendant = get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
@@ -97,7 +103,11 @@ impl Font {
                 parse_cid_widths(doc, w, &mut cid_widths);
             }
         }
-        let unicode_source = if to_unicode.is_some() { UnicodeSource::ToUnicode } else { UnicodeSource::None };
+        let unicode_source = if to_unicode.is_some() {
+            UnicodeSource::ToUnicode
+        } else {
+            UnicodeSource::None
+        };
         Font {
             two_byte: true,
             simple_text: Vec::new(),
@@ -115,10 +125,15 @@ impl Font {
         subtype: &[u8],
         to_unicode: Option<lopdf::Encoding<'static>>,
     ) -> Font {
-        let base_font = get(doc, dict, b"BaseFont").and_then(|o| o.as_name().ok()).unwrap_or(b"");
+        let base_font = get(doc, dict, b"BaseFont")
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"");
         let base_name = strip_subset(base_font);
         let descriptor = get(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok());
-        let flags = descriptor.and_then(|d| get(doc, d, b"Flags")).and_then(num).unwrap_or(0.0) as i64;
+        let flags = descriptor
+            .and_then(|d| get(doc, d, b"Flags"))
+            .and_then(num)
+            .unwrap_or(0.0) as i64;
         let symbolic = flags & 4 != 0;
 
         // Type 3 glyph widths are in glyph space, scaled by the FontMatrix.
@@ -144,7 +159,11 @@ impl Font {
                 return Encoding::Dingbats;
             }
             if subtype == b"TrueType" {
-                return Encoding::Base(if symbolic { BaseEncoding::Latin1 } else { BaseEncoding::WinAnsi });
+                return Encoding::Base(if symbolic {
+                    BaseEncoding::Latin1
+                } else {
+                    BaseEncoding::WinAnsi
+                });
             }
             Encoding::Base(BaseEncoding::Standard)
         };
@@ -199,7 +218,9 @@ impl Font {
 
         // Widths: /Widths, else the standard-14 metrics for fonts that may omit them.
         let first_char = get(doc, dict, b"FirstChar").and_then(num).unwrap_or(0.0) as i64;
-        let missing = descriptor.and_then(|d| get(doc, d, b"MissingWidth")).and_then(num);
+        let missing = descriptor
+            .and_then(|d| get(doc, d, b"MissingWidth"))
+            .and_then(num);
         let widths_array = get(doc, dict, b"Widths").and_then(|o| o.as_array().ok());
         let std = std14::Metrics::for_base_font(base_name);
         let mut simple_widths = vec![0.0; 256];
@@ -212,7 +233,10 @@ impl Font {
                 (Some(w), _) => w * scale,
                 (None, Some(_)) => missing.unwrap_or(0.0) * scale,
                 (None, None) => {
-                    let ch = simple_text.get(code).and_then(|t| t.as_deref()).and_then(|t| t.chars().next());
+                    let ch = simple_text
+                        .get(code)
+                        .and_then(|t| t.as_deref())
+                        .and_then(|t| t.chars().next());
                     std.width(code as u8, ch) / 1000.0
                 }
             };
@@ -242,8 +266,17 @@ impl Font {
                         .filter(|t| !t.contains('\u{FFFD}')),
                     _ => None,
                 };
-                let width = self.cid_widths.get(&code).copied().unwrap_or(self.default_width);
-                Glyph { text: None, owned, width, is_space_code: false }
+                let width = self
+                    .cid_widths
+                    .get(&code)
+                    .copied()
+                    .unwrap_or(self.default_width);
+                Glyph {
+                    text: None,
+                    owned,
+                    width,
+                    is_space_code: false,
+                }
             } else {
                 let code = chunk.first().copied().unwrap_or(0);
                 let i = usize::from(code);
@@ -271,7 +304,10 @@ impl Encoding {
     fn decode(&self, code: u8) -> Option<Box<str>> {
         let text = match self {
             Encoding::Base(base) => base.decode(code).map(String::from),
-            Encoding::Names(names) => names.get(usize::from(code))?.as_deref().and_then(glyphs::name_to_text),
+            Encoding::Names(names) => names
+                .get(usize::from(code))?
+                .as_deref()
+                .and_then(glyphs::name_to_text),
             // Only what resumes use these two for: bullets, dashes and spaces.
             Encoding::Symbol => match code {
                 0x20 => Some(" ".into()),
@@ -306,7 +342,9 @@ fn load_to_unicode(doc: &Document, font: &Dictionary) -> Option<lopdf::Encoding<
     only_map.set("Type", Object::Name(b"Font".to_vec()));
     only_map.set("ToUnicode", reference.clone());
     match only_map.get_font_encoding_with_limit(doc, 4 << 20) {
-        Ok(lopdf::Encoding::UnicodeMapEncoding(cmap)) => Some(lopdf::Encoding::UnicodeMapEncoding(cmap)),
+        Ok(lopdf::Encoding::UnicodeMapEncoding(cmap)) => {
+            Some(lopdf::Encoding::UnicodeMapEncoding(cmap))
+        }
         _ => None,
     }
 }
@@ -316,7 +354,9 @@ fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
     // A crafted range could ask for billions of entries: cap what one font may define.
     const MAX_ENTRIES: usize = 65_536;
     while i < w.len() && out.len() < MAX_ENTRIES {
-        let Some(first) = w.get(i).map(|o| deref(doc, o)).and_then(num) else { break };
+        let Some(first) = w.get(i).map(|o| deref(doc, o)).and_then(num) else {
+            break;
+        };
         match w.get(i + 1).map(|o| deref(doc, o)) {
             Some(Object::Array(list)) => {
                 for (k, width) in list.iter().enumerate() {
@@ -327,7 +367,9 @@ fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
                 i += 2;
             }
             Some(last) => {
-                let (Some(last), Some(width)) = (num(last), w.get(i + 2).map(|o| deref(doc, o)).and_then(num)) else {
+                let (Some(last), Some(width)) =
+                    (num(last), w.get(i + 2).map(|o| deref(doc, o)).and_then(num))
+                else {
                     break;
                 };
                 let (first, last) = (first as u32, last as u32);
@@ -343,22 +385,40 @@ fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
 
 /// The `/Encoding` array in the clear-text part of an embedded Type 1 program (`FontFile`),
 /// as pdfTeX leaves its Computer Modern subsets: `dup 12 /fi put` and so on.
-fn type1_builtin_encoding(doc: &Document, descriptor: &Dictionary) -> Option<[Option<Vec<u8>>; 256]> {
+fn type1_builtin_encoding(
+    doc: &Document,
+    descriptor: &Dictionary,
+) -> Option<[Option<Vec<u8>>; 256]> {
     let stream = get(doc, descriptor, b"FontFile")?.as_stream().ok()?;
     let data = stream.get_plain_content_with_limit(2 << 20).ok()?;
     let clear_end = find(&data, b"eexec").unwrap_or(data.len());
     let clear = data.get(..clear_end)?;
     let start = find(clear, b"/Encoding")?;
     let rest = clear.get(start + 9..)?;
-    if rest.iter().take(40).copied().collect::<Vec<u8>>().windows(16).any(|w| w == b"StandardEncoding") {
+    if rest
+        .iter()
+        .take(40)
+        .copied()
+        .collect::<Vec<u8>>()
+        .windows(16)
+        .any(|w| w == b"StandardEncoding")
+    {
         return None;
     }
     let mut names: [Option<Vec<u8>>; 256] = std::array::from_fn(|_| None);
-    let tokens: Vec<&[u8]> = rest.split(|b| b.is_ascii_whitespace()).filter(|t| !t.is_empty()).collect();
+    let tokens: Vec<&[u8]> = rest
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
     let mut found = false;
     for win in tokens.windows(4) {
         if let [b"dup", code, name, b"put"] = win {
-            let Some(code) = std::str::from_utf8(code).ok().and_then(|c| c.parse::<u8>().ok()) else { continue };
+            let Some(code) = std::str::from_utf8(code)
+                .ok()
+                .and_then(|c| c.parse::<u8>().ok())
+            else {
+                continue;
+            };
             if let Some(name) = name.strip_prefix(b"/") {
                 if let Some(slot) = names.get_mut(usize::from(code)) {
                     *slot = Some(name.to_vec());
@@ -414,7 +474,11 @@ mod tests {
         enc.set("BaseEncoding", Object::Name(b"WinAnsiEncoding".to_vec()));
         enc.set(
             "Differences",
-            Object::Array(vec![Object::Integer(1), Object::Name(b"uni0141".to_vec()), Object::Name(b"f_i".to_vec())]),
+            Object::Array(vec![
+                Object::Integer(1),
+                Object::Name(b"uni0141".to_vec()),
+                Object::Name(b"f_i".to_vec()),
+            ]),
         );
         let mut font = Dictionary::new();
         font.set("Type", Object::Name(b"Font".to_vec()));
@@ -422,12 +486,17 @@ mod tests {
         font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
         font.set("Encoding", Object::Dictionary(enc));
         let f = Font::load(&doc, &font);
-        let glyphs: Vec<(Option<String>, f64)> =
-            f.glyphs(&[1, 2, b'A', b' ']).map(|g| (g.text().map(String::from), g.width)).collect();
+        let glyphs: Vec<(Option<String>, f64)> = f
+            .glyphs(&[1, 2, b'A', b' '])
+            .map(|g| (g.text().map(String::from), g.width))
+            .collect();
         assert_eq!(glyphs[0].0.as_deref(), Some("Ł"));
         assert_eq!(glyphs[1].0.as_deref(), Some("fi"));
         assert_eq!(glyphs[2].0.as_deref(), Some("A"));
-        assert!((glyphs[2].1 - 0.667).abs() < 1e-9, "Helvetica A is 667/1000 em");
+        assert!(
+            (glyphs[2].1 - 0.667).abs() < 1e-9,
+            "Helvetica A is 667/1000 em"
+        );
         assert!((glyphs[3].1 - 0.278).abs() < 1e-9);
     }
 }

@@ -35,7 +35,9 @@ impl BaseEncoding {
             Self::Standard => standard(code),
             // PDF 32000-1, Annex D, note 5: in WinAnsiEncoding every unused code above
             // 0o40 shows a bullet (reportlab draws its bullets as 0x7F).
-            Self::WinAnsi => single_byte(encoding_rs::WINDOWS_1252, code).or((code > 0x20).then_some('•')),
+            Self::WinAnsi => {
+                single_byte(encoding_rs::WINDOWS_1252, code).or((code > 0x20).then_some('•'))
+            }
             Self::MacRoman => single_byte(encoding_rs::MACINTOSH, code),
             Self::Latin1 => (code >= 0x20).then_some(char::from(code)),
         }
@@ -48,7 +50,9 @@ fn single_byte(encoding: &'static encoding_rs::Encoding, code: u8) -> Option<cha
     }
     let bytes = [code];
     let (text, _) = encoding.decode_without_bom_handling(&bytes);
-    text.chars().next().filter(|c| !c.is_control() && *c != '\u{FFFD}')
+    text.chars()
+        .next()
+        .filter(|c| !c.is_control() && *c != '\u{FFFD}')
 }
 
 /// Adobe StandardEncoding: ASCII except the quotes at 0x27/0x60, and its own upper half.
@@ -142,8 +146,10 @@ const EXTRA_NAMES: &[(&str, &str)] = &[
 fn agl() -> &'static [(&'static str, char)] {
     static TABLE: OnceLock<Vec<(&'static str, char)>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table: Vec<(&'static str, char)> =
-            glyph_names::GLYPH_NAME_PAIRS.iter().map(|(c, name)| (*name, *c)).collect();
+        let mut table: Vec<(&'static str, char)> = glyph_names::GLYPH_NAME_PAIRS
+            .iter()
+            .map(|(c, name)| (*name, *c))
+            .collect();
         table.sort_unstable_by(|a, b| a.0.cmp(b.0));
         table
     })

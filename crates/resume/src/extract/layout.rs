@@ -111,7 +111,10 @@ fn dedupe_overdraw(line: &mut Vec<Placed>) {
     let mut kept: Vec<Placed> = Vec::with_capacity(line.len());
     for g in line.drain(..) {
         let dup = kept.iter().rev().take(4).any(|k| {
-            !g.space && k.text == g.text && (k.x - g.x).abs() < 0.15 * g.size.max(1.0) && (k.y - g.y).abs() < 0.1 * g.size
+            !g.space
+                && k.text == g.text
+                && (k.x - g.x).abs() < 0.15 * g.size.max(1.0)
+                && (k.y - g.y).abs() < 0.1 * g.size
         });
         if !dup {
             kept.push(g);
@@ -135,7 +138,12 @@ fn letter_spacing(glyphs: &[Placed], min_gaps: usize) -> Option<f64> {
         return None;
     }
     gaps.sort_by(f64::total_cmp);
-    Some(gaps.get(gaps.len() / 4).copied().filter(|q| *q > 0.08).unwrap_or(0.0))
+    Some(
+        gaps.get(gaps.len() / 4)
+            .copied()
+            .filter(|q| *q > 0.08)
+            .unwrap_or(0.0),
+    )
 }
 
 fn make_segment(glyphs: &[Placed], line_spacing: f64) -> Option<Segment> {
@@ -167,7 +175,13 @@ fn make_segment(glyphs: &[Placed], line_spacing: f64) -> Option<Segment> {
         prev = Some(g);
     }
     let last = visible.last().copied().unwrap_or(first);
-    Some(Segment { x0: first.x, x1: last.x + last.w, y: first.y, size, text })
+    Some(Segment {
+        x0: first.x,
+        x1: last.x + last.w,
+        y: first.y,
+        size,
+        text,
+    })
 }
 
 /// Splits a set of segments into regions in reading order: above a column zone, its
@@ -204,8 +218,15 @@ struct Zone {
 }
 
 fn best_gutter(segs: &[Segment], idx: &[usize]) -> Option<Zone> {
-    let min_x = idx.iter().map(|i| segs[*i].x0).fold(f64::INFINITY, f64::min);
-    let mut candidates: Vec<f64> = idx.iter().map(|i| segs[*i].x0).filter(|x| *x > min_x + 1.0).collect();
+    let min_x = idx
+        .iter()
+        .map(|i| segs[*i].x0)
+        .fold(f64::INFINITY, f64::min);
+    let mut candidates: Vec<f64> = idx
+        .iter()
+        .map(|i| segs[*i].x0)
+        .filter(|x| *x > min_x + 1.0)
+        .collect();
     candidates.sort_by(f64::total_cmp);
     candidates.dedup_by(|a, b| (*a - *b).abs() < 1.0);
 
@@ -227,7 +248,14 @@ fn best_gutter(segs: &[Segment], idx: &[usize]) -> Option<Zone> {
             if let Some(run) = idx.get(start..i) {
                 if let Some(score) = column_score(segs, run, xc) {
                     if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                        best = Some((score, Zone { x: xc, start, end: i }));
+                        best = Some((
+                            score,
+                            Zone {
+                                x: xc,
+                                start,
+                                end: i,
+                            },
+                        ));
                     }
                 }
             }
@@ -240,17 +268,25 @@ fn best_gutter(segs: &[Segment], idx: &[usize]) -> Option<Zone> {
 /// How many lines a gutter at `xc` separates over `run`, if it looks like two columns
 /// rather than rows of a table.
 fn column_score(segs: &[Segment], run: &[usize], xc: f64) -> Option<usize> {
-    let (left, right): (Vec<&Segment>, Vec<&Segment>) = run.iter().map(|i| &segs[*i]).partition(|s| s.x0 < xc - 0.5);
+    let (left, right): (Vec<&Segment>, Vec<&Segment>) =
+        run.iter().map(|i| &segs[*i]).partition(|s| s.x0 < xc - 0.5);
     if left.len() < 3 || right.len() < 3 {
         return None;
     }
-    let aligned = left.iter().filter(|l| right.iter().any(|r| (r.y - l.y).abs() < 1.0)).count();
+    let aligned = left
+        .iter()
+        .filter(|l| right.iter().any(|r| (r.y - l.y).abs() < 1.0))
+        .count();
     let aligned_share = aligned as f64 / left.len().min(right.len()) as f64;
     let dense = |side: &[&Segment]| {
-        let close = side.windows(2).filter(|w| (w[0].y - w[1].y).abs() <= 1.6 * w[0].size.max(w[1].size)).count();
+        let close = side
+            .windows(2)
+            .filter(|w| (w[0].y - w[1].y).abs() <= 1.6 * w[0].size.max(w[1].size))
+            .count();
         close as f64 / (side.len() - 1) as f64
     };
-    let both_dense = left.len() >= 6 && right.len() >= 6 && dense(&left) > 0.6 && dense(&right) > 0.6;
+    let both_dense =
+        left.len() >= 6 && right.len() >= 6 && dense(&left) > 0.6 && dense(&right) > 0.6;
     (aligned_share < 0.5 || both_dense).then_some(left.len() + right.len())
 }
 
@@ -261,7 +297,11 @@ fn region_text(segs: &[Segment], idx: &[usize]) -> String {
     for &i in idx {
         let s = &segs[i];
         match lines.last_mut() {
-            Some(line) if line.first().is_some_and(|f| (f.y - s.y).abs() <= 0.3 * f.size.min(s.size).max(1.0)) => {
+            Some(line)
+                if line
+                    .first()
+                    .is_some_and(|f| (f.y - s.y).abs() <= 0.3 * f.size.min(s.size).max(1.0)) =>
+            {
                 line.push(s)
             }
             _ => lines.push(vec![s]),
@@ -282,7 +322,11 @@ fn region_text(segs: &[Segment], idx: &[usize]) -> String {
         let mut last_x1: Option<f64> = None;
         for s in line {
             if let Some(x1) = last_x1 {
-                out.push(if s.x0 - x1 > TAB_GAP_EM * s.size { '\t' } else { ' ' });
+                out.push(if s.x0 - x1 > TAB_GAP_EM * s.size {
+                    '\t'
+                } else {
+                    ' '
+                });
             }
             out.push_str(&s.text);
             last_x1 = Some(s.x1);
@@ -302,9 +346,25 @@ mod tests {
         for c in text.chars() {
             let w = 0.5 * size;
             if c == ' ' {
-                out.push(Placed { x, y, w, size, text: String::new(), space: true, turn: 0 });
+                out.push(Placed {
+                    x,
+                    y,
+                    w,
+                    size,
+                    text: String::new(),
+                    space: true,
+                    turn: 0,
+                });
             } else {
-                out.push(Placed { x, y, w, size, text: c.to_string(), space: false, turn: 0 });
+                out.push(Placed {
+                    x,
+                    y,
+                    w,
+                    size,
+                    text: c.to_string(),
+                    space: false,
+                    turn: 0,
+                });
             }
             x += w + spacing;
         }
@@ -349,16 +409,32 @@ mod tests {
         let mut g = Vec::new();
         // left column lines at 12pt pitch, right at 14pt pitch, right drawn first
         for i in 0..8 {
-            word(&mut g, &format!("right{i}"), 200.0, 500.0 - 14.0 * i as f64, 10.0, 0.0);
+            word(
+                &mut g,
+                &format!("right{i}"),
+                200.0,
+                500.0 - 14.0 * i as f64,
+                10.0,
+                0.0,
+            );
         }
         for i in 0..8 {
-            word(&mut g, &format!("left{i}"), 0.0, 501.0 - 12.0 * i as f64, 9.0, 0.0);
+            word(
+                &mut g,
+                &format!("left{i}"),
+                0.0,
+                501.0 - 12.0 * i as f64,
+                9.0,
+                0.0,
+            );
         }
         let page = page_text(g);
         assert!(page.columns);
         let words: Vec<&str> = page.text.split_whitespace().collect();
-        let expected: Vec<String> =
-            (0..8).map(|i| format!("left{i}")).chain((0..8).map(|i| format!("right{i}"))).collect();
+        let expected: Vec<String> = (0..8)
+            .map(|i| format!("left{i}"))
+            .chain((0..8).map(|i| format!("right{i}")))
+            .collect();
         assert_eq!(words, expected);
     }
 
@@ -373,6 +449,11 @@ mod tests {
         }
         let page = page_text(g);
         assert!(!page.columns);
-        assert!(page.text.starts_with("2000\ttitle0\ndetail0\n\n2010\ttitle1"), "{}", page.text);
+        assert!(
+            page.text
+                .starts_with("2000\ttitle0\ndetail0\n\n2010\ttitle1"),
+            "{}",
+            page.text
+        );
     }
 }

@@ -34,7 +34,12 @@ pub struct ExtractOptions {
 
 impl Default for ExtractOptions {
     fn default() -> Self {
-        ExtractOptions { max_bytes: 10 << 20, max_pages: 30, max_glyphs: 250_000, max_stream_bytes: 32 << 20 }
+        ExtractOptions {
+            max_bytes: 10 << 20,
+            max_pages: 30,
+            max_glyphs: 250_000,
+            max_stream_bytes: 32 << 20,
+        }
     }
 }
 
@@ -130,7 +135,10 @@ impl fmt::Display for ExtractError {
             ExtractError::Encrypted => f.write_str("the PDF is password-protected"),
             ExtractError::Corrupt(why) => write!(f, "the PDF could not be read: {why}"),
             ExtractError::NoTextLayer { pages, .. } => {
-                write!(f, "the PDF has {pages} page(s) but no text layer (scanned or image-only)")
+                write!(
+                    f,
+                    "the PDF has {pages} page(s) but no text layer (scanned or image-only)"
+                )
             }
             ExtractError::TooLarge { limit } => write!(f, "the PDF is over the {limit}-byte limit"),
         }
@@ -150,14 +158,19 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
 
 pub fn extract_with(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted, ExtractError> {
     if bytes.len() > options.max_bytes {
-        return Err(ExtractError::TooLarge { limit: options.max_bytes });
+        return Err(ExtractError::TooLarge {
+            limit: options.max_bytes,
+        });
     }
     // The header may follow a little junk (the spec allows it within the first 1 KB).
     let head = bytes.get(..bytes.len().min(1024)).unwrap_or(bytes);
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(ExtractError::NotPdf);
     }
-    let load = LoadOptions { max_decompressed_size: Some(options.max_stream_bytes), ..LoadOptions::default() };
+    let load = LoadOptions {
+        max_decompressed_size: Some(options.max_stream_bytes),
+        ..LoadOptions::default()
+    };
     let doc = Document::load_mem_with_options(bytes, load).map_err(|e| load_error(e, options))?;
     // lopdf opens files whose user password is empty; any other password leaves it
     // without a decryption state and without objects.
@@ -184,8 +197,12 @@ pub fn extract_with(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted,
         pages_read += 1;
         let content = match doc.get_page_content_with_limit(*page_id, options.max_stream_bytes) {
             Ok(c) => c,
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
-                return Err(ExtractError::TooLarge { limit: options.max_stream_bytes })
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                return Err(ExtractError::TooLarge {
+                    limit: options.max_stream_bytes,
+                })
             }
             Err(_) => continue,
         };
@@ -197,7 +214,8 @@ pub fn extract_with(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted,
         stats.unmapped_glyphs += page.unmapped;
         if let Some(area) = page_area(&doc, *page_id) {
             // Text placed off the page (keyword stuffing, leftovers) is not what a reader sees.
-            page.glyphs.retain(|g| g.turn != 0 || area.contains(g.x, g.y));
+            page.glyphs
+                .retain(|g| g.turn != 0 || area.contains(g.x, g.y));
         }
         stats.glyphs += page.glyphs.iter().filter(|g| !g.space).count();
         let laid = layout::page_text(page.glyphs);
@@ -206,26 +224,39 @@ pub fn extract_with(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted,
     }
     stats.fonts_without_unicode = fonts.without_unicode;
 
-    let text = texts.into_iter().filter(|t| !t.trim().is_empty()).collect::<Vec<_>>().join("\n\n");
+    let text = texts
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     if text.chars().filter(|c| c.is_alphanumeric()).count() < MIN_TEXT_CHARS {
-        return Err(ExtractError::NoTextLayer { pages: pages.len(), images: stats.images });
+        return Err(ExtractError::NoTextLayer {
+            pages: pages.len(),
+            images: stats.images,
+        });
     }
     Ok(Extracted {
         text,
         page_count: pages.len(),
         pages_read,
-        strategy: if columns { Strategy::LayoutColumns } else { Strategy::Layout },
+        strategy: if columns {
+            Strategy::LayoutColumns
+        } else {
+            Strategy::Layout
+        },
         stats,
     })
 }
 
 fn load_error(e: lopdf::Error, options: &ExtractOptions) -> ExtractError {
     match e {
-        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword | lopdf::Error::AlreadyEncrypted => {
-            ExtractError::Encrypted
-        }
+        lopdf::Error::Decryption(_)
+        | lopdf::Error::InvalidPassword
+        | lopdf::Error::AlreadyEncrypted => ExtractError::Encrypted,
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
-            ExtractError::TooLarge { limit: options.max_stream_bytes }
+            ExtractError::TooLarge {
+                limit: options.max_stream_bytes,
+            }
         }
         other => ExtractError::Corrupt(other.to_string()),
     }
@@ -233,7 +264,9 @@ fn load_error(e: lopdf::Error, options: &ExtractOptions) -> ExtractError {
 
 /// The page's resource dictionaries, nearest first (a page inherits from its tree).
 fn page_resources(doc: &Document, page: lopdf::ObjectId) -> Vec<&Dictionary> {
-    let Ok((own, ids)) = doc.get_page_resources(page) else { return Vec::new() };
+    let Ok((own, ids)) = doc.get_page_resources(page) else {
+        return Vec::new();
+    };
     let mut chain: Vec<&Dictionary> = own.into_iter().collect();
     chain.extend(ids.into_iter().filter_map(|id| doc.get_dictionary(id).ok()));
     chain
@@ -273,7 +306,12 @@ fn page_area(doc: &Document, page: lopdf::ObjectId) -> Option<Area> {
                     })
                     .collect();
                 if let [x0, y0, x1, y1] = v[..] {
-                    return Some(Area { x0: x0.min(x1), y0: y0.min(y1), x1: x0.max(x1), y1: y0.max(y1) });
+                    return Some(Area {
+                        x0: x0.min(x1),
+                        y0: y0.min(y1),
+                        x1: x0.max(x1),
+                        y1: y0.max(y1),
+                    });
                 }
             }
         }
@@ -290,9 +328,18 @@ mod tests {
 
     #[test]
     fn not_pdf_and_too_large_are_refused_before_parsing() {
-        assert_eq!(extract(b"hello, I am a resume").unwrap_err(), ExtractError::NotPdf);
-        let small = ExtractOptions { max_bytes: 10, ..ExtractOptions::default() };
-        assert_eq!(extract_with(b"%PDF-1.7 and more", &small).unwrap_err(), ExtractError::TooLarge { limit: 10 });
+        assert_eq!(
+            extract(b"hello, I am a resume").unwrap_err(),
+            ExtractError::NotPdf
+        );
+        let small = ExtractOptions {
+            max_bytes: 10,
+            ..ExtractOptions::default()
+        };
+        assert_eq!(
+            extract_with(b"%PDF-1.7 and more", &small).unwrap_err(),
+            ExtractError::TooLarge { limit: 10 }
+        );
     }
 
     #[test]
@@ -304,7 +351,14 @@ mod tests {
 
     #[test]
     fn statuses_and_codes() {
-        assert_eq!(ExtractError::NoTextLayer { pages: 1, images: 1 }.code(), "no_text_layer");
+        assert_eq!(
+            ExtractError::NoTextLayer {
+                pages: 1,
+                images: 1
+            }
+            .code(),
+            "no_text_layer"
+        );
         assert_eq!(ExtractError::TooLarge { limit: 1 }.status(), 413);
         assert_eq!(ExtractError::Encrypted.status(), 422);
     }

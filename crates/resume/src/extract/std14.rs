@@ -41,9 +41,19 @@ impl Metrics {
         let bold = name.contains("bold") || name.contains("black") || name.contains("heavy");
         let italic = name.contains("italic") || name.contains("oblique");
         let family = if name.contains("times") || name.contains("serif") && !name.contains("sans") {
-            ["Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic"]
+            [
+                "Times-Roman",
+                "Times-Bold",
+                "Times-Italic",
+                "Times-BoldItalic",
+            ]
         } else {
-            ["Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique"]
+            [
+                "Helvetica",
+                "Helvetica-Bold",
+                "Helvetica-Oblique",
+                "Helvetica-BoldOblique",
+            ]
         };
         let wanted = match (bold, italic) {
             (false, false) => family[0],
@@ -68,7 +78,8 @@ impl Metrics {
             Some(c) if c.is_ascii() => Some(c as u8),
             Some(c) => {
                 let mut buf = [0u8; 4];
-                let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+                let (bytes, _, unmappable) =
+                    encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
                 (!unmappable && bytes.len() == 1).then(|| bytes[0])
             }
             None => Some(code),
@@ -95,7 +106,10 @@ mod tests {
         assert_eq!(helv.width(b' ', Some(' ')), 278.0);
         let times_bold = Metrics::for_base_font(b"Times-Bold");
         assert_eq!(times_bold.width(b'W', Some('W')), 1000.0);
-        assert_eq!(Metrics::for_base_font(b"Courier-Oblique").width(b'i', Some('i')), 600.0);
+        assert_eq!(
+            Metrics::for_base_font(b"Courier-Oblique").width(b'i', Some('i')),
+            600.0
+        );
         // é through its WinAnsi code, whatever code the font used
         assert_eq!(helv.width(0x8E, Some('é')), 556.0);
     }

@@ -44,26 +44,121 @@ enum Tok {
 }
 
 const MONTHS: &[(&str, u8)] = &[
-    ("january", 1), ("jan", 1), ("januar", 1), ("janv", 1), ("janvier", 1), ("enero", 1), ("ene", 1), ("gennaio", 1), ("gen", 1), ("jän", 1),
-    ("february", 2), ("feb", 2), ("februar", 2), ("fév", 2), ("fev", 2), ("février", 2), ("fevrier", 2), ("febrero", 2), ("febbraio", 2),
-    ("march", 3), ("mar", 3), ("märz", 3), ("marz", 3), ("mrz", 3), ("mars", 3), ("marzo", 3),
-    ("april", 4), ("apr", 4), ("avr", 4), ("avril", 4), ("abril", 4), ("abr", 4), ("aprile", 4),
-    ("may", 5), ("mai", 5), ("mayo", 5), ("maggio", 5), ("mag", 5),
-    ("june", 6), ("jun", 6), ("juni", 6), ("juin", 6), ("junio", 6), ("giugno", 6), ("giu", 6),
-    ("july", 7), ("jul", 7), ("juli", 7), ("juil", 7), ("juillet", 7), ("julio", 7), ("luglio", 7), ("lug", 7),
-    ("august", 8), ("aug", 8), ("août", 8), ("aout", 8), ("agosto", 8), ("ago", 8),
-    ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9), ("settembre", 9), ("set", 9),
-    ("october", 10), ("oct", 10), ("okt", 10), ("oktober", 10), ("octobre", 10), ("octubre", 10), ("ottobre", 10), ("ott", 10),
-    ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11),
-    ("december", 12), ("dec", 12), ("dez", 12), ("dezember", 12), ("déc", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12), ("dic", 12), ("dicembre", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("januar", 1),
+    ("janv", 1),
+    ("janvier", 1),
+    ("enero", 1),
+    ("ene", 1),
+    ("gennaio", 1),
+    ("gen", 1),
+    ("jän", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("februar", 2),
+    ("fév", 2),
+    ("fev", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("febrero", 2),
+    ("febbraio", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("märz", 3),
+    ("marz", 3),
+    ("mrz", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("avr", 4),
+    ("avril", 4),
+    ("abril", 4),
+    ("abr", 4),
+    ("aprile", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("maggio", 5),
+    ("mag", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("giugno", 6),
+    ("giu", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juli", 7),
+    ("juil", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("luglio", 7),
+    ("lug", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("ago", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("settembre", 9),
+    ("set", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("okt", 10),
+    ("oktober", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("ottobre", 10),
+    ("ott", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("dez", 12),
+    ("dezember", 12),
+    ("déc", 12),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
+    ("dic", 12),
+    ("dicembre", 12),
 ];
 
 const PRESENT: &[&str] = &[
-    "present", "current", "currently", "now", "today", "ongoing", "date", "heute", "aktuell", "jetzt",
-    "aujourd'hui", "aujourd’hui", "actuel", "présent", "actualidad", "presente", "hoy", "oggi", "attuale",
+    "present",
+    "current",
+    "currently",
+    "now",
+    "today",
+    "ongoing",
+    "date",
+    "heute",
+    "aktuell",
+    "jetzt",
+    "aujourd'hui",
+    "aujourd’hui",
+    "actuel",
+    "présent",
+    "actualidad",
+    "presente",
+    "hoy",
+    "oggi",
+    "attuale",
 ];
 
-const SEPARATORS: &[&str] = &["-", "–", "—", "−", "~", "to", "till", "until", "bis", "au", "à", "a", "al", "hasta", "–>", ">"];
+const SEPARATORS: &[&str] = &[
+    "-", "–", "—", "−", "~", "to", "till", "until", "bis", "au", "à", "a", "al", "hasta", "–>", ">",
+];
 
 const SINCE: &[&str] = &["since", "seit", "depuis", "desde", "dal", "from", "ab"];
 
@@ -124,11 +219,21 @@ fn words(line: &str) -> Vec<(usize, usize, &str)> {
         let dash = matches!(c, '–' | '—' | '−' | '~');
         let hyphen_between_years = c == '-' && {
             // keep `2020-01` together, split `2019-2021` and `Jan 2020-Present`
-            let before: String = line[..i].chars().rev().take_while(char::is_ascii_digit).collect();
-            let after: String = line[i + 1..].chars().take_while(char::is_ascii_digit).collect();
+            let before: String = line[..i]
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let after: String = line[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
             !(before.len() == 4 && (1..=2).contains(&after.len()))
         };
-        let splits = c.is_whitespace() || dash || hyphen_between_years || matches!(c, ',' | '(' | ')' | '|' | '·' | '•' | ';');
+        let splits = c.is_whitespace()
+            || dash
+            || hyphen_between_years
+            || matches!(c, ',' | '(' | ')' | '|' | '·' | '•' | ';');
         if splits {
             if let Some(s) = start.take() {
                 out.push((s, i, &line[s..i]));
@@ -161,7 +266,9 @@ pub(crate) fn find(line: &str) -> Vec<Found> {
                 let y = year(w2).or_else(|| {
                     // 'Jan '20 / Jan ’20
                     let short = w2.trim_start_matches(['\'', '’']);
-                    (short.len() == 2 && w2.len() > short.len()).then(|| short.parse::<u16>().ok().map(|v| 2000 + v)).flatten()
+                    (short.len() == 2 && w2.len() > short.len())
+                        .then(|| short.parse::<u16>().ok().map(|v| 2000 + v))
+                        .flatten()
                 });
                 if let Some(y) = y {
                     toks.push((s, e2, Tok::Date(DateVal::Ym(y, m))));
@@ -182,7 +289,11 @@ pub(crate) fn find(line: &str) -> Vec<Found> {
             Tok::Since => {
                 if let Some((_, e, Tok::Date(d))) = toks.get(k + 1) {
                     if *d != DateVal::Present {
-                        out.push(Found { start: *d, end: Some(DateVal::Present), span: (toks[k].0, *e) });
+                        out.push(Found {
+                            start: *d,
+                            end: Some(DateVal::Present),
+                            span: (toks[k].0, *e),
+                        });
                         k += 2;
                         continue;
                     }
@@ -197,12 +308,20 @@ pub(crate) fn find(line: &str) -> Vec<Found> {
                 }
                 if j > k + 1 {
                     if let Some((_, e, Tok::Date(end))) = toks.get(j) {
-                        out.push(Found { start: *d, end: Some(*end), span: (s, *e) });
+                        out.push(Found {
+                            start: *d,
+                            end: Some(*end),
+                            span: (s, *e),
+                        });
                         k = j + 1;
                         continue;
                     }
                 }
-                out.push(Found { start: *d, end: None, span: (s, toks[k].1) });
+                out.push(Found {
+                    start: *d,
+                    end: None,
+                    span: (s, toks[k].1),
+                });
             }
             _ => {}
         }
@@ -214,7 +333,10 @@ pub(crate) fn find(line: &str) -> Vec<Found> {
 /// The first range in a line (a single date counts as a range with no end).
 pub(crate) fn first_range(line: &str) -> Option<Found> {
     let all = find(line);
-    all.iter().find(|f| f.end.is_some()).or(all.first()).copied()
+    all.iter()
+        .find(|f| f.end.is_some())
+        .or(all.first())
+        .copied()
 }
 
 #[cfg(test)]
@@ -236,7 +358,10 @@ mod tests {
         assert_eq!(range("March 2015 — Dec 2016"), s("2015-03", "2016-12"));
         assert_eq!(range("01/2020 – heute"), s("2020-01", "present"));
         assert_eq!(range("2018 – aujourd’hui"), s("2018", "present"));
-        assert_eq!(range("Senior Engineer\tAug 2021 – Present"), s("2021-08", "present"));
+        assert_eq!(
+            range("Senior Engineer\tAug 2021 – Present"),
+            s("2021-08", "present")
+        );
         assert_eq!(range("2014–2016"), s("2014", "2016"));
         assert_eq!(range("since 2021"), s("2021", "present"));
         assert_eq!(range("2020-01 to 2021-06"), s("2020-01", "2021-06"));
@@ -246,7 +371,10 @@ mod tests {
 
     #[test]
     fn single_dates_and_non_dates() {
-        assert_eq!(range("Boston University\t2014"), Some(("2014".to_string(), None)));
+        assert_eq!(
+            range("Boston University\t2014"),
+            Some(("2014".to_string(), None))
+        );
         assert_eq!(range("Managed a budget of $4.2M and a team of 14."), None);
         assert_eq!(range("+49 151 2345 6789"), None);
     }

@@ -228,10 +228,16 @@ fn heading(text: &str) -> Option<(Section, String)> {
     if rest.is_empty() || label.split(' ').count() > 3 {
         return None;
     }
-    HEADINGS.iter().find(|(h, _)| *h == label).map(|(_, s)| (*s, rest.to_string()))
+    HEADINGS
+        .iter()
+        .find(|(h, _)| *h == label)
+        .map(|(_, s)| (*s, rest.to_string()))
 }
 
-const BULLETS: &[char] = &['•', '◦', '▪', '▫', '●', '○', '■', '□', '►', '▶', '➢', '✓', '✔', '*', '-', '–', '—', '·', '⋅', '−', '\u{F0B7}'];
+const BULLETS: &[char] = &[
+    '•', '◦', '▪', '▫', '●', '○', '■', '□', '►', '▶', '➢', '✓', '✔', '*', '-', '–', '—', '·', '⋅',
+    '−', '\u{F0B7}',
+];
 
 /// `E X P E R I E N C E` or `W O R K  H I S T O R Y` (words two spaces apart) → words.
 fn collapse_letter_spacing(s: &str) -> String {
@@ -241,7 +247,11 @@ fn collapse_letter_spacing(s: &str) -> String {
     if tokens.len() < 4 || letters + empties < tokens.len() || letters < 4 {
         return s.to_string();
     }
-    s.split("  ").map(|w| w.split(' ').collect::<String>()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    s.split("  ")
+        .map(|w| w.split(' ').collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn lines(text: &str) -> Vec<Line> {
@@ -254,14 +264,18 @@ fn lines(text: &str) -> Vec<Line> {
             continue;
         }
         // Rules drawn with characters: `-------`, `=====`.
-        if t.chars().all(|c| matches!(c, '-' | '_' | '=' | '*' | '~' | '─' | '━')) {
+        if t.chars()
+            .all(|c| matches!(c, '-' | '_' | '=' | '*' | '~' | '─' | '━'))
+        {
             continue;
         }
         let mut text = t.to_string();
         let mut bullet = false;
         if let Some(c) = text.chars().next() {
             let rest = &text[c.len_utf8()..];
-            if BULLETS.contains(&c) && (rest.starts_with(' ') || rest.starts_with('\t') || c == '•' || c == '\u{F0B7}') {
+            if BULLETS.contains(&c)
+                && (rest.starts_with(' ') || rest.starts_with('\t') || c == '•' || c == '\u{F0B7}')
+            {
                 bullet = true;
                 text = rest.trim().to_string();
             }
@@ -269,7 +283,11 @@ fn lines(text: &str) -> Vec<Line> {
         if text.is_empty() {
             continue;
         }
-        out.push(Line { text: collapse_letter_spacing(&text), bullet, blank_before: blank });
+        out.push(Line {
+            text: collapse_letter_spacing(&text),
+            bullet,
+            blank_before: blank,
+        });
         blank = false;
     }
     out
@@ -280,13 +298,27 @@ fn sections(lines: Vec<Line>) -> Vec<(Section, Vec<Line>)> {
     for line in lines {
         let in_skills = out.last().is_some_and(|(k, _)| *k == Section::Skills);
         if !line.bullet {
-            if let Some((kind, rest)) = heading(&line.text).filter(|(_, rest)| !in_skills || rest.is_empty()) {
+            if let Some((kind, rest)) =
+                heading(&line.text).filter(|(_, rest)| !in_skills || rest.is_empty())
+            {
                 if rest.is_empty() {
                     out.push((kind, Vec::new()));
                 } else {
                     // Inline content goes to its section without ending the current one.
-                    out.push((kind, vec![Line { text: rest, bullet: false, blank_before: true }]));
-                    let current = out.iter().rev().nth(1).map(|(k, _)| *k).unwrap_or(Section::Header);
+                    out.push((
+                        kind,
+                        vec![Line {
+                            text: rest,
+                            bullet: false,
+                            blank_before: true,
+                        }],
+                    ));
+                    let current = out
+                        .iter()
+                        .rev()
+                        .nth(1)
+                        .map(|(k, _)| *k)
+                        .unwrap_or(Section::Header);
                     out.push((current, Vec::new()));
                 }
                 continue;
@@ -305,7 +337,10 @@ fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static 
 
 fn email_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    re(&RE, r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}")
+    re(
+        &RE,
+        r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}",
+    )
 }
 
 fn phone_re() -> Option<&'static Regex> {
@@ -315,25 +350,45 @@ fn phone_re() -> Option<&'static Regex> {
 
 fn link_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    re(&RE, r"(?i)(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.[a-z]{2,12}(?:/[^\s,;|()<>]*)?")
+    re(
+        &RE,
+        r"(?i)(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.[a-z]{2,12}(?:/[^\s,;|()<>]*)?",
+    )
 }
 
 const LINK_TLDS: &[&str] = &[
-    "com", "org", "net", "io", "dev", "me", "co", "ai", "app", "design", "tech", "info", "eu", "de", "fr", "uk", "pl",
-    "it", "es", "nl", "ch", "at", "se", "dk", "no", "fi", "be", "pt", "in", "jp", "ca", "au", "us", "xyz", "page",
-    "site", "website", "blog", "codes", "works", "studio", "digital", "cloud", "sh", "so", "gg", "ly", "to", "space",
-    "online", "pro", "tv",
+    "com", "org", "net", "io", "dev", "me", "co", "ai", "app", "design", "tech", "info", "eu",
+    "de", "fr", "uk", "pl", "it", "es", "nl", "ch", "at", "se", "dk", "no", "fi", "be", "pt", "in",
+    "jp", "ca", "au", "us", "xyz", "page", "site", "website", "blog", "codes", "works", "studio",
+    "digital", "cloud", "sh", "so", "gg", "ly", "to", "space", "online", "pro", "tv",
 ];
 
 const PROFILE_HOSTS: &[&str] = &[
-    "linkedin.com", "github.com", "gitlab.com", "bitbucket.org", "stackoverflow.com", "behance.net", "dribbble.com",
-    "medium.com", "twitter.com", "x.com", "kaggle.com", "scholar.google.com", "researchgate.net", "orcid.org",
-    "xing.com", "codepen.io", "huggingface.co",
+    "linkedin.com",
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "stackoverflow.com",
+    "behance.net",
+    "dribbble.com",
+    "medium.com",
+    "twitter.com",
+    "x.com",
+    "kaggle.com",
+    "scholar.google.com",
+    "researchgate.net",
+    "orcid.org",
+    "xing.com",
+    "codepen.io",
+    "huggingface.co",
 ];
 
 fn host_of(link: &str) -> String {
     let l = link.to_lowercase();
-    let l = l.trim_start_matches("https://").trim_start_matches("http://").trim_start_matches("www.");
+    let l = l
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.");
     l.split('/').next().unwrap_or("").to_string()
 }
 
@@ -352,7 +407,9 @@ fn find_links(text: &str, header: bool, out: &mut Vec<String>) {
         let host = host_of(link);
         let tld = host.rsplit('.').next().unwrap_or("");
         let scheme = link.starts_with("http://") || link.starts_with("https://");
-        let profile = PROFILE_HOSTS.iter().any(|p| host == *p || host.ends_with(&format!(".{p}")));
+        let profile = PROFILE_HOSTS
+            .iter()
+            .any(|p| host == *p || host.ends_with(&format!(".{p}")));
         if !LINK_TLDS.contains(&tld) && !scheme {
             continue;
         }
@@ -360,7 +417,10 @@ fn find_links(text: &str, header: bool, out: &mut Vec<String>) {
         if !(scheme || profile || header) {
             continue;
         }
-        if !out.iter().any(|l| validate::normalize_link(l) == validate::normalize_link(link)) {
+        if !out
+            .iter()
+            .any(|l| validate::normalize_link(l) == validate::normalize_link(link))
+        {
             out.push(link.to_string());
         }
     }
@@ -370,7 +430,9 @@ fn find_phone(text: &str) -> Option<String> {
     let re = phone_re()?;
     for m in re.find_iter(text) {
         let before = text[..m.start()].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '=' | '/' | '.' | '@' | '-' | '_')) {
+        if before
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '=' | '/' | '.' | '@' | '-' | '_'))
+        {
             continue;
         }
         let cand = m.as_str().trim();
@@ -379,11 +441,20 @@ fn find_phone(text: &str) -> Option<String> {
             continue;
         }
         let found = dates::find(cand);
-        if found.iter().any(|f| f.end.is_some() || matches!(f.start, dates::DateVal::Ym(..))) {
+        if found
+            .iter()
+            .any(|f| f.end.is_some() || matches!(f.start, dates::DateVal::Ym(..)))
+        {
             continue;
         }
         // Plain numbers with decimals or thousands separators are not phones.
-        if !cand.contains(' ') && !cand.contains('-') && !cand.contains('(') && !cand.starts_with('+') && cand.contains('.') && cand.matches('.').count() < 2 {
+        if !cand.contains(' ')
+            && !cand.contains('-')
+            && !cand.contains('(')
+            && !cand.starts_with('+')
+            && cand.contains('.')
+            && cand.matches('.').count() < 2
+        {
             continue;
         }
         return Some(cand.to_string());
@@ -394,19 +465,41 @@ fn find_phone(text: &str) -> Option<String> {
 /// Pieces of a header line: `a | b · c`, tabs, wide gaps.
 fn pieces(line: &str) -> Vec<String> {
     let mut s = line.to_string();
-    for sep in [" | ", "|", " · ", "·", " • ", "•", "\t", "   ", " ◦ ", " – ", " — ", " ⋅ ", " / "] {
+    for sep in [
+        " | ", "|", " · ", "·", " • ", "•", "\t", "   ", " ◦ ", " – ", " — ", " ⋅ ", " / ",
+    ] {
         s = s.replace(sep, "\u{1}");
     }
-    s.split('\u{1}').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+    s.split('\u{1}')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 const PARTICLES: &[&str] = &[
-    "van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al", "y", "dos", "das", "ten", "ter", "zu",
+    "van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "al",
+    "y", "dos", "das", "ten", "ter", "zu",
 ];
 
 const NOT_NAME_WORDS: &[&str] = &[
-    "resume", "résumé", "curriculum", "vitae", "cv", "lebenslauf", "engineer", "developer", "manager", "designer",
-    "analyst", "scientist", "consultant", "page", "contact", "university", "street", "road",
+    "resume",
+    "résumé",
+    "curriculum",
+    "vitae",
+    "cv",
+    "lebenslauf",
+    "engineer",
+    "developer",
+    "manager",
+    "designer",
+    "analyst",
+    "scientist",
+    "consultant",
+    "page",
+    "contact",
+    "university",
+    "street",
+    "road",
 ];
 
 fn is_name(s: &str) -> bool {
@@ -414,7 +507,9 @@ fn is_name(s: &str) -> bool {
     if !(2..=5).contains(&words.len()) || s.chars().count() > 50 {
         return false;
     }
-    if s.chars().any(|c| c.is_ascii_digit() || matches!(c, '@' | '/' | ':' | ',' | '|' | '(' | ')' | '+')) {
+    if s.chars()
+        .any(|c| c.is_ascii_digit() || matches!(c, '@' | '/' | ':' | ',' | '|' | '(' | ')' | '+'))
+    {
         return false;
     }
     if heading(s).is_some() {
@@ -457,7 +552,12 @@ fn split_name(full: &str) -> (Option<String>, Option<String>) {
     if words.len() < 2 {
         return (None, words.first().map(|w| w.to_string()));
     }
-    let particle = words.iter().enumerate().skip(1).find(|(_, w)| PARTICLES.contains(&w.to_lowercase().as_str())).map(|(i, _)| i);
+    let particle = words
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, w)| PARTICLES.contains(&w.to_lowercase().as_str()))
+        .map(|(i, _)| i);
     let cut = particle.unwrap_or(words.len() - 1);
     (Some(words[..cut].join(" ")), Some(words[cut..].join(" ")))
 }
@@ -477,7 +577,10 @@ fn find_name(lines: &[Line]) -> Option<String> {
 }
 
 fn is_location(s: &str, name: Option<&str>) -> bool {
-    if name.is_some_and(|n| n == s) || s.chars().any(|c| c.is_ascii_digit() || matches!(c, '@' | '/' | ':' | '(')) {
+    if name.is_some_and(|n| n == s)
+        || s.chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '@' | '/' | ':' | '('))
+    {
         return false;
     }
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
@@ -488,7 +591,8 @@ fn is_location(s: &str, name: Option<&str>) -> bool {
         let n = p.split_whitespace().count();
         (1..=3).contains(&n)
             && p.chars().next().is_some_and(char::is_uppercase)
-            && p.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''))
+            && p.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''))
     }) && !institution_like(s)
         && degree_of(s).is_none()
 }
@@ -496,10 +600,22 @@ fn is_location(s: &str, name: Option<&str>) -> bool {
 fn find_location(lines: &[&Line], name: Option<&str>) -> Option<String> {
     for line in lines {
         let folded = fold(&line.text);
-        for label in ["location:", "address:", "based in", "wohnort:", "adresse:", "ville:"] {
+        for label in [
+            "location:",
+            "address:",
+            "based in",
+            "wohnort:",
+            "adresse:",
+            "ville:",
+        ] {
             if let Some(pos) = folded.find(label) {
                 if pos == 0 {
-                    let rest = line.text.split_once(':').map(|(_, r)| r).unwrap_or("").trim();
+                    let rest = line
+                        .text
+                        .split_once(':')
+                        .map(|(_, r)| r)
+                        .unwrap_or("")
+                        .trim();
                     if !rest.is_empty() {
                         return Some(rest.to_string());
                     }
@@ -513,9 +629,22 @@ fn find_location(lines: &[&Line], name: Option<&str>) -> Option<String> {
             // `… +45 20 12 34 56 Aarhus, Denmark`: separators lost, take the capitalised
             // words around the comma.
             if let Some((left, right)) = piece.split_once(", ") {
-                let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''));
-                let before: Vec<&str> = left.split_whitespace().rev().take_while(capital).take(3).collect();
-                let after: Vec<&str> = right.split_whitespace().take_while(capital).take(3).collect();
+                let capital = |w: &&str| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars()
+                            .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+                };
+                let before: Vec<&str> = left
+                    .split_whitespace()
+                    .rev()
+                    .take_while(capital)
+                    .take(3)
+                    .collect();
+                let after: Vec<&str> = right
+                    .split_whitespace()
+                    .take_while(capital)
+                    .take(3)
+                    .collect();
                 if !before.is_empty() && !after.is_empty() {
                     let cand = format!(
                         "{}, {}",
@@ -533,21 +662,130 @@ fn find_location(lines: &[&Line], name: Option<&str>) -> Option<String> {
 }
 
 const TITLE_WORDS: &[&str] = &[
-    "engineer", "developer", "manager", "analyst", "designer", "scientist", "director", "lead", "head", "intern",
-    "consultant", "specialist", "administrator", "architect", "officer", "coordinator", "assistant", "associate",
-    "tester", "fellow", "researcher", "programmer", "technician", "owner", "founder", "cto", "ceo", "vp", "president",
-    "principal", "staff", "senior", "junior", "trainee", "apprentice", "teacher", "nurse", "accountant", "editor",
-    "writer", "recruiter", "qa", "sre", "devops", "entwickler", "leiter", "berater", "ingenieur", "softwareentwickler",
-    "responsable", "chargee", "charge", "chef", "ingenieur", "developpeur", "stagiaire", "desarrollador", "jefe",
-    "gerente", "sviluppatore", "product", "marketing", "sales", "support", "representative", "executive", "advisor",
+    "engineer",
+    "developer",
+    "manager",
+    "analyst",
+    "designer",
+    "scientist",
+    "director",
+    "lead",
+    "head",
+    "intern",
+    "consultant",
+    "specialist",
+    "administrator",
+    "architect",
+    "officer",
+    "coordinator",
+    "assistant",
+    "associate",
+    "tester",
+    "fellow",
+    "researcher",
+    "programmer",
+    "technician",
+    "owner",
+    "founder",
+    "cto",
+    "ceo",
+    "vp",
+    "president",
+    "principal",
+    "staff",
+    "senior",
+    "junior",
+    "trainee",
+    "apprentice",
+    "teacher",
+    "nurse",
+    "accountant",
+    "editor",
+    "writer",
+    "recruiter",
+    "qa",
+    "sre",
+    "devops",
+    "entwickler",
+    "leiter",
+    "berater",
+    "ingenieur",
+    "softwareentwickler",
+    "responsable",
+    "chargee",
+    "charge",
+    "chef",
+    "ingenieur",
+    "developpeur",
+    "stagiaire",
+    "desarrollador",
+    "jefe",
+    "gerente",
+    "sviluppatore",
+    "product",
+    "marketing",
+    "sales",
+    "support",
+    "representative",
+    "executive",
+    "advisor",
 ];
 
 const COMPANY_WORDS: &[&str] = &[
-    "inc", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "corp", "corporation", "company",
-    "co", "group", "labs", "lab", "systems", "technologies", "technology", "solutions", "bank", "university",
-    "institute", "hospital", "health", "analytics", "software", "games", "studio", "studios", "agency", "partners",
-    "consulting", "services", "logistik", "logistics", "insurance", "payments", "energy", "energi", "editions",
-    "automation", "sensors", "digital", "media", "foundation", "kommune", "maison", "freight", "rail", "soft", "ai",
+    "inc",
+    "llc",
+    "ltd",
+    "limited",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "sarl",
+    "bv",
+    "nv",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "group",
+    "labs",
+    "lab",
+    "systems",
+    "technologies",
+    "technology",
+    "solutions",
+    "bank",
+    "university",
+    "institute",
+    "hospital",
+    "health",
+    "analytics",
+    "software",
+    "games",
+    "studio",
+    "studios",
+    "agency",
+    "partners",
+    "consulting",
+    "services",
+    "logistik",
+    "logistics",
+    "insurance",
+    "payments",
+    "energy",
+    "energi",
+    "editions",
+    "automation",
+    "sensors",
+    "digital",
+    "media",
+    "foundation",
+    "kommune",
+    "maison",
+    "freight",
+    "rail",
+    "soft",
+    "ai",
 ];
 
 fn word_score(piece: &str, words: &[&str]) -> usize {
@@ -558,7 +796,12 @@ fn word_score(piece: &str, words: &[&str]) -> usize {
 }
 
 fn split_title_company(parts: &[String]) -> (Option<String>, Option<String>) {
-    let parts: Vec<&String> = parts.iter().filter(|p| !is_location(p, None) && !matches!(fold(p).as_str(), "remote" | "hybrid" | "on-site")).collect();
+    let parts: Vec<&String> = parts
+        .iter()
+        .filter(|p| {
+            !is_location(p, None) && !matches!(fold(p).as_str(), "remote" | "hybrid" | "on-site")
+        })
+        .collect();
     match parts.as_slice() {
         [] => (None, None),
         [only] => {
@@ -575,7 +818,8 @@ fn split_title_company(parts: &[String]) -> (Option<String>, Option<String>) {
                     if i == j {
                         continue;
                     }
-                    let score = word_score(parts[i], TITLE_WORDS) as i64 - word_score(parts[i], COMPANY_WORDS) as i64
+                    let score = word_score(parts[i], TITLE_WORDS) as i64
+                        - word_score(parts[i], COMPANY_WORDS) as i64
                         + word_score(parts[j], COMPANY_WORDS) as i64
                         - word_score(parts[j], TITLE_WORDS) as i64;
                     // Ties keep the usual order: title first, company second.
@@ -586,7 +830,10 @@ fn split_title_company(parts: &[String]) -> (Option<String>, Option<String>) {
                     }
                 }
             }
-            (Some(parts[best.1].to_string()), Some(parts[best.2].to_string()))
+            (
+                Some(parts[best.1].to_string()),
+                Some(parts[best.2].to_string()),
+            )
         }
     }
 }
@@ -603,11 +850,21 @@ fn header_like(l: &Line) -> bool {
 /// `Title at Company`, `Company | Title`.
 fn header_parts(text: &str) -> Vec<String> {
     let mut s = text.to_string();
-    for sep in [" · ", " | ", " — ", " – ", " - ", "\t", " @ ", " at ", " bei ", " chez ", "·", "|"] {
+    for sep in [
+        " · ", " | ", " — ", " – ", " - ", "\t", " @ ", " at ", " bei ", " chez ", "·", "|",
+    ] {
         s = s.replace(sep, "\u{1}");
     }
-    let mut parts: Vec<String> =
-        s.split('\u{1}').map(|p| p.trim().trim_matches(|c: char| matches!(c, ',' | '-' | '–' | '(' | ')')).trim().to_string()).filter(|p| !p.is_empty()).collect();
+    let mut parts: Vec<String> = s
+        .split('\u{1}')
+        .map(|p| {
+            p.trim()
+                .trim_matches(|c: char| matches!(c, ',' | '-' | '–' | '(' | ')'))
+                .trim()
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
     if parts.len() == 1 {
         if let Some(only) = parts.first().cloned() {
             if only.matches(", ").count() == 1 {
@@ -623,7 +880,9 @@ fn remove_span(text: &str, span: (usize, usize)) -> String {
     s.push_str(&text[..span.0]);
     s.push(' ');
     s.push_str(&text[span.1..]);
-    let s = s.trim().trim_matches(|c: char| matches!(c, ',' | '|' | '-' | '–' | '—' | '·' | '(' | ')') || c.is_whitespace());
+    let s = s.trim().trim_matches(|c: char| {
+        matches!(c, ',' | '|' | '-' | '–' | '—' | '·' | '(' | ')') || c.is_whitespace()
+    });
     let s = s.trim_end_matches(" from").trim_end_matches(" since");
     s.trim().to_string()
 }
@@ -633,8 +892,16 @@ fn parse_experience(lines: &[Line]) -> Vec<Experience> {
     let anchors: Vec<(usize, dates::Found)> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.bullet && l.text.split_whitespace().count() <= 16 && !l.text.trim_end().ends_with('.'))
-        .filter_map(|(i, l)| dates::first_range(&l.text).filter(|f| f.end.is_some() || l.text.contains('\t')).map(|f| (i, f)))
+        .filter(|(_, l)| {
+            !l.bullet
+                && l.text.split_whitespace().count() <= 16
+                && !l.text.trim_end().ends_with('.')
+        })
+        .filter_map(|(i, l)| {
+            dates::first_range(&l.text)
+                .filter(|f| f.end.is_some() || l.text.contains('\t'))
+                .map(|f| (i, f))
+        })
         .collect();
     let mut headers: Vec<(usize, usize)> = Vec::new();
     let mut prev_end: Option<usize> = None;
@@ -652,7 +919,13 @@ fn parse_experience(lines: &[Line]) -> Vec<Experience> {
             end += 1;
         }
         let floor = prev_end.map(|p| p + 1).unwrap_or(0);
-        let want_before = if head_empty && end == *i { 2 } else if end == *i { 1 } else { 0 };
+        let want_before = if head_empty && end == *i {
+            2
+        } else if end == *i {
+            1
+        } else {
+            0
+        };
         while start > floor && *i - start < want_before {
             let Some(l) = lines.get(start - 1) else { break };
             if !header_like(l) || lines[start].blank_before && start != *i {
@@ -667,12 +940,21 @@ fn parse_experience(lines: &[Line]) -> Vec<Experience> {
     for (n, ((i, found), (start, end))) in anchors.iter().zip(&headers).enumerate() {
         let mut parts = Vec::new();
         for (k, line) in lines.iter().enumerate().take(end + 1).skip(*start) {
-            let text = if k == *i { remove_span(&line.text, found.span) } else { line.text.clone() };
+            let text = if k == *i {
+                remove_span(&line.text, found.span)
+            } else {
+                line.text.clone()
+            };
             parts.extend(header_parts(&text));
         }
         let (title, company) = split_title_company(&parts);
         let desc_end = headers.get(n + 1).map(|(s, _)| *s).unwrap_or(lines.len());
-        let description: Vec<&str> = lines.get(end + 1..desc_end).unwrap_or(&[]).iter().map(|l| l.text.as_str()).collect();
+        let description: Vec<&str> = lines
+            .get(end + 1..desc_end)
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
         out.push(Experience {
             title,
             company,
@@ -685,25 +967,109 @@ fn parse_experience(lines: &[Line]) -> Vec<Experience> {
 }
 
 const INSTITUTION_WORDS: &[&str] = &[
-    "university", "universitat", "universite", "universidad", "universita", "uniwersytet", "universiteit",
-    "universidade", "college", "institute", "institut", "instituto", "istituto", "school", "polytechnic",
-    "politecnico", "polytechnique", "academy", "akademie", "academia", "hochschule", "ecole", "iit", "conservatory",
-    "gymnasium", "lycee", "fachhochschule", "sorbonne", "eth", "epfl", "mit",
+    "university",
+    "universitat",
+    "universite",
+    "universidad",
+    "universita",
+    "uniwersytet",
+    "universiteit",
+    "universidade",
+    "college",
+    "institute",
+    "institut",
+    "instituto",
+    "istituto",
+    "school",
+    "polytechnic",
+    "politecnico",
+    "polytechnique",
+    "academy",
+    "akademie",
+    "academia",
+    "hochschule",
+    "ecole",
+    "iit",
+    "conservatory",
+    "gymnasium",
+    "lycee",
+    "fachhochschule",
+    "sorbonne",
+    "eth",
+    "epfl",
+    "mit",
 ];
 
 fn institution_like(s: &str) -> bool {
-    fold(s).split(|c: char| !c.is_alphanumeric()).any(|w| INSTITUTION_WORDS.contains(&w))
+    fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| INSTITUTION_WORDS.contains(&w))
 }
 
 /// Degree names as written, longest first per family; short all-caps forms match by case.
 const DEGREES: &[&str] = &[
-    "Bachelor of Science", "Bachelor of Arts", "Bachelor of Engineering", "Master of Science", "Master of Arts",
-    "Master of Engineering", "Master of Business Administration", "Doctor of Philosophy", "High School Diploma",
-    "Dipl.-Ing.", "Ph. D.", "Ph.D.", "PhD", "D.Phil.", "Dr.", "Doctorate", "M.Sc.", "MSc", "M.S.", "M.A.", "MBA",
-    "M.Eng.", "MEng", "M.Ed.", "M.Tech", "LL.M.", "LLM", "Master's", "Masters", "Master", "B.Sc.", "BSc", "B.S.",
-    "B.A.", "B.Eng.", "BEng", "B.E.", "B.Tech", "BTech", "B.Com", "BBA", "LL.B.", "LLB", "Bachelor's", "Bachelor",
-    "Associate", "A.A.", "A.S.", "Diploma", "Diplom", "Abitur", "Licence", "Licenciatura", "Laurea", "Maîtrise",
-    "Magister", "Staatsexamen", "MS", "MA", "BS", "BA", "BE",
+    "Bachelor of Science",
+    "Bachelor of Arts",
+    "Bachelor of Engineering",
+    "Master of Science",
+    "Master of Arts",
+    "Master of Engineering",
+    "Master of Business Administration",
+    "Doctor of Philosophy",
+    "High School Diploma",
+    "Dipl.-Ing.",
+    "Ph. D.",
+    "Ph.D.",
+    "PhD",
+    "D.Phil.",
+    "Dr.",
+    "Doctorate",
+    "M.Sc.",
+    "MSc",
+    "M.S.",
+    "M.A.",
+    "MBA",
+    "M.Eng.",
+    "MEng",
+    "M.Ed.",
+    "M.Tech",
+    "LL.M.",
+    "LLM",
+    "Master's",
+    "Masters",
+    "Master",
+    "B.Sc.",
+    "BSc",
+    "B.S.",
+    "B.A.",
+    "B.Eng.",
+    "BEng",
+    "B.E.",
+    "B.Tech",
+    "BTech",
+    "B.Com",
+    "BBA",
+    "LL.B.",
+    "LLB",
+    "Bachelor's",
+    "Bachelor",
+    "Associate",
+    "A.A.",
+    "A.S.",
+    "Diploma",
+    "Diplom",
+    "Abitur",
+    "Licence",
+    "Licenciatura",
+    "Laurea",
+    "Maîtrise",
+    "Magister",
+    "Staatsexamen",
+    "MS",
+    "MA",
+    "BS",
+    "BA",
+    "BE",
 ];
 
 /// The degree a piece of text starts with, and what follows it.
@@ -713,9 +1079,19 @@ fn degree_of(s: &str) -> Option<(String, String)> {
         if let Some(rest) = t.strip_prefix(d) {
             let boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
             if boundary {
-                let rest = rest.trim_start_matches([',', ':', '-', '–', ' ', '(']).trim();
-                let rest = rest.strip_prefix("in ").or_else(|| rest.strip_prefix("of ")).or_else(|| rest.strip_prefix("en ")).or_else(|| rest.strip_prefix("im ")).unwrap_or(rest);
-                return Some((d.to_string(), rest.trim_end_matches([')', ',', '.']).trim().to_string()));
+                let rest = rest
+                    .trim_start_matches([',', ':', '-', '–', ' ', '('])
+                    .trim();
+                let rest = rest
+                    .strip_prefix("in ")
+                    .or_else(|| rest.strip_prefix("of "))
+                    .or_else(|| rest.strip_prefix("en "))
+                    .or_else(|| rest.strip_prefix("im "))
+                    .unwrap_or(rest);
+                return Some((
+                    d.to_string(),
+                    rest.trim_end_matches([')', ',', '.']).trim().to_string(),
+                ));
             }
         }
     }
@@ -735,7 +1111,10 @@ fn parse_education(lines: &[Line]) -> Vec<Education> {
         let mut text = line.text.clone();
         let mut year = None;
         if let Some(found) = dates::first_range(&text) {
-            year = found.end.and_then(dates::DateVal::year).or_else(|| found.end.is_none().then(|| found.start.year()).flatten());
+            year = found
+                .end
+                .and_then(dates::DateVal::year)
+                .or_else(|| found.end.is_none().then(|| found.start.year()).flatten());
             if found.end == Some(dates::DateVal::Present) {
                 year = None;
             }
@@ -752,7 +1131,11 @@ fn parse_education(lines: &[Line]) -> Vec<Education> {
         last_was_institution = false;
         let mut inst_piece = None;
         let mut degree_piece = None;
-        let parts = if text.is_empty() { Vec::new() } else { header_parts(&text) };
+        let parts = if text.is_empty() {
+            Vec::new()
+        } else {
+            header_parts(&text)
+        };
         let whole_degree = degree_of(&text);
         if let Some(d) = whole_degree.clone().filter(|_| !institution_like(&text)) {
             degree_piece = Some(d);
@@ -786,7 +1169,12 @@ fn parse_education(lines: &[Line]) -> Vec<Education> {
             }
             cur.degree = Some(deg);
             cur.field = (!field.is_empty()).then_some(field);
-        } else if cur.institution.is_none() && !text.is_empty() && header_like(line) && !line.bullet && year.is_none() {
+        } else if cur.institution.is_none()
+            && !text.is_empty()
+            && header_like(line)
+            && !line.bullet
+            && year.is_none()
+        {
             cur.institution = Some(text.clone());
             last_was_institution = true;
         }
@@ -808,14 +1196,21 @@ pub fn parse(text: &str) -> Resume {
     let all = lines(text);
     let secs = sections(all.clone());
     let of = |kind: Section| -> Vec<Line> {
-        secs.iter().filter(|(k, _)| *k == kind).flat_map(|(_, v)| v.iter().cloned()).collect()
+        secs.iter()
+            .filter(|(k, _)| *k == kind)
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect()
     };
     let header = of(Section::Header);
     let contact = of(Section::Contact);
     let header_zone: Vec<&Line> = header.iter().chain(contact.iter()).collect();
 
     let full_name = find_name(&all);
-    let header_text: String = header_zone.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let header_text: String = header_zone
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
 
     let email = email_re()
         .and_then(|re| re.find(&header_text).or_else(|| re.find(text)))
@@ -827,9 +1222,18 @@ pub fn parse(text: &str) -> Resume {
     let location = find_location(&header_zone, full_name.as_deref());
 
     let summary_lines = of(Section::Summary);
-    let summary = (!summary_lines.is_empty())
-        .then(|| summary_lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(" "));
-    let skills_text: String = of(Section::Skills).iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let summary = (!summary_lines.is_empty()).then(|| {
+        summary_lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let skills_text: String = of(Section::Skills)
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let skills = skills::from_section(&skills_text);
 
     let (first_name, last_name) = match &full_name {
@@ -889,21 +1293,43 @@ Languages: Go, Rust
         assert_eq!(r.phone.as_deref(), Some("+49 151 2345 6789"));
         assert_eq!(r.location.as_deref(), Some("Berlin, Germany"));
         assert_eq!(r.links, vec!["https://linkedin.com/in/jose-m"]);
-        assert_eq!(r.summary.as_deref(), Some("Backend engineer who likes boring systems."));
-        assert_eq!(r.skills, vec!["PostgreSQL", "JavaScript", "C++", "Kubernetes", "Go", "Rust"]);
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("Backend engineer who likes boring systems.")
+        );
+        assert_eq!(
+            r.skills,
+            vec![
+                "PostgreSQL",
+                "JavaScript",
+                "C++",
+                "Kubernetes",
+                "Go",
+                "Rust"
+            ]
+        );
         assert_eq!(r.experience.len(), 2);
         let e = &r.experience[0];
         assert_eq!(e.title.as_deref(), Some("Senior Engineer"));
         assert_eq!(e.company.as_deref(), Some("Zahlwerk GmbH"));
-        assert_eq!((e.start.as_deref(), e.end.as_deref()), (Some("2020-01"), Some("present")));
+        assert_eq!(
+            (e.start.as_deref(), e.end.as_deref()),
+            (Some("2020-01"), Some("present"))
+        );
         assert_eq!(e.description.as_deref(), Some("Built payments in Go."));
         let e = &r.experience[1];
         assert_eq!(e.title.as_deref(), Some("Software Developer"));
         assert_eq!(e.company.as_deref(), Some("Nordlicht AG"));
-        assert_eq!((e.start.as_deref(), e.end.as_deref()), (Some("2016-03"), Some("2019-12")));
+        assert_eq!(
+            (e.start.as_deref(), e.end.as_deref()),
+            (Some("2016-03"), Some("2019-12"))
+        );
         assert_eq!(r.education.len(), 1);
         let ed = &r.education[0];
-        assert_eq!(ed.institution.as_deref(), Some("Technische Universität München"));
+        assert_eq!(
+            ed.institution.as_deref(),
+            Some("Technische Universität München")
+        );
         assert_eq!(ed.degree.as_deref(), Some("M.Sc."));
         assert_eq!(ed.field.as_deref(), Some("Informatik"));
         assert_eq!(ed.year, Some(2016));
@@ -911,7 +1337,13 @@ Languages: Go, Rust
 
     #[test]
     fn non_ascii_names() {
-        for name in ["Zoë Kowalczyk", "Łukasz Wiśniewski", "Renée Lefèvre", "Søren Østergaard", "Ana María Núñez-López"] {
+        for name in [
+            "Zoë Kowalczyk",
+            "Łukasz Wiśniewski",
+            "Renée Lefèvre",
+            "Søren Østergaard",
+            "Ana María Núñez-López",
+        ] {
             let r = parse(&format!("{name}\nsomeone@example.com\n"));
             assert_eq!(r.full_name.as_deref(), Some(name));
         }
@@ -922,20 +1354,38 @@ Languages: Go, Rust
 
     #[test]
     fn headings_in_other_languages_and_styles() {
-        assert_eq!(heading("BERUFSERFAHRUNG").map(|h| h.0), Some(Section::Experience));
-        assert_eq!(heading("Expérience professionnelle").map(|h| h.0), Some(Section::Experience));
-        assert_eq!(heading("Professional Experience:").map(|h| h.0), Some(Section::Experience));
-        assert_eq!(heading("Education & Training").map(|h| h.0), Some(Section::Education));
+        assert_eq!(
+            heading("BERUFSERFAHRUNG").map(|h| h.0),
+            Some(Section::Experience)
+        );
+        assert_eq!(
+            heading("Expérience professionnelle").map(|h| h.0),
+            Some(Section::Experience)
+        );
+        assert_eq!(
+            heading("Professional Experience:").map(|h| h.0),
+            Some(Section::Experience)
+        );
+        assert_eq!(
+            heading("Education & Training").map(|h| h.0),
+            Some(Section::Education)
+        );
         assert_eq!(heading("Compétences").map(|h| h.0), Some(Section::Skills));
         assert_eq!(heading("I led the education team").map(|h| h.0), None);
-        assert_eq!(collapse_letter_spacing("W O R K  H I S T O R Y"), "WORK HISTORY");
+        assert_eq!(
+            collapse_letter_spacing("W O R K  H I S T O R Y"),
+            "WORK HISTORY"
+        );
         assert_eq!(collapse_letter_spacing("A B testing"), "A B testing");
     }
 
     #[test]
     fn date_ranges_are_not_phones() {
         assert_eq!(find_phone("2019-2024 and 03/2018 - 06/2020"), None);
-        assert_eq!(find_phone("call (415) 555-0132"), Some("(415) 555-0132".to_string()));
+        assert_eq!(
+            find_phone("call (415) 555-0132"),
+            Some("(415) 555-0132".to_string())
+        );
         assert_eq!(find_phone("617.555.0199"), Some("617.555.0199".to_string()));
     }
 

@@ -24,13 +24,23 @@ fn taxonomy() -> &'static Taxonomy {
     TAXONOMY.get_or_init(|| {
         let mut names = Vec::new();
         let mut aliases = Vec::new();
-        for line in DATA.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in DATA
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             let mut parts = line.split('|').map(str::trim).filter(|p| !p.is_empty());
             let Some(name) = parts.next() else { continue };
             let skill = names.len();
             names.push(name);
-            aliases.push(Alias { text: name.to_lowercase(), skill });
-            aliases.extend(parts.map(|a| Alias { text: a.to_lowercase(), skill }));
+            aliases.push(Alias {
+                text: name.to_lowercase(),
+                skill,
+            });
+            aliases.extend(parts.map(|a| Alias {
+                text: a.to_lowercase(),
+                skill,
+            }));
         }
         aliases.sort_by_key(|a| std::cmp::Reverse(a.text.chars().count()));
         Taxonomy { names, aliases }
@@ -41,15 +51,24 @@ fn taxonomy() -> &'static Taxonomy {
 pub fn canonical(skill: &str) -> Option<&'static str> {
     let t = taxonomy();
     let wanted = skill.trim().to_lowercase();
-    t.aliases.iter().find(|a| a.text == wanted).and_then(|a| t.names.get(a.skill).copied())
+    t.aliases
+        .iter()
+        .find(|a| a.text == wanted)
+        .and_then(|a| t.names.get(a.skill).copied())
 }
 
 fn boundary_before(s: &str, at: usize) -> bool {
-    s[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    s[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn boundary_after(s: &str, at: usize) -> bool {
-    s[at..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '+' || c == '#'))
+    s[at..]
+        .chars()
+        .next()
+        .is_none_or(|c| !(c.is_alphanumeric() || c == '+' || c == '#'))
 }
 
 /// Canonical skills in `item` (one entry of a skills list), in order of appearance.
@@ -97,8 +116,12 @@ fn match_item(item: &str, out: &mut Vec<&'static str>) {
 /// bullets, pipes, tabs and line breaks; a `Label:` before an item is dropped.
 pub(crate) fn from_section(text: &str) -> Vec<String> {
     let mut out: Vec<&'static str> = Vec::new();
-    for item in text.split([',', ';', '|', '•', '·', '\t', '\n', '●', '▪', '◦', '–', '—']) {
-        let item = item.trim().trim_start_matches(['-', '*', '(', ' ']).trim_end_matches(['.', ')', ' ']);
+    for item in text.split([',', ';', '|', '•', '·', '\t', '\n', '●', '▪', '◦', '–', '—'])
+    {
+        let item = item
+            .trim()
+            .trim_start_matches(['-', '*', '(', ' '])
+            .trim_end_matches(['.', ')', ' ']);
         let item = match item.split_once(':') {
             Some((label, rest)) if label.split_whitespace().count() <= 3 => rest,
             _ => item,
@@ -141,14 +164,30 @@ mod tests {
     fn aliases_and_punctuation() {
         assert_eq!(
             from_section("JS, Postgres, C++, C#, .NET, Node.js, C, golang, k8s"),
-            vec!["JavaScript", "PostgreSQL", "C++", "C#", ".NET", "Node.js", "C", "Go", "Kubernetes"]
+            vec![
+                "JavaScript",
+                "PostgreSQL",
+                "C++",
+                "C#",
+                ".NET",
+                "Node.js",
+                "C",
+                "Go",
+                "Kubernetes"
+            ]
         );
     }
 
     #[test]
     fn whole_words_and_longest_alias() {
-        assert_eq!(from_section("React Native and JavaScript"), vec!["React Native", "JavaScript"]);
-        assert_eq!(from_section("Languages: Java; Apache Airflow\nMicrosoft Excel (advanced)"), vec!["Java", "Airflow", "Excel"]);
+        assert_eq!(
+            from_section("React Native and JavaScript"),
+            vec!["React Native", "JavaScript"]
+        );
+        assert_eq!(
+            from_section("Languages: Java; Apache Airflow\nMicrosoft Excel (advanced)"),
+            vec!["Java", "Airflow", "Excel"]
+        );
         // short aliases never match inside a phrase
         assert_eq!(from_section("Go to market strategy"), Vec::<String>::new());
     }

@@ -51,7 +51,10 @@ pub fn pdf(entry: &Entry) -> Result<Vec<u8>, String> {
 /// Lowercase words (letters and digits), as a multiset.
 pub fn words(text: &str) -> HashMap<String, usize> {
     let mut out = HashMap::new();
-    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         *out.entry(w.to_lowercase()).or_insert(0) += 1;
     }
     out
@@ -62,7 +65,10 @@ pub fn word_recall(truth: &str, got: &str) -> (usize, usize) {
     let t = words(truth);
     let g = words(got);
     let total: usize = t.values().sum();
-    let hit: usize = t.iter().map(|(w, n)| (*n).min(g.get(w).copied().unwrap_or(0))).sum();
+    let hit: usize = t
+        .iter()
+        .map(|(w, n)| (*n).min(g.get(w).copied().unwrap_or(0)))
+        .sum();
     (hit, total)
 }
 
@@ -109,11 +115,17 @@ impl Counts {
 }
 
 fn squash(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+    s.as_ref().map(|s| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    })
 }
 
 fn digits(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|s| s.chars().filter(char::is_ascii_digit).collect())
+    s.as_ref()
+        .map(|s| s.chars().filter(char::is_ascii_digit).collect())
 }
 
 /// Summaries match when 90 % of the truth's words are there and little else is.
@@ -123,16 +135,33 @@ fn summary_match(got: &Option<String>, want: &Option<String>) -> (Option<String>
             let (hit, total) = word_recall(w, g);
             let (hit2, total2) = word_recall(g, w);
             let ok = hit * 10 >= total * 9 && hit2 * 10 >= total2 * 9;
-            (Some(if ok { "=".into() } else { g.clone() }), Some("=".into()))
+            (
+                Some(if ok { "=".into() } else { g.clone() }),
+                Some("=".into()),
+            )
         }
         (g, w) => (g.clone(), w.clone()),
     }
 }
 
 pub const FIELDS: &[&str] = &[
-    "full_name", "first_name", "last_name", "email", "phone", "location", "links", "summary", "skills",
-    "experience.title", "experience.company", "experience.start", "experience.end", "education.institution",
-    "education.degree", "education.field", "education.year",
+    "full_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "location",
+    "links",
+    "summary",
+    "skills",
+    "experience.title",
+    "experience.company",
+    "experience.start",
+    "experience.end",
+    "education.institution",
+    "education.degree",
+    "education.field",
+    "education.year",
 ];
 
 pub type Score = BTreeMap<&'static str, Counts>;
@@ -147,7 +176,11 @@ fn edu_key(e: &Education) -> (Option<String>, Option<String>) {
 
 /// Pairs each truth entry with the unused predicted entry that agrees with it on most of
 /// `key`'s two fields (at least one), in truth order.
-fn align<T, K: PartialEq>(got: &[T], want: &[T], key: impl Fn(&T) -> (Option<K>, Option<K>)) -> Vec<(Option<usize>, Option<usize>)> {
+fn align<T, K: PartialEq>(
+    got: &[T],
+    want: &[T],
+    key: impl Fn(&T) -> (Option<K>, Option<K>),
+) -> Vec<(Option<usize>, Option<usize>)> {
     let mut used = vec![false; got.len()];
     let mut pairs = Vec::new();
     for (wi, w) in want.iter().enumerate() {
@@ -158,7 +191,8 @@ fn align<T, K: PartialEq>(got: &[T], want: &[T], key: impl Fn(&T) -> (Option<K>,
             .filter(|(gi, _)| !used[*gi])
             .map(|(gi, g)| {
                 let gk = key(g);
-                let s = usize::from(gk.0.is_some() && gk.0 == wk.0) + usize::from(gk.1.is_some() && gk.1 == wk.1);
+                let s = usize::from(gk.0.is_some() && gk.0 == wk.0)
+                    + usize::from(gk.1.is_some() && gk.1 == wk.1);
                 (gi, s)
             })
             .filter(|(_, s)| *s > 0)
@@ -172,7 +206,11 @@ fn align<T, K: PartialEq>(got: &[T], want: &[T], key: impl Fn(&T) -> (Option<K>,
         }
     }
     // Unpaired predictions: pair them with unpaired truth entries in order, else alone.
-    let mut lonely_truth: Vec<usize> = pairs.iter().filter(|(g, _)| g.is_none()).filter_map(|(_, w)| *w).collect();
+    let mut lonely_truth: Vec<usize> = pairs
+        .iter()
+        .filter(|(g, _)| g.is_none())
+        .filter_map(|(_, w)| *w)
+        .collect();
     pairs.retain(|(g, _)| g.is_some());
     for (gi, u) in used.iter().enumerate() {
         if !*u {
@@ -188,37 +226,69 @@ fn align<T, K: PartialEq>(got: &[T], want: &[T], key: impl Fn(&T) -> (Option<K>,
 }
 
 pub fn score(got: &Resume, want: &Resume, into: &mut Score) {
-    let mut add = |f: &'static str, g: Option<String>, w: Option<String>| into.entry(f).or_default().scalar(g, w);
+    let mut add = |f: &'static str, g: Option<String>, w: Option<String>| {
+        into.entry(f).or_default().scalar(g, w)
+    };
     add("full_name", squash(&got.full_name), squash(&want.full_name));
-    add("first_name", squash(&got.first_name), squash(&want.first_name));
+    add(
+        "first_name",
+        squash(&got.first_name),
+        squash(&want.first_name),
+    );
     add("last_name", squash(&got.last_name), squash(&want.last_name));
     add("email", squash(&got.email), squash(&want.email));
     add("phone", digits(&got.phone), digits(&want.phone));
     add("location", squash(&got.location), squash(&want.location));
     let (g, w) = summary_match(&got.summary, &want.summary);
     add("summary", g, w);
-    let links = |r: &Resume| -> Vec<String> { r.links.iter().map(|l| resume::normalize_link(l).to_lowercase()).collect() };
-    into.entry("links").or_default().set(&links(got), &links(want));
-    let skills = |r: &Resume| -> Vec<String> { r.skills.iter().map(|s| s.to_lowercase()).collect() };
-    into.entry("skills").or_default().set(&skills(got), &skills(want));
+    let links = |r: &Resume| -> Vec<String> {
+        r.links
+            .iter()
+            .map(|l| resume::normalize_link(l).to_lowercase())
+            .collect()
+    };
+    into.entry("links")
+        .or_default()
+        .set(&links(got), &links(want));
+    let skills =
+        |r: &Resume| -> Vec<String> { r.skills.iter().map(|s| s.to_lowercase()).collect() };
+    into.entry("skills")
+        .or_default()
+        .set(&skills(got), &skills(want));
 
     let none = Experience::default();
     for (g, w) in align(&got.experience, &want.experience, exp_key) {
         let g = g.and_then(|i| got.experience.get(i)).unwrap_or(&none);
         let w = w.and_then(|i| want.experience.get(i)).unwrap_or(&none);
-        into.entry("experience.title").or_default().scalar(squash(&g.title), squash(&w.title));
-        into.entry("experience.company").or_default().scalar(squash(&g.company), squash(&w.company));
-        into.entry("experience.start").or_default().scalar(g.start.clone(), w.start.clone());
-        into.entry("experience.end").or_default().scalar(g.end.clone(), w.end.clone());
+        into.entry("experience.title")
+            .or_default()
+            .scalar(squash(&g.title), squash(&w.title));
+        into.entry("experience.company")
+            .or_default()
+            .scalar(squash(&g.company), squash(&w.company));
+        into.entry("experience.start")
+            .or_default()
+            .scalar(g.start.clone(), w.start.clone());
+        into.entry("experience.end")
+            .or_default()
+            .scalar(g.end.clone(), w.end.clone());
     }
     let none = Education::default();
     for (g, w) in align(&got.education, &want.education, edu_key) {
         let g = g.and_then(|i| got.education.get(i)).unwrap_or(&none);
         let w = w.and_then(|i| want.education.get(i)).unwrap_or(&none);
-        into.entry("education.institution").or_default().scalar(squash(&g.institution), squash(&w.institution));
-        into.entry("education.degree").or_default().scalar(squash(&g.degree), squash(&w.degree));
-        into.entry("education.field").or_default().scalar(squash(&g.field), squash(&w.field));
-        into.entry("education.year").or_default().scalar(g.year.map(|y| y.to_string()), w.year.map(|y| y.to_string()));
+        into.entry("education.institution")
+            .or_default()
+            .scalar(squash(&g.institution), squash(&w.institution));
+        into.entry("education.degree")
+            .or_default()
+            .scalar(squash(&g.degree), squash(&w.degree));
+        into.entry("education.field")
+            .or_default()
+            .scalar(squash(&g.field), squash(&w.field));
+        into.entry("education.year")
+            .or_default()
+            .scalar(g.year.map(|y| y.to_string()), w.year.map(|y| y.to_string()));
     }
 }
 
@@ -243,7 +313,13 @@ pub fn run_corpus() -> Result<Vec<FileRun>, String> {
             (Ok(x), None) => (None, Some(resume::parse(&x.text))),
             _ => (None, None),
         };
-        out.push(FileRun { entry, result, elapsed, word_recall, parsed });
+        out.push(FileRun {
+            entry,
+            result,
+            elapsed,
+            word_recall,
+            parsed,
+        });
     }
     Ok(out)
 }

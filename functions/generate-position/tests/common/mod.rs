@@ -10,8 +10,8 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
 use shared::testing::{
-    caller_claims, json_response, openai_completion, postgrest_error, test_context_with,
-    FakeHttp, ManualClock, TEST_SUPABASE_URL,
+    caller_claims, json_response, openai_completion, postgrest_error, test_context_with, FakeHttp,
+    ManualClock, TEST_SUPABASE_URL,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -222,7 +222,10 @@ fn save(state: &mut State, params: &Value) -> Value {
 /// A context on the test env, with OpenAI configured when `openai` is true.
 pub fn context(http: Rc<FakeHttp>, openai: bool) -> (Context, Rc<ManualClock>) {
     let keys: &[(&str, &str)] = if openai {
-        &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI_URL)]
+        &[
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_BASE_URL", OPENAI_URL),
+        ]
     } else {
         &[]
     };

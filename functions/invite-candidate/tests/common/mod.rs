@@ -71,7 +71,11 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
             if body["p_tenant_id"].as_str() != tenant.as_deref()
                 || role < Some(shared::TenantRole::Admin)
             {
-                return Ok(postgrest_error(403, "forbidden", "Only owners and admins can invite."));
+                return Ok(postgrest_error(
+                    403,
+                    "forbidden",
+                    "Only owners and admins can invite.",
+                ));
             }
             let email = body["p_candidate_email"].as_str().unwrap().to_owned();
             if !email.contains('@') {
@@ -83,7 +87,11 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
             }
             let position = body["p_position_id"].as_str().unwrap().to_owned();
             if position == ARCHIVED_A {
-                return Ok(postgrest_error(409, "position_archived", "The position is archived."));
+                return Ok(postgrest_error(
+                    409,
+                    "position_archived",
+                    "The position is archived.",
+                ));
             }
             if position != POSITION_A {
                 return Ok(postgrest_error(

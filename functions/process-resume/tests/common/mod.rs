@@ -10,7 +10,11 @@ use shared::{Form, Method, Part, Request, Response};
 
 /// A file of the fixture corpus (tests/fixtures/resumes).
 pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../../tests/fixtures/resumes/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/../../tests/fixtures/resumes/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// `POST /process-resume` as multipart with `file` (and `extractor` when given).
@@ -22,7 +26,12 @@ pub fn upload(bytes: &[u8], token: Option<&str>, extractor: Option<&str>) -> Req
         bytes: bytes.to_vec(),
     }];
     if let Some(e) = extractor {
-        parts.push(Part { name: "extractor".into(), filename: None, content_type: None, bytes: e.as_bytes().to_vec() });
+        parts.push(Part {
+            name: "extractor".into(),
+            filename: None,
+            content_type: None,
+            bytes: e.as_bytes().to_vec(),
+        });
     }
     let req = Request::new(Method::Post, "http://localhost/process-resume")
         .unwrap()

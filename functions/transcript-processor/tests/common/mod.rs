@@ -149,7 +149,10 @@ pub fn fake(world: Rc<RefCell<World>>) -> Rc<FakeHttp> {
 
 pub fn context(http: Rc<FakeHttp>, openai: bool) -> Context {
     let keys: &[(&str, &str)] = if openai {
-        &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI_URL)]
+        &[
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_BASE_URL", OPENAI_URL),
+        ]
     } else {
         &[]
     };
