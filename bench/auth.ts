@@ -12,7 +12,7 @@
 //!
 //! Usage: deno run --allow-all bench/auth.ts   (after scripts/build.sh enrich-candidate)
 
-import { generateEs256Jwk, publicJwks, sign, signEs256 } from "../deno-shims/jwt.ts";
+import { generateEs256Jwk, publicJwks, sign, signEs256 } from "../local/jwt.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DENO = `${ROOT}node_modules/.bin/deno`;

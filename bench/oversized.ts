@@ -6,7 +6,7 @@
 //! comes with `Connection: keep-alive` and is followed by nginx closing the connection; a
 //! pooled client's next request on it fails ("connection closed before message
 //! completed"). So a refusal drains the body first (shared::request::DRAIN_LIMIT,
-//! deno-shims/body.ts); this shows it holds.
+//! supabase/functions/_shared/body.ts); this shows it holds.
 //!
 //! Usage: deno run --allow-all bench/oversized.ts [target] [mode]...
 //!   target  gateway (default; nginx -> host -> worker), host (the host's port -> worker),

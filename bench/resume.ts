@@ -64,7 +64,7 @@ let restoreFetch = () => {};
 /** The wasm's `handle` with the database and Storage API stubbed, as one call. */
 async function wasmCall(): Promise<Call> {
   const { handle } = await import(`${ROOT}supabase/functions/process-resume/pkg/process_resume.js`);
-  const { sign } = await import(`${ROOT}deno-shims/jwt.ts`);
+  const { sign } = await import(`${ROOT}local/jwt.ts`);
   const secret = "super-secret-jwt-token-with-at-least-32-characters-long";
   const tenant = crypto.randomUUID();
   const now = Math.floor(Date.now() / 1000);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local, Docker-free database: PostgreSQL 15 from Debian on 127.0.0.1:54322, the
-# platform bootstrap (local/bootstrap.sql), our migrations through the real Supabase CLI,
+# platform bootstrap (local/db/bootstrap.sql), our migrations through the real Supabase CLI,
 # the seed, pgTAP through Debian's pg_prove, and `supabase db lint`.
 #
 #   scripts/db.sh start    initdb once, start, apply the bootstrap (idempotent)
@@ -85,7 +85,7 @@ start() {
     as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 -o "-p $DB_PORT -k '$PG_SOCKET_DIR'" start >/dev/null 9>&- \
       || { tail -20 "$PG_LOG"; die "postgres did not start (log: $PG_LOG)"; }
   fi
-  psql_q -d postgres -f "$ROOT/local/bootstrap.sql"
+  psql_q -d postgres -f "$ROOT/local/db/bootstrap.sql"
   echo "    postgres on $DB_URL"
 }
 
@@ -133,7 +133,7 @@ push_migrations() {
 reset() {
   step "start" start
   step "recreate database" recreate
-  step "bootstrap" psql_q -d postgres -f "$ROOT/local/bootstrap.sql"
+  step "bootstrap" psql_q -d postgres -f "$ROOT/local/db/bootstrap.sql"
   step "migrations + seed (supabase db push --include-seed)" push
 }
 

@@ -11,7 +11,7 @@
 //!   The JWTs are signed ES256 with the first key (the one Supabase Auth signs with), its
 //!   kid in the header; same claims as the well-known legacy keys `supabase start` prints.
 
-import { generateEs256Jwk, type Jwk, publicJwks, signEs256 } from "../deno-shims/jwt.ts";
+import { generateEs256Jwk, type Jwk, publicJwks, signEs256 } from "../local/jwt.ts";
 
 /** The legacy keys' expiry (2032-11-12), kept so both modes' role keys read alike. */
 const EXP = 1983812996;

@@ -2,12 +2,12 @@
 # The Docker-free local Supabase stack (docs/LOCAL-STACK.md):
 #   database (scripts/db.sh) -> postrust on REST_PORT -> functions host on FUNCTIONS_PORT
 #   -> nginx gateway on API_PORT (54321), the ports and URLs of `supabase start`; the
-#   Storage API (deno-shims/storage.ts) on STORAGE_PORT, over a second, internal postrust
+#   Storage API (local/storage/server.ts) on STORAGE_PORT, over a second, internal postrust
 #   exposing only the `storage` schema on STORAGE_REST_PORT.
 #
 #   scripts/stack.sh start     start whatever is not running (idempotent), print URLs and keys
 #   scripts/stack.sh start --test   the same, for the end-to-end tests: also serves the
-#                              test-only functions of tests/fixtures/functions, gives
+#                              test-only functions of local/tests/fixtures/functions, gives
 #                              the functions tests/fakes/fakes.env (vendor fakes' URLs,
 #                              ports moved by STACK_SLOT) and turns on the host's test
 #                              mode (per-function env overlays: withFunctionEnv)
@@ -25,10 +25,10 @@
 # secret; start restarts a running part whose keys or options changed);
 # FUNCTIONS_ENV_FILE (secrets for the functions, e.g. vendor fakes' base URLs),
 # FUNCTIONS_EXTRA_DIRS (colon-separated extra function dirs, e.g.
-# tests/fixtures/functions), STACK_DB=external (use a database already listening on
+# local/tests/fixtures/functions), STACK_DB=external (use a database already listening on
 # DB_PORT instead of scripts/db.sh), STACK_TIMEOUT (seconds to wait for each part, 60),
 # FUNCTIONS_ONLY (comma-separated function names the host serves, e.g. `echo,echo-ws`
-# with --test to run tests/stack.test.ts before the wasm is built).
+# with --test to run local/tests/stack.test.ts before the wasm is built).
 #
 # Every part runs in its own session (setsid), its pid in .local/run/<part>.pid, so stop
 # takes down the part and everything it spawned (the host's Deno workers).
@@ -115,7 +115,7 @@ part_settings() {
       printf 'mode=%s jwks=%s secret=%s anon=%s service=%s publishable=%s secret_key=%s\n' "$STACK_KEYS" "$JWKS" \
         "$JWT_SECRET" "$ANON_KEY" "$SERVICE_ROLE_KEY" "$PUBLISHABLE_KEY" "$SECRET_KEY" ;;
     gateway) printf 'jwks=%s anon=%s service=%s publishable=%s secret_key=%s tmpl=%s\n' "$JWKS" "$ANON_KEY" \
-        "$SERVICE_ROLE_KEY" "$PUBLISHABLE_KEY" "$SECRET_KEY" "$(sha256sum <"$ROOT/local/nginx.conf.tmpl")" ;;
+        "$SERVICE_ROLE_KEY" "$PUBLISHABLE_KEY" "$SECRET_KEY" "$(sha256sum <"$ROOT/local/gateway/nginx.conf.tmpl")" ;;
   esac | sha256sum | cut -d' ' -f1
 }
 
@@ -172,7 +172,7 @@ start_rest() {
 # The Storage API's REST: postrust again, on the `storage` schema only. The Storage API
 # sends each object query here with the caller's own Authorization header, so postrust
 # runs it as that role with request.jwt.claims set: the storage.objects policies decide,
-# as in Supabase (deno-shims/storage.ts says why this design).
+# as in Supabase (local/storage/server.ts says why this design).
 start_storage_rest() {
   if already_running storage-rest; then return 0; fi
   port_busy "$STORAGE_REST_PORT" && die "port $STORAGE_REST_PORT (storage REST) is taken by another process"
@@ -199,7 +199,7 @@ start_storage() {
   STORAGE_REST_URL="$STORAGE_REST_URL_INTERNAL" STORAGE_DIR="$LOCAL_DIR/storage" \
   STORAGE_FILE_SIZE_LIMIT="$STORAGE_FILE_SIZE_LIMIT" NO_COLOR=1 \
     launch storage "$DENO" run --no-prompt --allow-net=127.0.0.1 --allow-env \
-      --allow-read="$ROOT" --allow-write="$LOCAL_DIR/storage" "$ROOT/deno-shims/storage.ts"
+      --allow-read="$ROOT" --allow-write="$LOCAL_DIR/storage" "$ROOT/local/storage/server.ts"
   record_settings storage
   wait_for storage "the storage API" http_ok "$STORAGE_URL_INTERNAL/status"
   echo "    storage: Storage API on :$STORAGE_PORT (files in ${LOCAL_DIR#"$ROOT"/}/storage)"
@@ -207,12 +207,12 @@ start_storage() {
 
 # The host gets the keys through its environment (STACK_KEYS, JWKS, JWT_SECRET, ANON_KEY,
 # SERVICE_ROLE_KEY, PUBLISHABLE_KEY, SECRET_KEY: exported by scripts/lib.sh) and hands
-# each function what Supabase does (deno-shims/host.ts).
+# each function what Supabase does (local/functions/host.ts).
 start_functions() {
   if already_running functions; then return 0; fi
   [ -x "$DENO" ] || die "deno not found at $DENO; run scripts/setup.sh"
   port_busy "$FUNCTIONS_PORT" && die "port $FUNCTIONS_PORT (functions host) is taken by another process"
-  launch functions "$DENO" run --allow-all --no-prompt "$ROOT/deno-shims/host.ts"
+  launch functions "$DENO" run --allow-all --no-prompt "$ROOT/local/functions/host.ts"
   record_settings functions
   wait_for functions "the functions host" http_ok "$FUNCTIONS_URL_INTERNAL/_internal/health"
   wait_functions_up
@@ -258,7 +258,7 @@ start_gateway() {
       -e "s|@PUBLISHABLE_KEY@|$PUBLISHABLE_KEY|g" -e "s|@SECRET_KEY@|$SECRET_KEY|g" \
       -e "s|@ANON_KEY@|$ANON_KEY|g" -e "s|@SERVICE_ROLE_KEY@|$SERVICE_ROLE_KEY|g" \
       -e "s|@JWKS@|$jwks|g" \
-      "$ROOT/local/nginx.conf.tmpl" >"$conf"
+      "$ROOT/local/gateway/nginx.conf.tmpl" >"$conf"
   # Workers run as nobody when nginx runs as root: they need their temp dirs.
   if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$RUN_DIR/nginx"; else sed -i '/^user /d' "$conf"; fi
   # -e: nginx opens its error log before reading the config; keep it out of /var/log.
@@ -463,7 +463,7 @@ render_fakes_env() {
 }
 
 if { [ "${1:-}" = start ] || [ "${1:-}" = restart ]; } && [ "${2:-}" = --test ]; then
-  export FUNCTIONS_EXTRA_DIRS="$ROOT/tests/fixtures/functions${FUNCTIONS_EXTRA_DIRS:+:$FUNCTIONS_EXTRA_DIRS}"
+  export FUNCTIONS_EXTRA_DIRS="$ROOT/local/tests/fixtures/functions${FUNCTIONS_EXTRA_DIRS:+:$FUNCTIONS_EXTRA_DIRS}"
   export FUNCTIONS_ENV_FILE="${FUNCTIONS_ENV_FILE:-$(render_fakes_env)}"
   # The host's env-overlay control endpoint (withFunctionEnv in tests/lib).
   export FUNCTIONS_TEST_MODE=1

@@ -26,7 +26,7 @@ trap cleanup EXIT
 # and anon/service_role JWTs (docs/LOCAL-STACK.md "Keys"); `stack.sh start` restarts the
 # parts whose keys change, the database keeps running.
 step "stack start (keys: signing)" env STACK_KEYS=signing scripts/stack.sh start --test
-step "end-to-end (supabase-js), keys: signing (ES256)" env STACK_KEYS=signing deno test --allow-all --quiet tests/
+step "end-to-end (supabase-js), keys: signing (ES256)" env STACK_KEYS=signing deno test --allow-all --quiet tests/ local/tests/ supabase/functions/_shared/
 step "stack restart (keys: legacy)" env STACK_KEYS=legacy scripts/stack.sh start --test
-step "end-to-end (supabase-js), keys: legacy (HS256)" env STACK_KEYS=legacy deno test --allow-all --quiet tests/
+step "end-to-end (supabase-js), keys: legacy (HS256)" env STACK_KEYS=legacy deno test --allow-all --quiet tests/ local/tests/ supabase/functions/_shared/
 echo "all tests passed in $(( $(date +%s) - T0 ))s"

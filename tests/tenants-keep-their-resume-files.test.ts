@@ -1,7 +1,7 @@
 //! User story: a recruiter keeps resume files in the `resumes` bucket, and another
 //! organisation can neither see nor touch them.
 //!
-//! Drives the local Storage API (deno-shims/storage.ts) through supabase-js
+//! Drives the local Storage API (local/storage/server.ts) through supabase-js
 //! `storage.from("resumes")` exactly as the frontend does: upload (raw and FormData),
 //! upsert, download, info/exists, list, remove, with the owner, admin and plain user of
 //! tenant A, the owner of tenant B, and a signed-out visitor. What is allowed and what is

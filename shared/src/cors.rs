@@ -1,6 +1,6 @@
 //! CORS for supabase-js `functions.invoke` from any origin: the preflight answer and the
 //! headers every response carries, errors included (without them a browser reports a
-//! CORS failure instead of the error). The values match `deno-shims/adapter.ts`.
+//! CORS failure instead of the error). The values match `supabase/functions/_shared/adapter.ts`.
 
 use crate::response::Response;
 

@@ -14,7 +14,7 @@
 //! fake checks its own (for a function's participant token: `permissions`, `roomId`,
 //! `participantId`, `exp`); `failNext`, `requests`, `reset` as every fake.
 
-import { verify } from "../../deno-shims/jwt.ts";
+import { verify } from "../../local/jwt.ts";
 import { FAKE_PORTS, type Fake, jsonResponse, startFake } from "../lib/fakes.ts";
 import { FAKE_KEYS } from "./keys.ts";
 

@@ -5,7 +5,7 @@
 //! then signed with the stack's current key: ES256 with the signing key (its kid in the
 //! header) in signing mode, HS256 with the JWT secret in legacy mode (config.ts).
 
-import { generateEs256Jwk, sign, signEs256 } from "../../deno-shims/jwt.ts";
+import { generateEs256Jwk, sign, signEs256 } from "../../local/jwt.ts";
 import { config, signingKeysFile } from "./config.ts";
 import { psql, sqlOne } from "./db.ts";
 

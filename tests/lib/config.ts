@@ -7,7 +7,7 @@
 //! Signing mode: tokens are ES256, signed with the first key of supabase/signing_keys.json
 //! (its kid in the header); legacy mode: HS256 with the well-known JWT secret.
 
-import { type Jwk, type Jwks, publicJwks } from "../../deno-shims/jwt.ts";
+import { type Jwk, type Jwks, publicJwks } from "../../local/jwt.ts";
 
 const env = (k: string, d: string) => Deno.env.get(k) || d;
 
@@ -71,7 +71,7 @@ const derived = (role: string) => readText(`${LOCAL_DIR}/keys/${role}.jwt`)?.tri
 export const config = {
   apiUrl: env("API_URL", `http://127.0.0.1:${apiPort}`),
   // As scripts/lib.sh's DB_URL (sslmode=disable since 9685a86): the host injects that
-  // string as SUPABASE_DB_URL, and tests/stack.test.ts compares it.
+  // string as SUPABASE_DB_URL, and local/tests/stack.test.ts compares it.
   dbUrl: env("DB_URL", `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`),
   /** `signing` (ES256 signing keys, the default) or `legacy` (HS256 shared secret). */
   keyMode,

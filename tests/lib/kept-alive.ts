@@ -2,7 +2,7 @@
 //! (Deno's fetch, so supabase-js) keeps it, for the tests of answers given before a request
 //! body has been read (a body over a function's limit, a refused token): through nginx,
 //! such an answer comes with `Connection: keep-alive`, and the connection must then still
-//! serve the next request (deno-shims/body.ts says what went wrong when it did not).
+//! serve the next request (supabase/functions/_shared/body.ts says what went wrong when it did not).
 
 import { assert } from "./assert.ts";
 import { config } from "./config.ts";

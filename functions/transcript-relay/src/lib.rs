@@ -108,7 +108,7 @@ fn invalid_body(why: &str) -> ApiError {
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     //! The exports: `handle` for HTTP (the usual glue), and the two socket calls the
-    //! wrapper's socket glue (`deno-shims/socket.ts`) makes. The env object goes to
+    //! wrapper's socket glue (`supabase/functions/_shared/socket.ts`) makes. The env object goes to
     //! `shared::js::context` as it does for `handle`; the headers cross as JSON text.
     use std::collections::BTreeMap;
 

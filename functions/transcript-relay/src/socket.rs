@@ -1,6 +1,6 @@
 //! The WebSocket side of the relay as plain Rust: what to do when a client opens the
 //! socket, and what to answer to each message. The TypeScript glue
-//! (`deno-shims/socket.ts`) only upgrades the request, hands each text frame here in
+//! (`supabase/functions/_shared/socket.ts`) only upgrades the request, hands each text frame here in
 //! order, sends what comes back and closes when told to, so all of this runs natively
 //! in `cargo test`.
 //!

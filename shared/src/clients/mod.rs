@@ -240,7 +240,7 @@ mod tests {
 
     /// Every request the clients send, recorded with the fakes' test credentials
     /// (tests/fakes/keys.ts) and committed as tests/fakes/fixtures/client-requests.json:
-    /// tests/vendor-fakes.test.ts replays them against the contract fakes, so the clients
+    /// tests/fakes/fakes.test.ts replays them against the contract fakes, so the clients
     /// and the fakes are checked against each other. `UPDATE_GOLDEN=1` rewrites it.
     #[test]
     fn golden_requests_for_the_fakes() {

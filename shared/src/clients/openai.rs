@@ -1381,7 +1381,7 @@ mod tests {
     }
 
     /// The schema of [`Resume`] is committed for the OpenAI fake's end-to-end test
-    /// (tests/vendor-fakes.test.ts posts it and expects strict mode to accept it), so the
+    /// (tests/fakes/fakes.test.ts posts it and expects strict mode to accept it), so the
     /// client's output and the fake's rules are checked against each other.
     /// `UPDATE_GOLDEN=1 cargo test -p shared golden` rewrites it.
     #[test]

@@ -1,3 +1,3 @@
-import { serve } from "../../../deno-shims/adapter.ts";
+import { serve } from "../_shared/adapter.ts";
 import { handle } from "./pkg/invite_candidate.js";
 serve(handle);

@@ -39,13 +39,13 @@
 //! checked against it), JWT_SECRET (legacy mode: HS256), SERVICE_ROLE_KEY.
 //! Built-ins only.
 
-import { drain } from "./body.ts";
-import { stackKeysFromEnv, verifyToken } from "./jwt.ts";
+import { drain } from "../../supabase/functions/_shared/body.ts";
+import { stackKeysFromEnv, verifyToken } from "../jwt.ts";
 
 const env = (k: string, d: string) => Deno.env.get(k) || d;
 const PORT = Number(env("STORAGE_PORT", "54332"));
 const REST = env("STORAGE_REST_URL", "http://127.0.0.1:54333").replace(/\/$/, "");
-const DIR = env("STORAGE_DIR", new URL("../.local/storage", import.meta.url).pathname).replace(/\/$/, "");
+const DIR = env("STORAGE_DIR", new URL("../../.local/storage", import.meta.url).pathname).replace(/\/$/, "");
 /** What a caller's token is checked against: the JWKS, and in legacy mode the secret. */
 const { legacy: LEGACY, keys: KEYS } = stackKeysFromEnv();
 const SERVICE_ROLE_KEY = env(

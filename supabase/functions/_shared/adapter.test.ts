@@ -1,10 +1,10 @@
-//! The wrapper adapter (deno-shims/adapter.ts) and the JWT code (deno-shims/jwt.ts) on
+//! The wrapper adapter (supabase/functions/_shared/adapter.ts) and the JWT code (local/jwt.ts) on
 //! their own, without the stack: a trap becomes the JSON 500; HS256 tokens verify only when
 //! signed with the secret and unexpired; ES256/RS256 tokens only by the JWKS key their
 //! `kid` names, with that key's algorithm.
 
-import { assert, assertEquals } from "./lib/assert.ts";
-import { handlerFor } from "../deno-shims/adapter.ts";
+import { assert, assertEquals } from "../../../tests/lib/assert.ts";
+import { handlerFor } from "./adapter.ts";
 import {
   generateEs256Jwk,
   type Jwk,
@@ -15,7 +15,7 @@ import {
   signEs256,
   verify,
   verifyToken,
-} from "../deno-shims/jwt.ts";
+} from "../../../local/jwt.ts";
 
 const req = () => new Request("http://fn.local/some-fn", { method: "POST", body: "{}" });
 

@@ -2,11 +2,11 @@
 //! and functions, takes the publishable and secret API keys, serves the JWKS; postrust
 //! checks JWTs and applies RLS, the functions host checks verify_jwt, passes preflights,
 //! carries WebSockets, injects env, streams bodies, isolates and restarts functions. Uses
-//! the test-only functions in tests/fixtures/functions (served when the stack starts with
+//! the test-only functions in local/tests/fixtures/functions (served when the stack starts with
 //! `--test`). Runs in either key mode (STACK_KEYS; docs/LOCAL-STACK.md "Keys"): tokens are
 //! minted with the stack's own key (`signToken`), forged ones with another (`forgedToken`).
 
-import { assert, assertEquals, assertNotEquals } from "./lib/assert.ts";
+import { assert, assertEquals, assertNotEquals } from "../../tests/lib/assert.ts";
 import {
   anonClient,
   clientFor,
@@ -26,11 +26,11 @@ import {
   signToken,
   tokenFor,
   uniqueEmail,
-} from "./lib/mod.ts";
-import { generateEs256Jwk, publicJwk, sign, signEs256 } from "../deno-shims/jwt.ts";
+} from "../../tests/lib/mod.ts";
+import { generateEs256Jwk, publicJwk, sign, signEs256 } from "../jwt.ts";
 
 const FIXTURES_HINT =
-  "start the stack with `scripts/stack.sh start --test` (serves tests/fixtures/functions, secrets from tests/fakes/fakes.env)";
+  "start the stack with `scripts/stack.sh start --test` (serves local/tests/fixtures/functions, secrets from tests/fakes/fakes.env)";
 
 async function fixtures() {
   await requireStack();

@@ -7,7 +7,7 @@
 //! WebSocket upgrades through, and streams bodies both ways; its own refusals (404, 401,
 //! 503) go out only after the request body has ended (body.ts).
 //!
-//!   deno run -A deno-shims/host.ts [--port N] [--env-file PATH]... [--functions-dir DIR]...
+//!   deno run -A local/functions/host.ts [--port N] [--env-file PATH]... [--functions-dir DIR]...
 //!                                  [--test-mode]
 //!
 //! Env: FUNCTIONS_PORT, WORKER_PORT_BASE, DB_URL, API_URL (the defaults are scripts/lib.sh's);
@@ -29,15 +29,15 @@
 //!          removes a key) and is up again
 //!   DELETE /_internal/test/env/<name>   back to the base env (restarted if it had one)
 //! Values never come back, only key names. The gateway does not route
-//! `/functions/v1/_internal/` (but health) to the host (local/nginx.conf.tmpl), and the
+//! `/functions/v1/_internal/` (but health) to the host (local/gateway/nginx.conf.tmpl), and the
 //! host refuses these paths on a request that came through a proxy (X-Forwarded-*), so
 //! only a process on this machine talking to the host's port reaches them.
 
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
-import { drain, DRAIN_LIMIT, DRAIN_MS } from "./body.ts";
-import { stackKeysFromEnv, verifyToken, type VerifyKeys } from "./jwt.ts";
+import { drain, DRAIN_LIMIT, DRAIN_MS } from "../../supabase/functions/_shared/body.ts";
+import { stackKeysFromEnv, verifyToken, type VerifyKeys } from "../jwt.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 // ---------------------------------------------------------------------------------------
 // Configuration

@@ -1,4 +1,4 @@
--- local/bootstrap.sql: the platform objects that Supabase's Postgres image provides and
+-- local/db/bootstrap.sql: the platform objects that Supabase's Postgres image provides and
 -- that our migrations rely on, recreated for the Docker-free local database.
 --
 -- LOCAL ONLY. `scripts/db.sh` applies this file as the superuser `postgres` before the

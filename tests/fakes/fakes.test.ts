@@ -4,9 +4,9 @@
 //! off (`withFunctionEnv`) without the gateway ever reaching the host's control endpoint.
 //! Needs `scripts/stack.sh start --test` (the echo fixture, fakes.env, test mode).
 
-import { assert, assertEquals } from "./lib/assert.ts";
-import { config, functionEnv, functionsHostUrl, functionsUrl, requireFunction, requireStack, withFunctionEnv } from "./lib/mod.ts";
-import { sign } from "../deno-shims/jwt.ts";
+import { assert, assertEquals } from "../lib/assert.ts";
+import { config, functionEnv, functionsHostUrl, functionsUrl, requireFunction, requireStack, withFunctionEnv } from "../lib/mod.ts";
+import { sign } from "../../local/jwt.ts";
 import {
   chat,
   exampleOf,
@@ -22,7 +22,7 @@ import {
   startVideoSdkFake,
   strictSchemaProblem,
   vendorKeys,
-} from "./fakes/mod.ts";
+} from "./mod.ts";
 
 const FIXTURES_HINT = "start the stack with `scripts/stack.sh start --test`";
 
@@ -53,7 +53,7 @@ async function get(url: string, headers: Record<string, string> = {}, method = "
 }
 
 const golden = JSON.parse(
-  await Deno.readTextFile(new URL("./fakes/fixtures/openai-strict-schema.json", import.meta.url)),
+  await Deno.readTextFile(new URL("./fixtures/openai-strict-schema.json", import.meta.url)),
 );
 
 function completionBody(jsonSchema: unknown, extra: Record<string, unknown> = {}) {
@@ -359,7 +359,7 @@ interface Recorded {
 }
 
 const clientRequests: Recorded[] = JSON.parse(
-  await Deno.readTextFile(new URL("./fakes/fixtures/client-requests.json", import.meta.url)),
+  await Deno.readTextFile(new URL("./fixtures/client-requests.json", import.meta.url)),
 );
 
 async function replay(r: Recorded, base: string, fakeUrl: string, patch: (url: string) => string = (u) => u) {

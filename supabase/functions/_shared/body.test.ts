@@ -1,8 +1,8 @@
-//! Draining a request body nobody read (deno-shims/body.ts), on its own, without the
+//! Draining a request body nobody read (supabase/functions/_shared/body.ts), on its own, without the
 //! stack: read to its end and discarded, within a byte and a time limit.
 
-import { assert, assertEquals } from "./lib/assert.ts";
-import { drain } from "../deno-shims/body.ts";
+import { assert, assertEquals } from "../../../tests/lib/assert.ts";
+import { drain } from "./body.ts";
 
 /** A client's body of `chunks` chunks of `size` bytes; `state` says how far it was read. */
 function clientBody(chunks: number, size = 1000) {
