@@ -14,6 +14,7 @@ import {
   clientFor,
   createUser,
   invoke,
+  joinTenant,
   type Invoked,
   requireFunction,
   signUp,
@@ -226,8 +227,9 @@ Deno.test("invite: the bad-input suite answers 4xx in the error shape, never 5xx
   const a = await recruiter("owner-a");
   const b = await recruiter("owner-b");
   const email = uniqueEmail("refused");
-  const { data: plain } = await clientFor(a.token).from("users").insert({ id: (await createUser(uniqueEmail("member"))).id, tenant_id: a.tenantId, role: "user" }).select("id").single();
-  const userToken = await tokenFor(plain!.id);
+  const plain = await signUp("member");
+  await joinTenant(a.token, plain, "user");
+  const userToken = await tokenFor(plain.id);
   const cases: [string, string, unknown, number, string | undefined][] = [
     ["missing email", a.token, { position_id: a.positionId }, 400, "invalid_body"],
     ["missing position", a.token, { candidate_email: email }, 400, "invalid_body"],

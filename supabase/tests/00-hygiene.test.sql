@@ -7,7 +7,7 @@ select plan(46);
 
 select tables_are('public', array[
   'audit_log', 'candidate_profiles', 'candidate_tenants', 'candidates', 'companies',
-  'competencies', 'interview_insights', 'interview_invitations', 'interview_sessions',
+  'competencies', 'interview_insights', 'interview_invitations', 'interview_sessions', 'member_invitations',
   'realtime_token_grants', 'session_machines', 'transcript_item_events',
   'position_competencies', 'positions', 'resume_jobs', 'tenants', 'transcript_entries', 'users'],
   'public holds exactly the business tables and the audit log');
@@ -91,7 +91,8 @@ select set_eq(
   $$select p.proname::text from pg_proc p where p.prosecdef and p.pronamespace = 'public'::regnamespace$$,
   array['create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
         'save_generated_position', 'candidate_sessions',
-        'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events'],
+        'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events',
+        'create_member_invitation', 'accept_member_invitation'],
   'the only SECURITY DEFINER functions in the exposed schema are the RPCs that check their caller');
 
 select is(
@@ -117,7 +118,8 @@ select set_eq(
   array['user_has_permission', 'create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
         'save_generated_position', 'candidate_sessions', 'record_session_consent',
         'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events',
-        'start_resume_job', 'advance_resume_job', 'save_resume_candidate'],
+        'start_resume_job', 'advance_resume_job', 'save_resume_candidate',
+        'create_member_invitation', 'accept_member_invitation'],
   'signed-in users can execute exactly the documented RPCs in public');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),

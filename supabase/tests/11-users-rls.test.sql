@@ -6,11 +6,10 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(44);
+select plan(46);
 
 select policies_are('public', 'users', array[
   'Members can read the users of their tenant',
-  'Owners and admins can add users below owner to their tenant',
   'Owners and admins can update users below owner in their tenant',
   'Owners can remove other users from their tenant',
   'Everyone can read their own membership',
@@ -33,12 +32,16 @@ select tests.authenticate_as('owner_a');
 select results_eq($$select id from users order by id$$,
   array['20000000-0000-0000-0000-0000000000a1', '20000000-0000-0000-0000-0000000000a2', '20000000-0000-0000-0000-0000000000a3']::uuid[],
   'Members can read the users of their tenant: owner_a sees exactly tenant A''s');
-select is(tests.affected_undo($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$), 1,
-  'Owners and admins can add users below owner to their tenant: owner_a adds to A');
+select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$, '42501', null,
+  'members join only by accepting an invitation: owner_a cannot insert a member into A');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000bb', 'user')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: owner_a cannot add to B');
+  'members join only by accepting an invitation: owner_a cannot add to B');
 select is(tests.affected_undo($$update users set full_name = 'Renamed' where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 1,
   'Owners and admins can update users below owner in their tenant: owner_a updates A''s, not B''s');
+select throws_ok($$update users set id = '20000000-0000-0000-0000-0000000000e1' where id = '20000000-0000-0000-0000-0000000000a3'$$, '42501', null,
+  'members join only by accepting an invitation: owner_a cannot rewrite a member''s id to another account');
+select throws_ok($$update users set email = 'someone-else@fixture.test' where id = '20000000-0000-0000-0000-0000000000a3'$$, '42501', null,
+  'a member''s email is not editable through the Data API: owner_a cannot change it');
 select is(tests.affected_undo($$delete from users where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 1,
   'Owners can remove other users from their tenant: owner_a deletes A''s, not B''s');
 
@@ -47,10 +50,10 @@ select tests.authenticate_as('admin_a');
 select results_eq($$select id from users order by id$$,
   array['20000000-0000-0000-0000-0000000000a1', '20000000-0000-0000-0000-0000000000a2', '20000000-0000-0000-0000-0000000000a3']::uuid[],
   'Members can read the users of their tenant: admin_a sees exactly tenant A''s');
-select is(tests.affected_undo($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$), 1,
-  'Owners and admins can add users below owner to their tenant: admin_a adds to A');
+select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$, '42501', null,
+  'members join only by accepting an invitation: admin_a cannot insert a member into A');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000bb', 'user')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: admin_a cannot add to B');
+  'members join only by accepting an invitation: admin_a cannot add to B');
 select is(tests.affected_undo($$update users set full_name = 'Renamed' where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 1,
   'Owners and admins can update users below owner in their tenant: admin_a updates A''s, not B''s');
 select is(tests.affected_undo($$delete from users where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
@@ -62,7 +65,7 @@ select results_eq($$select id from users order by id$$,
   array['20000000-0000-0000-0000-0000000000a1', '20000000-0000-0000-0000-0000000000a2', '20000000-0000-0000-0000-0000000000a3']::uuid[],
   'Members can read the users of their tenant: user_a sees exactly tenant A''s');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: user_a (role user) cannot add');
+  'members join only by accepting an invitation: user_a (role user) cannot add');
 select is(tests.affected_undo($$update users set full_name = 'Renamed' where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
   'Owners and admins can update users below owner in their tenant: user_a (role user, tenant A) updates nothing');
 select is(tests.affected_undo($$delete from users where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
@@ -74,7 +77,7 @@ select results_eq($$select id from users order by id$$,
   array['20000000-0000-0000-0000-0000000000b1', '20000000-0000-0000-0000-0000000000b2', '20000000-0000-0000-0000-0000000000b3']::uuid[],
   'Members can read the users of their tenant: user_b sees exactly tenant B''s');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000bb', 'user')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: user_b (role user) cannot add, even to B');
+  'members join only by accepting an invitation: user_b (role user) cannot add, even to B');
 select is(tests.affected_undo($$update users set full_name = 'Renamed' where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
   'Owners and admins can update users below owner in their tenant: user_b (role user, tenant B) updates nothing');
 select is(tests.affected_undo($$delete from users where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
@@ -86,7 +89,7 @@ select results_eq($$select id from users order by id$$,
   array[]::uuid[],
   'Everyone can read their own membership: cand_a has none and sees no users');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: cand_a cannot add');
+  'members join only by accepting an invitation: cand_a cannot add');
 select is(tests.affected_undo($$update users set full_name = 'Renamed' where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
   'no update policy for candidates: cand_a (candidate of A) updates nothing');
 select is(tests.affected_undo($$delete from users where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
@@ -98,7 +101,7 @@ select results_eq($$select id from users order by id$$,
   array[]::uuid[],
   'Everyone can read their own membership: cand_ab has none and sees no users');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'user')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: cand_ab cannot add');
+  'members join only by accepting an invitation: cand_ab cannot add');
 select is(tests.affected_undo($$update users set full_name = 'Renamed' where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
   'no update policy for candidates: cand_ab (candidate of A and B) updates nothing');
 select is(tests.affected_undo($$delete from users where id in ('20000000-0000-0000-0000-0000000000a3', '20000000-0000-0000-0000-0000000000b3')$$), 0,
@@ -119,7 +122,7 @@ select is(tests.affected_undo($$delete from users where id in ('20000000-0000-00
 -- --------------------------------------------------------------------------------------
 select tests.authenticate_as('admin_a');
 select throws_ok($$insert into users (id, tenant_id, role) values ('20000000-0000-0000-0000-0000000000e1', '10000000-0000-0000-0000-0000000000aa', 'owner')$$, '42501', null,
-  'Owners and admins can add users below owner to their tenant: admin_a cannot add an owner');
+  'members join only by accepting an invitation: admin_a cannot add an owner');
 select is(tests.affected_undo($$update users set role = 'admin' where id = '20000000-0000-0000-0000-0000000000a1'$$), 0,
   'Owners and admins can update users below owner in their tenant: admin_a cannot touch the owner');
 select throws_ok($$update users set role = 'owner' where id = '20000000-0000-0000-0000-0000000000a3'$$, '42501', null,

@@ -7,7 +7,7 @@
 //! transcript relay's WebSocket protocol, as a browser would run it.
 
 import { assert, assertEquals } from "../lib/assert.ts";
-import { clientFor, createUser, functionsUrl, signUp, tokenFor, uniqueEmail } from "../lib/mod.ts";
+import { clientFor, createUser, functionsUrl, joinTenant, signUp, tokenFor, uniqueEmail } from "../lib/mod.ts";
 
 export interface Owner {
   id: string;
@@ -28,8 +28,7 @@ export async function tenantOwner(prefix = "owner"): Promise<Owner> {
 /** Another member of the owner's tenant, with `role`. */
 export async function member(owner: Owner, role: "admin" | "user"): Promise<{ id: string; token: string }> {
   const user = await signUp(role);
-  const { error } = await clientFor(owner.token).from("users").insert({ id: user.id, tenant_id: owner.tenantId, role, email: user.email });
-  assertEquals(error, null, "add member");
+  await joinTenant(owner.token, user, role);
   return { id: user.id, token: await tokenFor(user.id) };
 }
 

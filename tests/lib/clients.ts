@@ -36,3 +36,21 @@ export function clientFor(token: string): SupabaseClient {
     accessToken: () => Promise.resolve(token),
   });
 }
+
+/**
+ * Make `userId` a member of the tenant of `ownerToken` with `role` the only way the Data
+ * API allows: the owner (or an admin) invites the user's address, the user accepts with
+ * their own token. A token issued afterwards (`tokenFor`) carries the tenant claims.
+ */
+export async function joinTenant(
+  ownerToken: string,
+  user: { id: string; email: string; token: string },
+  role: "owner" | "admin" | "user",
+): Promise<void> {
+  const { data: invitation, error } = await clientFor(ownerToken)
+    .rpc("create_member_invitation", { p_email: user.email, p_role: role })
+    .single<{ token: string }>();
+  if (error || !invitation) throw new Error(`create_member_invitation: ${JSON.stringify(error)}`);
+  const { error: acceptError } = await clientFor(user.token).rpc("accept_member_invitation", { p_token: invitation.token });
+  if (acceptError) throw new Error(`accept_member_invitation: ${JSON.stringify(acceptError)}`);
+}
