@@ -92,3 +92,6 @@ export const config = {
 
 export const functionsUrl = `${config.apiUrl}/functions/v1`;
 export const restUrl = `${config.apiUrl}/rest/v1`;
+
+/** Where the running stack's parts write their logs (`.local/logs`, or `.local-<slot>/logs`). */
+export const logDir = `${LOCAL_DIR}/logs`;
