@@ -42,10 +42,14 @@
 begin;
 
 -- ---- accounts -------------------------------------------------------------------------
+-- The token columns are '' rather than NULL: Supabase Auth reads them as strings and
+-- answers every sign-in of a user with a NULL there with 500 "Database error querying
+-- schema".
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change,
                         raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
 select '00000000-0000-0000-0000-000000000000', u.id::uuid, 'authenticated', 'authenticated', u.email,
-       extensions.crypt('password123', extensions.gen_salt('bf', 6)), now(),
+       extensions.crypt('password123', extensions.gen_salt('bf', 6)), now(), '', '', '', '',
        '{"provider": "email", "providers": ["email"]}', jsonb_build_object('full_name', u.full_name), now(), now()
 from (values
   ('a0000000-0000-4000-8000-000000000001', 'owner@tenant-a.test', 'Olivia Owner'),

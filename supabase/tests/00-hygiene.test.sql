@@ -3,7 +3,7 @@
 -- breaks the rule, so a failure names the culprit.
 begin;
 \ir helpers/test_helpers.sql
-select plan(46);
+select plan(47);
 
 select tables_are('public', array[
   'audit_log', 'candidate_profiles', 'candidate_tenants', 'candidates', 'companies',
@@ -224,6 +224,13 @@ from unnest(array['users', 'companies', 'candidate_profiles', 'candidate_tenants
                   'competencies', 'position_competencies', 'interview_sessions',
                   'interview_invitations', 'transcript_entries', 'interview_insights', 'resume_jobs',
                   'realtime_token_grants', 'session_machines', 'transcript_item_events']) t;
+
+-- ---- seed -------------------------------------------------------------------------------
+select is_empty(
+  $$select email from auth.users
+    where confirmation_token is null or recovery_token is null
+       or email_change_token_new is null or email_change is null$$,
+  'every seeded account has '''' (not NULL) in the token columns Supabase Auth reads as strings, so it can sign in');
 
 select * from finish();
 rollback;

@@ -36,13 +36,15 @@ export async function createUser(email: string, opts: CreateUserOptions = {}): P
   const id = opts.id ?? crypto.randomUUID();
   const appMetadata = { provider: "email", providers: ["email"], ...(opts.appMetadata ?? {}) };
   await psql(
+    // The token columns '' as Supabase Auth writes them (it cannot read a NULL there).
     `insert into auth.users (instance_id, id, aud, role, email, encrypted_password,
-       email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+       email_confirmed_at, confirmation_token, recovery_token, email_change_token_new, email_change,
+       raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
      values ('00000000-0000-0000-0000-000000000000', :'id', 'authenticated', 'authenticated',
        :'email',
        case when :'password' = '' then null
             else extensions.crypt(:'password', extensions.gen_salt('bf')) end,
-       case when :'confirmed' then now() end,
+       case when :'confirmed' then now() end, '', '', '', '',
        :'app'::jsonb, :'user_meta'::jsonb, now(), now());`,
     {
       id,

@@ -28,8 +28,10 @@ as $$
 declare
   v_email text := coalesce(email, identifier || '@test.local');
 begin
-  insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
-  values (id, 'authenticated', 'authenticated', v_email, now(),
+  insert into auth.users (id, aud, role, email, email_confirmed_at,
+                          confirmation_token, recovery_token, email_change_token_new, email_change,
+                          raw_app_meta_data, raw_user_meta_data)
+  values (id, 'authenticated', 'authenticated', v_email, now(), '', '', '', '',
           '{"provider": "email", "providers": ["email"]}'::jsonb || app_metadata,
           jsonb_build_object('test_identifier', identifier));
   return id;
