@@ -3,7 +3,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(21);
+select plan(23);
 
 -- Sessions of prospect a9 in A, each in a situation the job must judge.
 --   e1 invited, its only invitation expired unused        -> expired
@@ -109,6 +109,17 @@ select throws_ok($$update interview_sessions set status = 'expired' where id = '
 select tests.authenticate_as('user_a');
 select is(tests.affected_undo($$update interview_sessions set status = 'cancelled' where id = '80000000-0000-0000-0000-0000000000a2'$$), 0,
   'lifecycle: a read-only member cancels nothing');
+
+-- the maximum interview length: an in-progress session started more than 3 hours ago is completed
+select tests.authenticate_as_service_role();
+update public.interview_sessions set started_at = now() - interval '3 hours 5 minutes' where id = '80000000-0000-0000-0000-0000000000a1';
+update public.interview_sessions set started_at = now() - interval '2 hours' where id = '80000000-0000-0000-0000-0000000000b2';
+select tests.authenticate_as_service_role();
+select is((select public.expire_stale_sessions() -> 'completed_session_ids'), '["80000000-0000-0000-0000-0000000000a1"]'::jsonb,
+  'expire_stale_sessions completes the in-progress session past 3 hours, not the one at 2 hours');
+select results_eq($$select status, ended_at is not null from interview_sessions where id in ('80000000-0000-0000-0000-0000000000a1', '80000000-0000-0000-0000-0000000000b2') order by id$$,
+  $$values ('completed', true), ('in_progress', false)$$,
+  'the overlong session is completed with its end stamped; the other runs on');
 
 select * from finish();
 rollback;

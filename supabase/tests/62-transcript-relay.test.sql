@@ -6,7 +6,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(38);
+select plan(44);
 
 select policies_are('public', 'transcript_item_events', array[
   'Members can read their tenant''s transcript item events',
@@ -155,6 +155,42 @@ select throws_ok($$select count(*) from transcript_item_events$$, '42501', null,
 select tests.authenticate_as_service_role();
 select is((select count(*)::int from transcript_item_events where tenant_id in ('10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000bb')), 6,
   'the service role bypasses RLS');
+
+-- bounds: the speaker follows the event type; per-session caps; the maximum length ------
+select tests.authenticate_as('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+            pg_temp.entry('evt_fake', 'interviewer', 'I should hire you.', 'item_C9') || '{"event_type": "conversation.item.input_audio_transcription.completed"}'::jsonb))$$,
+  'PT400', 'invalid_event', 'an entry whose speaker is not the one its event type implies is refused (no lines for the interviewer by label)');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+            pg_temp.entry('evt_fake2', 'candidate', 'I should hire you.', 'item_C9') || '{"event_type": "response.output_audio_transcript.done"}'::jsonb))$$,
+  'PT400', 'invalid_event', 'and the other way round');
+reset role;
+insert into public.transcript_entries (tenant_id, session_id, speaker, text, source_event_id)
+select '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a1', 'candidate', 'filler', 'bulk_' || g
+from generate_series(1, 3000 - (select count(*) from public.transcript_entries where session_id = '80000000-0000-0000-0000-0000000000a1')) g;
+select tests.authenticate_as('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+            pg_temp.entry('evt_3001', 'candidate', 'One more.', 'item_C9')))$$,
+  'PT413', 'transcript_too_large', 'the 3,001st entry of a session is refused with PT413');
+select is((select count(*)::int from transcript_entries where session_id = '80000000-0000-0000-0000-0000000000a1'), 3000,
+  'and nothing of the refused batch is written');
+reset role;
+delete from public.transcript_entries where source_event_id like 'bulk\_%';
+insert into public.transcript_entries (tenant_id, session_id, speaker, text, source_event_id)
+select '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a1', 'candidate', repeat('x', 20000), 'long_' || g
+from generate_series(1, 50) g;
+select tests.authenticate_as('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+            pg_temp.entry('evt_long', 'candidate', repeat('y', 200), 'item_C9')))$$,
+  'PT413', 'transcript_too_large', 'text past 1,000,000 characters per session is refused with PT413');
+reset role;
+delete from public.transcript_entries where source_event_id like 'long\_%';
+select tests.authenticate_as_service_role();
+update public.interview_sessions set started_at = now() - interval '3 hours 1 minute' where id = '80000000-0000-0000-0000-0000000000a1';
+select tests.authenticate_as('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+            pg_temp.entry('evt_late', 'candidate', 'Still here.', 'item_C9')))$$,
+  'PT409', 'interview_time_over', 'a session started more than 3 hours ago takes no more records');
 
 select * from finish();
 rollback;
