@@ -1,8 +1,8 @@
 //! Draining a request body nobody read, behind the local gateway (nginx with
 //! `proxy_request_buffering off`: bodies arrive while the server already runs). The
-//! functions host (host.ts: its own 401/404/503) and the Storage API (storage.ts: a bad
-//! token, an unknown bucket) drain before they answer; a function drains in
-//! shared::js (Rust), where it refuses a body over its limit.
+//! functions host (local/functions/proxy.ts: its own 401/404/503) and the Storage API
+//! (local/storage/: a bad token, an unknown bucket) drain before they answer; a function
+//! drains in shared::js (Rust), where it refuses a body over its limit.
 //!
 //! Why: an answer that reaches nginx while the client is still sending goes out to the
 //! client at once with `Connection: keep-alive`, and then nginx closes the connection (a
