@@ -7,8 +7,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-# Debian's binaryen 108 corrupts wasm-bindgen output (TOOLCHAIN.md): the wasm-opt used
-# must be npm's binaryen, which lib.sh puts first on PATH.
+# Debian's binaryen 108 corrupts wasm-bindgen output (the module then fails to load in
+# Deno: `WebAssembly.Table.set(): Argument 1 is invalid for table`; scripts/setup.sh
+# removes it): the wasm-opt used must be npm's binaryen, which lib.sh puts first on PATH.
 case "$(command -v wasm-opt || true)" in
   "$ROOT/node_modules/.bin/wasm-opt") ;;
   *) die "wasm-opt is not npm's binaryen (run scripts/setup.sh)";;

@@ -53,8 +53,10 @@ install_apt() {
   if [ -f /run/nginx.pid ]; then nginx -s quit 2>/dev/null || true; fi
 }
 
-# Debian's binaryen 108 corrupts wasm-bindgen output (TOOLCHAIN.md); make sure it is not
-# the wasm-opt that wasm-pack finds.
+# Debian's binaryen 108 corrupts wasm-bindgen output (its wasm-opt, even with no passes,
+# points the externref table export at the function table; Deno then fails with
+# `WebAssembly.Table.set(): Argument 1 is invalid for table`); make sure it is not the
+# wasm-opt that wasm-pack finds.
 refuse_debian_binaryen() {
   if dpkg-query -W -f='${Status}' binaryen 2>/dev/null | grep -q 'install ok installed'; then
     echo "    removing Debian's binaryen (corrupts wasm-bindgen output)"

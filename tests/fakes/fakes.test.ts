@@ -1,7 +1,8 @@
-//! The vendor contract fakes hold the contracts of VENDORS.md (a wrong auth header is a
-//! 401 in the vendor's shape, a non-strict schema a 400, the documented flows work), can
-//! be scripted and told to fail, and a test can switch one function's vendor keys on and
-//! off (`withFunctionEnv`) without the gateway ever reaching the host's control endpoint.
+//! The vendor contract fakes hold the vendors' published contracts, which each fake's
+//! header lists with its sources (a wrong auth header is a 401 in the vendor's shape, a
+//! non-strict schema a 400, the documented flows work), can be scripted and told to fail,
+//! and a test can switch one function's vendor keys on and off (`withFunctionEnv`) without
+//! the gateway ever reaching the host's control endpoint.
 //! Needs `scripts/stack.sh start --test` (the echo fixture, fakes.env, test mode).
 
 import { assert, assertEquals } from "../lib/assert.ts";

@@ -1,5 +1,6 @@
-//! Contract fake of the Fly Machines API (VENDORS.md §2.6) on FAKE_PORTS.fly
-//! (FLY_API_BASE_URL), for the app FAKE_FLY_APP.
+//! Contract fake of the Fly Machines API on FAKE_PORTS.fly (FLY_API_BASE_URL), for the app
+//! FAKE_FLY_APP, after Fly's documentation: https://fly.io/docs/machines/api/machines-resource/
+//! and https://fly.io/docs/machines/api/working-with-machines-api/.
 //!
 //! Checks, as Fly does:
 //! - `Authorization: Bearer <FAKE_KEYS.fly>`, else 401 `{error}`; an unknown app → 404.

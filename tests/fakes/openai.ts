@@ -1,5 +1,7 @@
-//! Contract fake of OpenAI (VENDORS.md §2.1, §2.2) on FAKE_PORTS.openai; the functions
-//! reach it as OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 (tests/fakes/fakes.env).
+//! Contract fake of OpenAI on FAKE_PORTS.openai; the functions reach it as
+//! OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 (tests/fakes/fakes.env). After OpenAI's API
+//! reference and guides (https://developers.openai.com: Chat Completions with Structured
+//! Outputs, Realtime client secrets, error codes).
 //!
 //! Checks, as OpenAI does:
 //! - `Authorization: Bearer <FAKE_KEYS.openai>` exactly, else 401 `invalid_api_key`.

@@ -1,4 +1,6 @@
-//! Contract fake of PDF.co (VENDORS.md §2.3) on FAKE_PORTS.pdfco (PDFCO_BASE_URL).
+//! Contract fake of PDF.co on FAKE_PORTS.pdfco (PDFCO_BASE_URL), after PDF.co's API
+//! reference: https://docs.pdf.co/api-reference/pdf-to-text/simple and
+//! https://docs.pdf.co/api-reference/file-upload/generate-presigned-url.
 //!
 //! Checks, as PDF.co does:
 //! - `x-api-key: <FAKE_KEYS.pdfco>`, else 401 `{error:true, status:401, message}`.

@@ -1,5 +1,6 @@
-//! Contract fake of People Data Labs person enrich (VENDORS.md §2.4) on FAKE_PORTS.pdl
-//! (PDL_BASE_URL).
+//! Contract fake of People Data Labs person enrich on FAKE_PORTS.pdl (PDL_BASE_URL), after
+//! PDL's documentation (https://docs.peopledatalabs.com/docs/: reference-person-enrichment-api,
+//! input-parameters-person-enrichment-api, errors, usage-limits).
 //!
 //! Checks, as PDL does:
 //! - `X-Api-Key: <FAKE_KEYS.pdl>`, else 401 `{status:401, error:{type:"authentication_error"}}`.

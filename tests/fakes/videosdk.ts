@@ -1,11 +1,13 @@
-//! Contract fake of VideoSDK rooms (VENDORS.md §2.5) on FAKE_PORTS.videosdk
-//! (VIDEOSDK_BASE_URL).
+//! Contract fake of VideoSDK rooms on FAKE_PORTS.videosdk (VIDEOSDK_BASE_URL), after
+//! VideoSDK's API reference:
+//!   https://docs.videosdk.live/api-reference/realtime-communication/authentication
+//!   https://docs.videosdk.live/api-reference/realtime-communication/create-room
 //!
 //! Checks, as VideoSDK does:
 //! - `Authorization: <jwt>` with **no** `Bearer` prefix; the JWT is HS256, signed with
 //!   FAKE_KEYS.videosdk.secret, unexpired, with `apikey` = FAKE_KEYS.videosdk.key and a
 //!   `permissions` array: otherwise 401 `{statusCode:401, error:"Unauthorized", message}`
-//!   (VENDORS.md found no documented error body; this shape is the fake's).
+//!   (its API reference shows no error body; this shape is the fake's).
 //! - `POST /v2/rooms` `{customRoomId?, webhook?, autoCloseConfig?}` → `{roomId, customRoomId,
 //!   userId, disabled, createdAt, updatedAt, id, links}`; the same `customRoomId` again
 //!   answers the same room (VideoSDK's idempotency). `GET /v2/rooms/<roomId>` → the room.
