@@ -12,7 +12,7 @@
 //!
 //!   deno run --allow-read --allow-run scripts/function-files.ts check <dir>
 
-import { parse as parseToml } from "npm:smol-toml@1.9.1";
+import { functionConfigs } from "../local/functions/discovery.ts";
 
 /** One `[functions.<slug>]` of config.toml; paths are relative to the repository root. */
 export interface FunctionSpec {
@@ -55,22 +55,23 @@ function dirname(path: string): string {
   return i < 0 ? "" : path.slice(0, i);
 }
 
-/** The functions config.toml declares and enables, in its order. */
+/**
+ * The functions config.toml declares and enables, in its order, read as the local
+ * functions host reads them (`functionConfigs`: the CLI's defaults, a key of the wrong
+ * type refused).
+ */
 export function functionsInConfig(configText: string): FunctionSpec[] {
-  const config = parseToml(configText) as { functions?: Record<string, Record<string, unknown>> };
   const specs: FunctionSpec[] = [];
-  for (const [slug, f] of Object.entries(config.functions ?? {})) {
-    if (f.enabled === false) continue;
-    const written = Array.isArray(f.static_files) ? f.static_files.map(String) : [];
+  for (const [slug, f] of functionConfigs(configText, "supabase/config.toml")) {
+    if (!f.enabled) continue;
     specs.push({
       slug,
-      // The CLI's defaults for a function config.toml lists without these keys.
-      verifyJwt: f.verify_jwt !== false,
-      staticFilesAsWritten: written,
-      staticPatterns: written.map((p) => normalize(`supabase/${p}`)),
-      entrypoint: typeof f.entrypoint === "string"
-        ? normalize(`supabase/${f.entrypoint}`)
-        : `supabase/functions/${slug}/index.ts`,
+      verifyJwt: f.verifyJwt,
+      staticFilesAsWritten: f.staticFiles,
+      staticPatterns: f.staticFiles.map((p) => normalize(`supabase/${p}`)),
+      entrypoint: f.entrypoint === undefined
+        ? `supabase/functions/${slug}/index.ts`
+        : normalize(`supabase/${f.entrypoint}`),
     });
   }
   return specs;

@@ -12,6 +12,8 @@ export interface FunctionConfig {
   enabled: boolean;
   /** As written, relative to the config file's directory; globs allowed (`pkg/*`). */
   staticFiles: string[];
+  /** As written, relative to the config file's directory; absent: `functions/<name>/index.ts`. */
+  entrypoint?: string;
 }
 
 export interface FunctionSpec {
@@ -50,10 +52,15 @@ export function functionConfigs(text: string, file = "config.toml"): Map<string,
     if (!Array.isArray(files) || files.some((f) => typeof f !== "string")) {
       throw new ConfigError(`${where} static_files must be an array of paths`);
     }
+    const entrypoint = section.entrypoint;
+    if (entrypoint !== undefined && typeof entrypoint !== "string") {
+      throw new ConfigError(`${where} entrypoint must be a path`);
+    }
     out.set(name, {
       verifyJwt: flag("verify_jwt", DEFAULTS.verifyJwt),
       enabled: flag("enabled", DEFAULTS.enabled),
       staticFiles: files as string[],
+      ...(entrypoint === undefined ? {} : { entrypoint }),
     });
   }
   return out;
