@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `SUPABASE_URL` | yes | project URL; PostgREST is at `<url>/rest/v1` |
 //! | `SUPABASE_PUBLISHABLE_KEYS` `{"default":…}`, else `SUPABASE_ANON_KEY` | yes | sent as `apikey` with the caller's JWT; a publishable key alone means "not signed in" |
-//! | `SUPABASE_SECRET_KEYS` `{"<name>":…}`, else `SUPABASE_SERVICE_ROLE_KEY` | no | `db.service(...)` calls with the `default` secret key (or the legacy service-role JWT); any listed secret key in `apikey` makes a caller the service role. Without either, `db.service` answers 500 `not_configured` |
+//! | `SUPABASE_SECRET_KEYS` `{"<name>":…}`, else `SUPABASE_SERVICE_ROLE_KEY` | no | `db.service(...)` calls with the `default` secret key (or the legacy service-role JWT); any listed secret key in `apikey` makes a caller the service role. Without either, `db.service` answers 503 `not_configured` |
 //! | `SUPABASE_JWKS` | no | the project's signing keys (`{"keys":[…]}`): ES256/RS256 user tokens are verified against them (`jwt`); unparseable, such tokens are refused (401) and the reason logged |
 //! | `SUPABASE_JWT_SECRET`, else `JWT_SECRET` | no | the legacy secret: HS256 tokens are verified with it; without it (and without an `oct` key in the JWKS) HS256 is refused |
 //! | `AUTH_JWT_ISSUER` | no | extra accepted `iss` of user tokens, comma-separated, besides `<SUPABASE_URL>/auth/v1` (a custom domain; `supabase functions serve`, where `SUPABASE_URL` is the container's) |
@@ -202,7 +202,7 @@ impl std::error::Error for ConfigError {}
 
 impl From<ConfigError> for crate::error::ApiError {
     fn from(err: ConfigError) -> Self {
-        crate::error::ApiError::NotConfigured(err.to_string())
+        crate::error::ApiError::not_configured(err.to_string())
     }
 }
 
@@ -494,7 +494,7 @@ mod tests {
             "{text}"
         );
         let api: crate::error::ApiError = err.into();
-        assert_eq!((api.status(), api.code()), (500, "not_configured"));
+        assert_eq!((api.status(), api.code()), (503, "not_configured"));
     }
 
     #[test]

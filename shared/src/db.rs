@@ -67,10 +67,10 @@ impl Db {
 
     /// Queries with the service-role key, bypassing RLS. `why` names the reason RLS
     /// cannot apply here (no user present, a webhook, a SECURITY DEFINER design); it is
-    /// logged with any error. 500 `not_configured` without `SUPABASE_SERVICE_ROLE_KEY`.
+    /// logged with any error. 503 `not_configured` without `SUPABASE_SERVICE_ROLE_KEY`.
     pub fn service(&self, why: &'static str) -> Result<Session<'_>, ApiError> {
         let client = self.service.as_ref().ok_or_else(|| {
-            ApiError::NotConfigured(format!("SUPABASE_SERVICE_ROLE_KEY is needed for: {why}"))
+            ApiError::not_configured(format!("SUPABASE_SERVICE_ROLE_KEY is needed for: {why}"))
         })?;
         Ok(Session {
             client,
@@ -291,7 +291,7 @@ fn by_status(status: u16, code: Option<String>, message: Option<String>, raw: St
         409 => ApiError::Conflict(problem("conflict", "It conflicts with what exists")),
         410 => ApiError::Gone(problem("gone", "It is no longer available")),
         422 => ApiError::Unprocessable(problem("unprocessable", "The request was refused")),
-        429 => ApiError::TooManyRequests { retry_after: None },
+        429 => ApiError::too_many_requests(None),
         s if (400..500).contains(&s) && s != 404 => {
             ApiError::BadRequest(problem("bad_request", "The request was refused"))
         }
@@ -504,7 +504,7 @@ mod tests {
         config.service_role_key = None;
         let db = Db::new(&config, fake.clone());
         let e = db.service("webhook has no user").err().unwrap();
-        assert_eq!((e.status(), e.code()), (500, "not_configured"));
+        assert_eq!((e.status(), e.code()), (503, "not_configured"));
 
         fake.push_json(200, json!([]));
         let service = cx

@@ -26,7 +26,7 @@
 //! Modules, one job each:
 //! - [`request`]: [`Request`] (method, path, `route()`, query, headers, bearer token,
 //!   `json()`, `json_object()`, `form()`, `allow()`), [`Method`], body limit ([`DEFAULT_BODY_LIMIT`], 413).
-//! - [`response`]: [`Response`] (`ok`, `created`, `json`, `no_content`, `bytes`).
+//! - [`response`]: [`Response`] (`ok`, `created`, `no_content`: a 2xx; errors are [`ApiError`]s).
 //! - [`error`]: [`ApiError`], the one error enum: `status()`, `code()`, the JSON body
 //!   `{"error":{"code","message","details"}}`; 5xx detail logged once, never shown.
 //! - [`cors`]: preflight and the headers on every response.
@@ -78,7 +78,7 @@ pub use auth::{Auth, Caller, Claims, Role, TenantRole};
 pub use config::{Config, Env, Secret};
 pub use context::Context;
 pub use db::Db;
-pub use error::{ApiError, Problem};
+pub use error::{ApiError, Problem, Quota};
 pub use http::{HttpClient, HttpRequest, HttpResponse, RetryPolicy, TransportError};
 pub use request::{Form, Method, Part, Request, DEFAULT_BODY_LIMIT};
 pub use response::Response;

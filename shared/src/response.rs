@@ -23,10 +23,12 @@ impl Response {
         Response::json(201, value)
     }
 
-    /// `status` with `value` as JSON. Serializing a function's own output type does not
+    /// `status` with `value` as JSON. Crate-private, as is [`Response::bytes`]: outside
+    /// `shared` a response is a 2xx (`ok`, `created`, `no_content`) or an [`ApiError`].
+    /// Serializing a function's own output type does not
     /// fail in practice (it would take a map with non-string keys); if it does, the
     /// answer is the JSON 500, never a half-written body.
-    pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Response {
+    pub(crate) fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Response {
         match serde_json::to_vec(value) {
             Ok(body) => Response::bytes(status, "application/json", body),
             Err(err) => {
@@ -45,7 +47,7 @@ impl Response {
     }
 
     /// Any body with its content type.
-    pub fn bytes(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+    pub(crate) fn bytes(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
         Response {
             status,
             headers: vec![("content-type".into(), content_type.into())],

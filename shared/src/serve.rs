@@ -13,7 +13,7 @@ use crate::response::Response;
 /// Run `run` for `request` and return the response to send.
 ///
 /// `request` is `Err` when the request could not be read (413, 400); `context` is `Err`
-/// when the env lacks keys (500 `not_configured`, keys in the log). A preflight is
+/// when the env lacks keys (503 `not_configured`, keys in the log). A preflight is
 /// answered before either matters, so CORS works even on a misconfigured deploy.
 pub async fn dispatch<F>(
     request: Result<Request, ApiError>,
@@ -121,7 +121,7 @@ mod tests {
                         invalid: vec![],
                     }),
                 ),
-                500,
+                503,
             ),
         ];
         for (r, status) in cases {

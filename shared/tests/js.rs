@@ -159,7 +159,7 @@ async fn preflight_and_missing_env() {
     .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (500, Some("not_configured"))
+        (503, Some("not_configured"))
     );
 }
 

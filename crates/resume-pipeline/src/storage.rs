@@ -195,7 +195,7 @@ pub fn error_from(response: &HttpResponse, what: &str) -> ApiError {
         415 => ApiError::UnsupportedMediaType {
             expected: "application/pdf",
         },
-        429 => ApiError::TooManyRequests { retry_after: None },
+        429 => ApiError::too_many_requests(None),
         _ => ApiError::Upstream {
             service: SERVICE,
             status: Some(status),

@@ -44,7 +44,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let input = interview::SessionInput::from_request(&req)?;
     let caller = cx.auth.require(&req, Role::User).await?;
     let Some(videosdk) = VideoSdk::from_context(cx) else {
-        return Ok(interview::not_configured("videosdk"));
+        return Err(ApiError::vendor_not_configured("videosdk"));
     };
     let db = cx.db.as_user(&caller);
     let access = interview::session_access(&db, input.session_id).await?;

@@ -30,10 +30,9 @@
 pub mod instructions;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use shared::clients::openai::{OpenAi, OpenAiError, RealtimeSession};
 use shared::clients::VendorFailure;
-use shared::{ApiError, Context, Method, Request, Response, Role};
+use shared::{ApiError, Context, Method, Quota, Request, Response, Role};
 use uuid::Uuid;
 
 /// How long the browser has to start its call with the secret.
@@ -89,7 +88,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let input = interview::SessionInput::from_request(&req)?;
     let caller = cx.auth.require(&req, Role::User).await?;
     let Some(openai) = OpenAi::from_context(cx) else {
-        return Ok(interview::not_configured("openai"));
+        return Err(ApiError::vendor_not_configured("openai"));
     };
     let db = cx.db.as_user(&caller);
 
@@ -109,18 +108,13 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
             ))
         }
         (false, _) => {
-            let retry_after = reservation.retry_after_seconds.unwrap_or(60);
-            let limit = reservation.limit.unwrap_or(10);
-            let body = json!({ "error": {
-                "code": "too_many_requests",
-                "message": format!(
-                    "At most {limit} interview tokens per session per hour: try again in {retry_after} s"
-                ),
-                "details": { "retry_after_seconds": retry_after, "limit": limit },
-            }});
-            return Ok(
-                Response::json(429, &body).with_header("Retry-After", retry_after.to_string())
-            );
+            return Err(ApiError::TooManyRequests {
+                retry_after: Some(reservation.retry_after_seconds.unwrap_or(60)),
+                quota: Some(Quota {
+                    limit: reservation.limit.map_or(10, u64::from),
+                    per: "interview tokens per session per hour",
+                }),
+            });
         }
     };
 

@@ -100,9 +100,9 @@ pub fn request(
     event: &InvitationEvent,
     now_ms: u64,
 ) -> Result<HttpRequest, ApiError> {
-    let key = config.key().ok_or_else(|| {
-        ApiError::NotConfigured("INVITE_WEBHOOK_SECRET does not decode".to_owned())
-    })?;
+    let key = config
+        .key()
+        .ok_or_else(|| ApiError::not_configured("INVITE_WEBHOOK_SECRET does not decode"))?;
     let id = webhook_id(event.invitation_id);
     let timestamp = now_ms / 1000;
     let body = serde_json::to_vec(&Message {

@@ -48,6 +48,9 @@ use uuid::Uuid;
 pub const START_WAIT: Duration = Duration::from_secs(60);
 /// A `starting` row older than this is a start that died: another start may take over.
 pub const STALE_START_SECONDS: u64 = 180;
+/// The `Retry-After` of a 503 for Fly being out of room (capacity, a lease, the
+/// account's machine limit).
+pub const RETRY_AFTER_SECONDS: u64 = 30;
 /// The metadata that marks a machine as this function's.
 pub const MANAGED_BY: &str = "session-vm";
 
@@ -108,22 +111,14 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         ));
     }
     let Some(fly) = Fly::from_context(cx) else {
-        return Ok(interview::not_configured("fly"));
+        return Err(ApiError::vendor_not_configured("fly"));
     };
     let db = database(cx, &caller, service)?;
-    let outcome = match (input.action, session_id) {
-        (Action::Reap, _) => return reaper::reap(&fly, &db, cx).await,
+    match (input.action, session_id) {
+        (Action::Reap, _) => reaper::reap(&fly, &db, cx).await,
         (Action::Start, Some(id)) => start(&fly, &db, cx, id).await,
         (Action::Stop, Some(id)) => stop(&fly, &db, cx, id).await,
-        (_, None) => return Err(ApiError::internal("session_id checked above")),
-    };
-    match outcome {
-        Ok(response) => Ok(response),
-        Err(VmError::Api(err)) => Err(err),
-        Err(VmError::Unavailable { code, message }) => {
-            let body = json!({ "error": { "code": code, "message": message, "details": null } });
-            Ok(Response::json(503, &body).with_header("Retry-After", "30"))
-        }
+        (_, None) => Err(ApiError::internal("session_id checked above")),
     }
 }
 
@@ -208,7 +203,7 @@ pub(crate) async fn mirror(
     }
 }
 
-async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, VmError> {
+async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, ApiError> {
     let session = session(db, id).await?;
     session.status.require_joinable()?;
 
@@ -252,8 +247,7 @@ async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Re
                 return Err(ApiError::conflict(
                     "machine_starting",
                     "The session's machine is being started or stopped: try again shortly",
-                )
-                .into());
+                ));
             }
             // A start or stop that died: what it left is destroyed before a new start.
             if let Some(stale) = &row.machine_id {
@@ -351,7 +345,7 @@ async fn create_with_one_retry(
 }
 
 /// Record a failed start and turn Fly's answer into ours.
-async fn failed(db: &Session<'_>, id: Uuid, err: FlyError) -> VmError {
+async fn failed(db: &Session<'_>, id: Uuid, err: FlyError) -> ApiError {
     let code = match &err {
         FlyError::Conflict { .. } => "fly_conflict",
         FlyError::Precondition { .. } => "fly_precondition_failed",
@@ -382,34 +376,12 @@ async fn failed(db: &Session<'_>, id: Uuid, err: FlyError) -> VmError {
     }
 }
 
-/// What a start or stop can end in: an [`ApiError`], or Fly being out of room, which
-/// is a 503 with `Retry-After` (no `ApiError` variant means "a dependency is full").
-#[derive(Debug)]
-enum VmError {
-    Api(ApiError),
-    Unavailable {
-        code: &'static str,
-        message: &'static str,
-    },
+/// Fly being out of room: a 503 the client may retry after [`RETRY_AFTER_SECONDS`].
+fn unavailable(code: &'static str, message: &'static str) -> ApiError {
+    ApiError::unavailable(code, message, Some(RETRY_AFTER_SECONDS))
 }
 
-impl From<ApiError> for VmError {
-    fn from(err: ApiError) -> Self {
-        VmError::Api(err)
-    }
-}
-
-impl From<FlyError> for VmError {
-    fn from(err: FlyError) -> Self {
-        VmError::Api(err.into())
-    }
-}
-
-fn unavailable(code: &'static str, message: &'static str) -> VmError {
-    VmError::Unavailable { code, message }
-}
-
-async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, VmError> {
+async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, ApiError> {
     // The session must be the caller's (RLS); its status does not matter.
     session(db, id).await?;
     let row = machine_row(db, id).await?;

@@ -42,13 +42,10 @@ use crate::relay::{Counts, MAX_EVENTS};
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     if req.method() == Method::Get {
         // The glue hands WebSocket handshakes to `socket::open` before this runs.
-        return Ok(Response::json(
-            426,
-            &json!({ "error": { "code": "upgrade_required",
-                "message": "Open a WebSocket here, or POST a batch of events",
-                "details": null } }),
-        )
-        .with_header("Upgrade", "websocket"));
+        return Err(ApiError::UpgradeRequired {
+            upgrade: "websocket",
+            message: "Open a WebSocket here, or POST a batch of events",
+        });
     }
     req.allow(&[Method::Get, Method::Post])?;
     let (session_id, events) = batch(&req)?;

@@ -502,7 +502,7 @@ mod tests {
                     status: 401,
                     message: "machine not found".into(),
                 }),
-                500,
+                503,
             ),
         ];
         for (status, expected, api) in cases {

@@ -28,7 +28,7 @@
 //! limit, a refused request, 5xx, another status, no answer, an unreadable answer: read
 //! from the status, shown and mapped the same way for every vendor) beside the failures
 //! only that vendor has, and converts into [`crate::ApiError`]: a rejected server key is
-//! `NotConfigured` (500: our deployment is wrong), a vendor rate limit `TooManyRequests`
+//! `NotConfigured` (503, naming the vendor), a vendor rate limit `TooManyRequests`
 //! (429 with `Retry-After`), a problem with the caller's input a 4xx of its own, and
 //! everything else `Upstream` (502, detail logged, never shown).
 

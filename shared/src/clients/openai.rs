@@ -1291,7 +1291,7 @@ mod tests {
         ));
         assert_eq!(http.requests().len(), 1);
         let api = ApiError::from(err.clone());
-        assert_eq!((api.status(), api.code()), (500, "not_configured"));
+        assert_eq!((api.status(), api.code()), (503, "not_configured"));
         let shown = format!(
             "{err:?} {err} {api} {api:?} {openai:?} {:?}",
             http.requests()[0]

@@ -627,7 +627,7 @@ mod tests {
                     status: 401,
                     message: String::new(),
                 }),
-                500,
+                503,
             ),
         ] {
             assert_eq!(ApiError::from(e).status(), status);

@@ -86,7 +86,7 @@ impl<A: Api, H: HttpClient + ?Sized> fmt::Debug for Client<A, H> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum VendorFailure {
     /// Our key or token was refused (401; Fly and VideoSDK also answer 403). Our
-    /// deployment is wrong. → 500 `not_configured`.
+    /// deployment is wrong. → 503 `not_configured` naming the vendor.
     Unauthorized { status: u16, message: String },
     /// 429 still after the retries. → 429 with `Retry-After` (seconds) when known.
     RateLimited { retry_after: Option<u64> },
@@ -139,12 +139,13 @@ impl VendorFailure {
     pub(crate) fn into_api_error(self, service: &'static str, credential: &str) -> ApiError {
         let status = match &self {
             VendorFailure::Unauthorized { .. } => {
-                return ApiError::NotConfigured(format!("{credential}: {self}"))
+                return ApiError::NotConfigured {
+                    service: Some(service),
+                    detail: format!("{credential}: {self}"),
+                }
             }
             VendorFailure::RateLimited { retry_after } => {
-                return ApiError::TooManyRequests {
-                    retry_after: *retry_after,
-                }
+                return ApiError::too_many_requests(*retry_after)
             }
             VendorFailure::BadRequest { .. } => Some(400),
             VendorFailure::Server { status } | VendorFailure::Http { status, .. } => Some(*status),
