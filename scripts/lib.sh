@@ -21,6 +21,7 @@ DB_PORT="${DB_PORT:-$(( 54322 + _off ))}"              # PostgreSQL 15
 REST_PORT="${REST_PORT:-$(( 54330 + _off ))}"          # postrust (PostgREST-compatible), behind the gateway
 FUNCTIONS_PORT="${FUNCTIONS_PORT:-$(( 54331 + _off ))}" # functions host, behind the gateway
 STORAGE_PORT="${STORAGE_PORT:-$(( 54332 + _off ))}"    # storage API, behind the gateway
+AUTH_PORT="${AUTH_PORT:-$(( 54336 + _off ))}"          # Auth stand-in (local/auth), behind the gateway
 WORKER_PORT_BASE="${WORKER_PORT_BASE:-$(( 54400 + _off ))}" # one port per function isolate
 
 # Keys (docs/LOCAL-STACK.md "Keys"). STACK_KEYS picks how the stack signs tokens:
@@ -67,8 +68,11 @@ API_URL="http://127.0.0.1:$API_PORT"
 # sslmode=disable: the Supabase CLI treats a port other than config.toml's 54322 as a remote
 # database and insists on TLS, which the local server does not offer (STACK_SLOT ports).
 DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres?sslmode=disable"
-export API_PORT DB_PORT REST_PORT FUNCTIONS_PORT STORAGE_PORT WORKER_PORT_BASE
+export API_PORT DB_PORT REST_PORT FUNCTIONS_PORT STORAGE_PORT AUTH_PORT WORKER_PORT_BASE
 export JWT_SECRET ANON_KEY SERVICE_ROLE_KEY JWKS API_URL DB_URL
+
+# The Auth stand-in's binary, where `cargo build --release` of its own workspace puts it.
+AUTH_BIN="${CARGO_TARGET_DIR:-$ROOT/local/auth/target}/release/local-auth"
 
 PG_BIN="/usr/lib/postgresql/15/bin"
 PGDATA_DIR="$LOCAL_DIR/pgdata"

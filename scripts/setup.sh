@@ -146,6 +146,14 @@ reserve_ports() {
     && echo "    reserved $want" || echo "    could not reserve the stack's ports (not fatal)"
 }
 
+# The local Auth stand-in (local/auth): its own cargo workspace; cargo rebuilds only
+# when its sources or lock changed (a first build ~10 min on 2 cores, then seconds).
+build_auth() {
+  cargo build --release --quiet --manifest-path "$ROOT/local/auth/Cargo.toml" >"$LOG_DIR/build-auth.log" 2>&1 \
+    || { tail -20 "$LOG_DIR/build-auth.log"; return 1; }
+  [ -x "$AUTH_BIN" ] || { echo "    built, but $AUTH_BIN is missing"; return 1; }
+}
+
 T0=$(date +%s)
 step "apt packages" install_apt
 step "no Debian binaryen" refuse_debian_binaryen
@@ -155,5 +163,6 @@ step "wasm-pack $WASM_PACK_VERSION" cargo_install wasm-pack "$WASM_PACK_VERSION"
 step "postrust-server $POSTRUST_VERSION" cargo_install postrust-server "$POSTRUST_VERSION" postrust
 step "stack ports out of the ephemeral range" reserve_ports
 step "npm packages (deno, supabase CLI, supabase-js, binaryen)" install_npm
+step "local Auth stand-in (local/auth)" build_auth
 step "versions" check_versions
 echo "setup done in $(( $(date +%s) - T0 ))s"

@@ -3,7 +3,8 @@
 #   database (scripts/db.sh) -> postrust on REST_PORT -> functions host on FUNCTIONS_PORT
 #   -> nginx gateway on API_PORT (54321), the ports and URLs of `supabase start`; the
 #   Storage API (local/storage/server.ts) on STORAGE_PORT, over a second, internal postrust
-#   exposing only the `storage` schema on STORAGE_REST_PORT.
+#   exposing only the `storage` schema on STORAGE_REST_PORT; the Auth stand-in
+#   (local/auth, built by scripts/setup.sh) on AUTH_PORT.
 #
 #   scripts/stack.sh start     start whatever is not running (idempotent), print URLs and keys
 #   scripts/stack.sh start --test   the same, for the end-to-end tests: also serves the
@@ -40,11 +41,12 @@ TIMEOUT="${STACK_TIMEOUT:-60}"
 REST_URL_INTERNAL="http://127.0.0.1:$REST_PORT"
 FUNCTIONS_URL_INTERNAL="http://127.0.0.1:$FUNCTIONS_PORT"
 DENO="$ROOT/node_modules/.bin/deno"
-PARTS=(rest storage-rest storage functions gateway)   # the database is scripts/db.sh's
+PARTS=(rest auth storage-rest storage functions gateway)   # the database is scripts/db.sh's
 # The Storage API's own PostgREST (schema `storage` only), internal: one above STORAGE_PORT.
 STORAGE_REST_PORT="${STORAGE_REST_PORT:-$(( STORAGE_PORT + 1 ))}"
 STORAGE_REST_URL_INTERNAL="http://127.0.0.1:$STORAGE_REST_PORT"
 STORAGE_URL_INTERNAL="http://127.0.0.1:$STORAGE_PORT"
+AUTH_URL_INTERNAL="http://127.0.0.1:$AUTH_PORT"
 # config.toml [storage] file_size_limit (50MiB): the ceiling under every bucket's own limit.
 STORAGE_FILE_SIZE_LIMIT="${STORAGE_FILE_SIZE_LIMIT:-52428800}"
 
@@ -109,6 +111,10 @@ part_settings() {
   case "$1" in
     rest|storage-rest) printf 'jwt=%s\n' "$(pgrst_jwt_secret)" ;;
     storage) printf 'mode=%s jwks=%s secret=%s service=%s\n' "$STACK_KEYS" "$JWKS" "$JWT_SECRET" "$SERVICE_ROLE_KEY" ;;
+    # A rebuilt binary, another key or another config.toml restarts it.
+    auth) printf 'mode=%s jwks=%s secret=%s key=%s config=%s bin=%s\n' "$STACK_KEYS" "$JWKS" "$JWT_SECRET" \
+        "$(sha256sum <"$SIGNING_KEYS_FILE" 2>/dev/null)" "$(sha256sum <"$ROOT/supabase/config.toml")" \
+        "$(stat -c %Y "$AUTH_BIN" 2>/dev/null)" ;;
     functions)
       printf 'extra=%s env=%s test=%s only=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" \
         "${FUNCTIONS_TEST_MODE:-}" "${FUNCTIONS_ONLY:-}"
@@ -205,6 +211,20 @@ start_storage() {
   echo "    storage: Storage API on :$STORAGE_PORT (files in ${LOCAL_DIR#"$ROOT"/}/storage)"
 }
 
+# The Auth stand-in connects as supabase_auth_admin, the role Supabase Auth runs as (so
+# the custom access token hook runs as that role), and reads supabase/config.toml.
+start_auth() {
+  if already_running auth; then return 0; fi
+  [ -x "$AUTH_BIN" ] || die "the Auth stand-in is not built ($AUTH_BIN); run scripts/setup.sh"
+  port_busy "$AUTH_PORT" && die "port $AUTH_PORT (auth) is taken by another process"
+  AUTH_DATABASE_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$DB_PORT/postgres" \
+  AUTH_CONFIG_FILE="$ROOT/supabase/config.toml" \
+    launch auth "$AUTH_BIN"
+  record_settings auth
+  wait_for auth "the Auth stand-in" http_ok "$AUTH_URL_INTERNAL/health"
+  echo "    auth: Auth stand-in on :$AUTH_PORT"
+}
+
 # The host gets the keys through its environment (STACK_KEYS, JWKS, JWT_SECRET, ANON_KEY,
 # SERVICE_ROLE_KEY, PUBLISHABLE_KEY, SECRET_KEY: exported by scripts/lib.sh) and hands
 # each function what Supabase does (local/functions/host.ts).
@@ -245,19 +265,14 @@ wait_functions_up() {
 start_gateway() {
   if already_running gateway; then return 0; fi
   port_busy "$API_PORT" && die "port $API_PORT (gateway) is taken by another process"
-  local conf="$RUN_DIR/nginx.conf" jwks
+  local conf="$RUN_DIR/nginx.conf"
   mkdir -p "$RUN_DIR/nginx"
-  # The JWKS the gateway serves at /auth/v1/.well-known/jwks.json (as Supabase Auth
-  # does): the signing key's public half, or no key in legacy mode. JSON of base64url
-  # strings: nothing in it needs escaping in sed or in nginx's '...' string (checked).
-  jwks=$(jq -c . <<<"$JWKS")
-  case "$jwks" in *[\'\\\|\&]*) die "the JWKS holds a character the gateway config cannot carry: $jwks" ;; esac
   sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
       -e "s|@API_PORT@|$API_PORT|g" -e "s|@REST_PORT@|$REST_PORT|g" \
       -e "s|@FUNCTIONS_PORT@|$FUNCTIONS_PORT|g" -e "s|@STORAGE_PORT@|$STORAGE_PORT|g" \
+      -e "s|@AUTH_PORT@|$AUTH_PORT|g" \
       -e "s|@PUBLISHABLE_KEY@|$PUBLISHABLE_KEY|g" -e "s|@SECRET_KEY@|$SECRET_KEY|g" \
       -e "s|@ANON_KEY@|$ANON_KEY|g" -e "s|@SERVICE_ROLE_KEY@|$SERVICE_ROLE_KEY|g" \
-      -e "s|@JWKS@|$jwks|g" \
       "$ROOT/local/gateway/nginx.conf.tmpl" >"$conf"
   # Workers run as nobody when nginx runs as root: they need their temp dirs.
   if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$RUN_DIR/nginx"; else sed -i '/^user /d' "$conf"; fi
@@ -307,6 +322,7 @@ print_status() {
         REST URL: $API_URL/rest/v1
    Functions URL: $API_URL/functions/v1
      Storage URL: $API_URL/storage/v1
+        Auth URL: $API_URL/auth/v1
           DB URL: $DB_URL
         JWKS URL: $API_URL/auth/v1/.well-known/jwks.json
         Key mode: $(keys_line)
@@ -349,6 +365,7 @@ cmd_start() {
   ensure_keys
   start_db
   start_rest
+  start_auth
   start_storage_rest
   start_storage
   start_functions
@@ -360,7 +377,7 @@ cmd_start() {
 
 cmd_stop() {
   echo "Stopping the local stack"
-  stop_parts gateway functions storage storage-rest rest
+  stop_parts gateway functions storage storage-rest auth rest
   if [ "${STACK_DB:-}" != external ] && [ -x "$ROOT/scripts/db.sh" ]; then
     "$ROOT/scripts/db.sh" stop
   fi
@@ -381,6 +398,7 @@ cmd_status() {
       rest) url="$REST_URL_INTERNAL/_/ready"; port=$REST_PORT ;;
       storage-rest) url="$STORAGE_REST_URL_INTERNAL/_/ready"; port=$STORAGE_REST_PORT ;;
       storage) url="$STORAGE_URL_INTERNAL/status"; port=$STORAGE_PORT ;;
+      auth) url="$AUTH_URL_INTERNAL/health"; port=$AUTH_PORT ;;
       functions) url="$FUNCTIONS_URL_INTERNAL/_internal/health"; port=$FUNCTIONS_PORT ;;
       gateway) url="$API_URL/"; port=$API_PORT ;;
     esac

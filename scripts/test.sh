@@ -15,6 +15,11 @@ step "cargo test (native)" cargo test --workspace --quiet
 step "cargo test (wasm32, under node)" env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p shared --test js
 step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The Auth stand-in is its own cargo workspace (local/auth); --release reuses the
+# dependencies the set-up already built for the binary instead of a second, debug build.
+step "local Auth stand-in: fmt, clippy, unit tests" bash -c 'cargo fmt --manifest-path local/auth/Cargo.toml --check \
+  && cargo clippy --release --quiet --manifest-path local/auth/Cargo.toml --all-targets -- -D warnings \
+  && cargo test --release --quiet --manifest-path local/auth/Cargo.toml'
 step "wasm build" scripts/build.sh
 # What `supabase functions deploy` uploads (the real CLI against local/management-api/)
 # and what the deploy branch for Supabase's GitHub integration holds; both need the build.

@@ -10,12 +10,14 @@
 --              and SET ROLEs), supabase_auth_admin (runs the custom access token hook),
 --              supabase_storage_admin, dashboard_user
 --   schemas    extensions (pgcrypto, uuid-ossp, pgtap), auth, storage
---   auth       users (the GoTrue columns our code and tests touch), uid(), role(),
---              email(), jwt() reading the request.jwt.* settings PostgREST sets
+--   auth       users (the GoTrue columns our code and tests touch), and identities,
+--              sessions, refresh_tokens, mfa_amr_claims for the local Auth stand-in
+--              (local/auth); uid(), role(), email(), jwt() reading the request.jwt.*
+--              settings PostgREST sets
 --   storage    buckets, objects (RLS on), foldername(), filename(), extension()
 --   realtime   the empty `supabase_realtime` publication that migrations add tables to
 --   grants     the default privileges Supabase sets on `public` for the API roles
--- Deliberately absent: GoTrue's other tables (identities, sessions, ...), storage's
+-- Deliberately absent: GoTrue's other tables (MFA factors, SSO, flow state, ...), storage's
 -- migrations/search functions, the realtime schema, pg_graphql, pgsodium/vault.
 
 \set ON_ERROR_STOP on
@@ -123,6 +125,80 @@ create unique index if not exists users_email_partial_key on auth.users (email) 
 create index if not exists users_instance_id_email_idx on auth.users (instance_id, lower(email));
 comment on table auth.users is 'LOCAL STAND-IN for GoTrue''s auth.users (subset of columns). Not a migration.';
 grant all on table auth.users to postgres, dashboard_user, service_role;
+
+-- What the local Auth stand-in (local/auth) keeps besides users, with Supabase Auth's
+-- names and types for the columns it uses: the email identity of each user, the sessions,
+-- their refresh tokens (rotated; the parent kept to detect reuse) and the sign-in methods
+-- of each session (the tokens' `amr`).
+create table if not exists auth.identities (
+  provider_id     text not null,
+  user_id         uuid not null references auth.users (id) on delete cascade,
+  identity_data   jsonb not null,
+  provider        text not null,
+  last_sign_in_at timestamptz,
+  created_at      timestamptz,
+  updated_at      timestamptz,
+  email           text generated always as (lower(identity_data ->> 'email')) stored,
+  id              uuid not null default gen_random_uuid() primary key,
+  constraint identities_provider_id_provider_unique unique (provider_id, provider)
+);
+create index if not exists identities_user_id_idx on auth.identities (user_id);
+
+do $aal$
+begin
+  if not exists (select 1 from pg_catalog.pg_type t join pg_catalog.pg_namespace n on n.oid = t.typnamespace
+                 where n.nspname = 'auth' and t.typname = 'aal_level') then
+    create type auth.aal_level as enum ('aal1', 'aal2', 'aal3');
+  end if;
+end
+$aal$;
+
+create table if not exists auth.sessions (
+  id           uuid not null primary key,
+  user_id      uuid not null references auth.users (id) on delete cascade,
+  created_at   timestamptz,
+  updated_at   timestamptz,
+  factor_id    uuid,
+  aal          auth.aal_level,
+  not_after    timestamptz,
+  refreshed_at timestamp without time zone,
+  user_agent   text,
+  ip           inet,
+  tag          text
+);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+
+create table if not exists auth.refresh_tokens (
+  instance_id uuid,
+  id          bigserial primary key,
+  token       varchar(255) unique,
+  user_id     varchar(255),
+  revoked     boolean,
+  created_at  timestamptz,
+  updated_at  timestamptz,
+  parent      varchar(255),
+  session_id  uuid references auth.sessions (id) on delete cascade
+);
+create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+
+create table if not exists auth.mfa_amr_claims (
+  session_id            uuid not null references auth.sessions (id) on delete cascade,
+  created_at            timestamptz not null,
+  updated_at            timestamptz not null,
+  authentication_method text not null,
+  id                    uuid not null primary key,
+  constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method)
+);
+
+alter table auth.identities owner to supabase_auth_admin;
+alter table auth.sessions owner to supabase_auth_admin;
+alter table auth.refresh_tokens owner to supabase_auth_admin;
+alter sequence auth.refresh_tokens_id_seq owner to supabase_auth_admin;
+alter table auth.mfa_amr_claims owner to supabase_auth_admin;
+alter type auth.aal_level owner to supabase_auth_admin;
+grant all on table auth.identities, auth.sessions, auth.refresh_tokens, auth.mfa_amr_claims
+  to postgres, dashboard_user;
 
 -- Supabase's helpers read the settings PostgREST sets from the verified JWT. The
 -- request.jwt.claim.* forms are PostgREST <9 compatibility, kept as Supabase keeps them.

@@ -1,0 +1,231 @@
+//! What the stand-in is configured with: the `[auth]` settings of `supabase/config.toml`
+//! (read as Supabase Auth reads them, with its defaults where the file is silent) and the
+//! stack's environment (ports, database, keys).
+
+use serde::Deserialize;
+
+/// The settings the endpoints obey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Access token lifetime, seconds (`[auth] jwt_expiry`).
+    pub jwt_expiry: i64,
+    /// `[auth] enable_signup`: no sign-up at all when false.
+    pub enable_signup: bool,
+    /// `[auth.email] enable_signup`: the email provider.
+    pub email_enabled: bool,
+    /// `[auth.email] enable_confirmations`: when false, users are confirmed at sign-up
+    /// and get a session at once (Supabase Auth's "autoconfirm").
+    pub confirmations: bool,
+    /// `[auth] enable_refresh_token_rotation`.
+    pub rotation: bool,
+    /// `[auth] refresh_token_reuse_interval`, seconds.
+    pub reuse_interval: i64,
+    /// `[auth] minimum_password_length` (Supabase Auth's default 6).
+    pub min_password_length: usize,
+    /// The custom access token hook, when enabled: its URI and the SQL name to call.
+    pub hook: Option<Hook>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hook {
+    pub uri: String,
+    /// `"schema"."function"`, quoted for SQL.
+    pub function: String,
+}
+
+#[derive(Deserialize, Default)]
+struct File {
+    #[serde(default)]
+    auth: AuthSection,
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+struct AuthSection {
+    jwt_expiry: i64,
+    enable_signup: bool,
+    enable_refresh_token_rotation: bool,
+    refresh_token_reuse_interval: i64,
+    minimum_password_length: usize,
+    email: EmailSection,
+    hook: HookSection,
+}
+
+impl Default for AuthSection {
+    fn default() -> Self {
+        Self {
+            jwt_expiry: 3600,
+            enable_signup: true,
+            enable_refresh_token_rotation: true,
+            refresh_token_reuse_interval: 10,
+            minimum_password_length: 6,
+            email: EmailSection::default(),
+            hook: HookSection::default(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+struct EmailSection {
+    enable_signup: bool,
+    enable_confirmations: bool,
+}
+
+impl Default for EmailSection {
+    fn default() -> Self {
+        Self {
+            enable_signup: true,
+            enable_confirmations: false,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HookSection {
+    custom_access_token: Option<HookEntry>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HookEntry {
+    enabled: bool,
+    uri: String,
+}
+
+impl Settings {
+    /// Reads the text of a `config.toml`.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let file: File = toml::from_str(text).map_err(|e| format!("config.toml: {e}"))?;
+        let auth = file.auth;
+        let hook = match auth.hook.custom_access_token {
+            Some(entry) if entry.enabled => Some(Hook {
+                function: pg_function(&entry.uri)?,
+                uri: entry.uri,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            jwt_expiry: auth.jwt_expiry,
+            enable_signup: auth.enable_signup,
+            email_enabled: auth.email.enable_signup,
+            confirmations: auth.email.enable_confirmations,
+            rotation: auth.enable_refresh_token_rotation,
+            reuse_interval: auth.refresh_token_reuse_interval,
+            min_password_length: auth.minimum_password_length,
+            hook,
+        })
+    }
+}
+
+/// `pg-functions://<database>/<schema>/<function>` to `"schema"."function"`. Only plain
+/// lower-case identifiers are accepted, so the name is safe to put into SQL.
+fn pg_function(uri: &str) -> Result<String, String> {
+    let rest = uri.strip_prefix("pg-functions://").ok_or_else(|| {
+        format!("custom_access_token hook: only pg-functions:// URIs are served here, not {uri}")
+    })?;
+    let parts: Vec<&str> = rest.split('/').collect();
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    match parts.as_slice() {
+        [_db, schema, function] if ident(schema) && ident(function) => {
+            Ok(format!("\"{schema}\".\"{function}\""))
+        }
+        _ => Err(format!(
+            "custom_access_token hook: not pg-functions://<db>/<schema>/<function>: {uri}"
+        )),
+    }
+}
+
+/// Where the stand-in listens and what it talks to, from the environment stack.sh sets.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub port: u16,
+    pub database_url: String,
+    /// The public URL of the API (the gateway); tokens' `iss` is this plus `/auth/v1`.
+    pub api_url: String,
+    pub config_file: String,
+}
+
+impl Env {
+    pub fn from_env() -> Result<Self, String> {
+        let var = |k: &str| std::env::var(k).map_err(|_| format!("{k} is not set"));
+        Ok(Self {
+            port: var("AUTH_PORT")?
+                .parse()
+                .map_err(|_| "AUTH_PORT is not a port".to_string())?,
+            database_url: var("AUTH_DATABASE_URL")?,
+            api_url: var("API_URL")?,
+            config_file: var("AUTH_CONFIG_FILE")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_projects_settings() {
+        let s = Settings::from_toml(
+            r#"
+[auth]
+jwt_expiry = 600
+enable_refresh_token_rotation = true
+refresh_token_reuse_interval = 3
+minimum_password_length = 8
+[auth.email]
+enable_confirmations = true
+[auth.hook.custom_access_token]
+enabled = true
+uri = "pg-functions://postgres/public/custom_access_token_hook"
+"#,
+        )
+        .unwrap();
+        assert_eq!(s.jwt_expiry, 600);
+        assert_eq!(s.reuse_interval, 3);
+        assert_eq!(s.min_password_length, 8);
+        assert!(s.confirmations);
+        let hook = s.hook.unwrap();
+        assert_eq!(hook.function, "\"public\".\"custom_access_token_hook\"");
+    }
+
+    #[test]
+    fn defaults_are_supabase_auths() {
+        let s = Settings::from_toml("").unwrap();
+        assert_eq!(
+            (s.jwt_expiry, s.reuse_interval, s.min_password_length),
+            (3600, 10, 6)
+        );
+        assert!(s.enable_signup && s.email_enabled && s.rotation && !s.confirmations);
+        assert_eq!(s.hook, None);
+    }
+
+    #[test]
+    fn a_disabled_hook_is_not_called() {
+        let s = Settings::from_toml(
+            "[auth.hook.custom_access_token]\nenabled = false\nuri = \"pg-functions://postgres/public/h\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.hook, None);
+    }
+
+    #[test]
+    fn refuses_hook_names_that_are_not_plain_identifiers() {
+        for uri in [
+            "pg-functions://postgres/public/h(); drop table x; --",
+            "pg-functions://postgres/Public/h",
+            "https://example.com/hook",
+            "pg-functions://postgres/h",
+        ] {
+            let text =
+                format!("[auth.hook.custom_access_token]\nenabled = true\nuri = \"{uri}\"\n");
+            assert!(Settings::from_toml(&text).is_err(), "{uri}");
+        }
+    }
+}
