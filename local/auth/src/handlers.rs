@@ -253,15 +253,22 @@ pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
     )
     .await
     .map_err(|e| e.into_api("Database error saving new user"))?;
-    tx.commit().await.map_err(db_error("Database error saving new user"))?;
+    tx.commit()
+        .await
+        .map_err(db_error("Database error saving new user"))?;
     if !autoconfirm {
         return json_ok(user.to_json());
     }
     // The session in a transaction of its own, as Supabase Auth does: a hook that fails
     // it leaves the new user in place.
-    let tx = client.transaction().await.map_err(db_error("Database error granting user"))?;
+    let tx = client
+        .transaction()
+        .await
+        .map_err(db_error("Database error granting user"))?;
     let session = tokens::issue_session(&state, &*tx, &mut user, "password").await?;
-    tx.commit().await.map_err(db_error("Database error granting user"))?;
+    tx.commit()
+        .await
+        .map_err(db_error("Database error granting user"))?;
     json_ok(session)
 }
 
