@@ -22,7 +22,9 @@
 //! | `INVITE_URL_BASE` | no | the frontend page that accepts an invitation; invite-candidate answers `<base>?token=<token>` |
 //!
 //! Vendors are optional by design: without a key a function uses its embedded default
-//! (ARCHITECTURE.md), so only a half-configured vendor is an error.
+//! (our PDF extractor and parser, the template position generator, metrics without an
+//! assessment) or answers 503 `not_configured`, so only a half-configured vendor is an
+//! error.
 
 use std::collections::BTreeMap;
 use std::fmt;

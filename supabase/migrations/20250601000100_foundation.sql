@@ -4,7 +4,7 @@
 -- Supabase's image grants the Data API roles (anon, authenticated, service_role) ALL on
 -- every table and function `postgres` creates in `public`, and PostgreSQL grants EXECUTE
 -- on every new function to PUBLIC. We turn both off here, so each later migration grants
--- exactly what it means to (STYLE.md: deny by default, grant explicitly).
+-- exactly what it means to: deny by default, grant explicitly.
 
 -- ---------------------------------------------------------------------------------------
 -- Privileges

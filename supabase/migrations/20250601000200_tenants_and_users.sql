@@ -1,7 +1,7 @@
 -- Tenants and their users (recruiters), the two helpers every tenant policy uses, the
 -- permission matrix, and the onboarding RPC.
 --
--- Departures from the system description (SYSTEM-DESCRIPTION.md), on purpose:
+-- Choices made on purpose, where a simpler design would be weaker:
 --   * The tenant claim is read from app_metadata (put there by the access token hook),
 --     never from the top level of the JWT or from user_metadata (user-editable).
 --   * The claim is honoured only while public.users still has the caller in that tenant,

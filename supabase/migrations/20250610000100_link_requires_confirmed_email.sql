@@ -1,5 +1,5 @@
--- Linking an account to an invitation requires a confirmed email (security review, issue 12
--- finding 3). link_candidate_account compared the account's email with the invitation's
+-- Linking an account to an invitation requires a confirmed email.
+-- link_candidate_account compared the account's email with the invitation's
 -- but not whether the account had proven it owns that inbox: whoever holds a leaked token
 -- could sign up with the invitee's address (unconfirmed, where confirmations are on) and
 -- redeem the invitation before the invitee. Now the email must match AND be confirmed

@@ -1,6 +1,7 @@
--- Hygiene: the rules every migration must keep (ARCHITECTURE.md, STYLE.md, the
--- Supabase linter's security and performance checks). Each assertion lists what
--- breaks the rule, so a failure names the culprit.
+-- Hygiene: the rules every migration must keep (row-level security on every table, deny
+-- by default and grant explicitly, functions with a pinned search_path, an index behind
+-- every foreign key and policy column, the Supabase linter's security and performance
+-- checks). Each assertion lists what breaks the rule, so a failure names the culprit.
 begin;
 \ir helpers/test_helpers.sql
 select plan(47);

@@ -1,5 +1,6 @@
 //! OpenAI Realtime server events, as the browser receives them on the `oai-events` data
-//! channel (GA names, VENDORS.md §2.2), turned into what the relay stores.
+//! channel (the GA names: GA renamed `response.audio.*` to `response.output_audio.*`),
+//! turned into what the relay stores.
 //!
 //! | event | becomes |
 //! |---|---|

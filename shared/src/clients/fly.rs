@@ -1,4 +1,6 @@
-//! Fly.io Machines API (VENDORS.md §2.6): one machine per interview session.
+//! Fly.io Machines API, after Fly's documentation
+//! (https://fly.io/docs/machines/api/machines-resource/, `working-with-machines-api`):
+//! one machine per interview session.
 //! `Authorization: Bearer <FLY_API_TOKEN>`, base `FLY_API_BASE_URL`, app `FLY_APP_NAME`,
 //! image `FLY_MACHINE_IMAGE` ([`crate::config::FlyConfig`]).
 //!
@@ -199,7 +201,7 @@ impl Api for FlyApi {
 }
 
 /// The Fly Machines API. `Fly::from_context(cx)` is `None` without `FLY_API_TOKEN`:
-/// answer 503 `not_configured` (issue 6).
+/// a function that needs Fly answers 503 `not_configured`.
 pub type Fly<H = dyn HttpClient> = Client<FlyApi, H>;
 
 impl<H: HttpClient + ?Sized> Fly<H> {

@@ -1,6 +1,6 @@
-//! Typed clients for the third-party APIs, one vendor per module. Contracts:
-//! ../shared/design/VENDORS.md §2.1–2.6; the fakes the end-to-end tests run against are
-//! `tests/fakes/<vendor>.ts` and follow the same shapes.
+//! Typed clients for the third-party APIs, one vendor per module, each after the vendor's
+//! own API reference (named in its module header); the fakes the end-to-end tests run
+//! against are `tests/fakes/<vendor>.ts` and follow the same shapes.
 //!
 //! - [`openai`]: chat completions with Structured Outputs (schema generated from the Rust
 //!   type), Realtime GA client secrets.

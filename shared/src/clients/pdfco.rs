@@ -1,5 +1,6 @@
-//! PDF.co (VENDORS.md §2.3): text from a PDF, for files with no text layer (OCR) or when
-//! a caller asks for it. Header `x-api-key: <PDFCO_API_KEY>`, base `PDFCO_BASE_URL`.
+//! PDF.co, after its API reference (https://docs.pdf.co/api-reference/pdf-to-text/simple,
+//! `file-upload/generate-presigned-url`): text from a PDF, for files with no text layer
+//! (OCR) or when a caller asks for it. Header `x-api-key: <PDFCO_API_KEY>`, base `PDFCO_BASE_URL`.
 //!
 //! [`PdfCo::extract_text`] = presigned upload (`GET /v1/file/upload/get-presigned-url`,
 //! then `PUT` the bytes to `presignedUrl`, which is storage, not PDF.co: it gets no key)

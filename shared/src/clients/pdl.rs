@@ -1,5 +1,7 @@
-//! People Data Labs person enrich (VENDORS.md §2.4): `GET /v5/person/enrich?…` with
-//! `X-Api-Key: <PDL_API_KEY>`, base `PDL_BASE_URL`.
+//! People Data Labs person enrich, after PDL's documentation
+//! (https://docs.peopledatalabs.com/docs/reference-person-enrichment-api, `errors`,
+//! `usage-limits`): `GET /v5/person/enrich?…` with `X-Api-Key: <PDL_API_KEY>`, base
+//! `PDL_BASE_URL`. No match is HTTP 404 and is not billed.
 //!
 //! The query is built from the strongest identifiers we hold ([`PersonQuery::params`]):
 //! an email and a LinkedIn profile URL when we have them; a name with a company and/or

@@ -1,4 +1,6 @@
-//! VideoSDK (VENDORS.md §2.5): HS256 tokens signed with `VIDEOSDK_SECRET`, and rooms.
+//! VideoSDK, after its API reference
+//! (https://docs.videosdk.live/api-reference/realtime-communication/authentication,
+//! `create-room`): HS256 tokens signed with `VIDEOSDK_SECRET`, and rooms.
 //! Base `VIDEOSDK_BASE_URL`; `Authorization: <jwt>` with **no** `Bearer` prefix.
 //!
 //! - [`VideoSdk::server_token`]: for our own API calls: `apikey`, `permissions:

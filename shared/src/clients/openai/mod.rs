@@ -1,5 +1,6 @@
-//! OpenAI (VENDORS.md §2.1, §2.2): chat completions with Structured Outputs, and the
-//! Realtime GA ephemeral client secret. `Authorization: Bearer <OPENAI_API_KEY>`, base URL
+//! OpenAI, after its API reference and guides (https://developers.openai.com: Chat
+//! Completions with Structured Outputs, Realtime client secrets, error codes): chat
+//! completions with Structured Outputs, and the Realtime GA ephemeral client secret. `Authorization: Bearer <OPENAI_API_KEY>`, base URL
 //! `OPENAI_BASE_URL` (with `/v1`), models from `OPENAI_MODEL` / `OPENAI_REALTIME_MODEL` /
 //! `OPENAI_TRANSCRIPTION_MODEL` ([`crate::config::OpenAiConfig`]).
 //!

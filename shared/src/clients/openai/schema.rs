@@ -68,7 +68,8 @@ const REFUSED: [&str; 12] = [
     "contains",
 ];
 
-/// Strict mode's documented ceilings (VENDORS.md §2.1, Feb-2026 profile).
+/// Strict mode's ceilings as OpenAI's "Supported schemas" page listed them in February
+/// 2026: 5,000 properties, 10 levels of nesting (older docs said 100 and 5).
 const MAX_DEPTH: usize = 10;
 const MAX_PROPERTIES: usize = 5000;
 
