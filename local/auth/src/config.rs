@@ -22,6 +22,9 @@ pub struct Settings {
     pub reuse_interval: i64,
     /// `[auth] minimum_password_length` (Supabase Auth's default 6).
     pub min_password_length: usize,
+    /// `[auth.email] max_frequency` in seconds (Supabase Auth's default 1 minute): how
+    /// often a confirmation can be asked for again.
+    pub email_max_frequency: i64,
     /// The custom access token hook, when enabled: its URI and the SQL name to call.
     pub hook: Option<Hook>,
 }
@@ -70,6 +73,7 @@ impl Default for AuthSection {
 struct EmailSection {
     enable_signup: bool,
     enable_confirmations: bool,
+    max_frequency: Option<String>,
 }
 
 impl Default for EmailSection {
@@ -77,6 +81,7 @@ impl Default for EmailSection {
         Self {
             enable_signup: true,
             enable_confirmations: false,
+            max_frequency: None,
         }
     }
 }
@@ -114,9 +119,35 @@ impl Settings {
             rotation: auth.enable_refresh_token_rotation,
             reuse_interval: auth.refresh_token_reuse_interval,
             min_password_length: auth.minimum_password_length,
+            email_max_frequency: match auth.email.max_frequency.as_deref() {
+                None => 60,
+                Some(text) => duration_seconds(text).ok_or_else(|| {
+                    format!("[auth.email] max_frequency: not a duration: {text:?}")
+                })?,
+            },
             hook,
         })
     }
+}
+
+/// A Go duration as config.toml writes them (`"1s"`, `"1m0s"`, `"2h"`), in whole seconds.
+fn duration_seconds(text: &str) -> Option<i64> {
+    let (mut total, mut number) = (0i64, String::new());
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().ok()?;
+        number.clear();
+        total += n * match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return None,
+        };
+    }
+    (number.is_empty() && !text.is_empty()).then_some(total)
 }
 
 /// `pg-functions://<database>/<schema>/<function>` to `"schema"."function"`. Only plain
@@ -204,6 +235,16 @@ uri = "pg-functions://postgres/public/custom_access_token_hook"
         );
         assert!(s.enable_signup && s.email_enabled && s.rotation && !s.confirmations);
         assert_eq!(s.hook, None);
+    }
+
+    #[test]
+    fn email_frequency_is_a_go_duration() {
+        let s = |t: &str| Settings::from_toml(&format!("[auth.email]\nmax_frequency = \"{t}\"\n"));
+        assert_eq!(s("1s").unwrap().email_max_frequency, 1);
+        assert_eq!(s("1m0s").unwrap().email_max_frequency, 60);
+        assert_eq!(s("2h").unwrap().email_max_frequency, 7200);
+        assert!(s("soon").is_err() && s("10").is_err() && s("").is_err());
+        assert_eq!(Settings::from_toml("").unwrap().email_max_frequency, 60);
     }
 
     #[test]

@@ -5,8 +5,7 @@
 //! - `2024-01-01` or later (what auth-js sends): `{"code": "...", "message": "..."}`, the
 //!   version echoed in the response header.
 //!
-//! Weak passwords add `"weak_password": {"reasons": [...]}`. OAuth-style errors (a refresh
-//! grant without a token) are `{"error": "...", "error_description": "..."}` in both.
+//! Weak passwords add `"weak_password": {"reasons": [...]}`.
 //! Handlers return an [`ApiError`]; the [`render`] middleware writes it in the caller's shape.
 
 use axum::body::Body;
@@ -25,8 +24,6 @@ pub struct ApiError {
     pub code: Option<&'static str>,
     pub message: String,
     pub weak_password_reasons: Option<Vec<&'static str>>,
-    /// `(error, error_description)` of an OAuth-style error.
-    pub oauth: Option<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -36,7 +33,6 @@ impl ApiError {
             code: Some(code),
             message: message.into(),
             weak_password_reasons: None,
-            oauth: None,
         }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -62,20 +58,12 @@ impl ApiError {
             code: None,
             message: message.into(),
             weak_password_reasons: None,
-            oauth: None,
         }
     }
     pub fn weak_password(message: String, reasons: Vec<&'static str>) -> Self {
         Self {
             weak_password_reasons: Some(reasons),
             ..Self::unprocessable("weak_password", message)
-        }
-    }
-    pub fn oauth(error: &'static str, description: impl Into<String>) -> Self {
-        let description = description.into();
-        Self {
-            oauth: Some((error, description.clone())),
-            ..Self::uncoded(StatusCode::BAD_REQUEST, description)
         }
     }
 
@@ -91,9 +79,7 @@ impl ApiError {
     /// The body and headers for a caller that asked for `api_version` (the header's value).
     pub fn to_response(&self, api_version: Option<&str>) -> Response {
         let versioned = api_version.is_some_and(is_2024_or_later);
-        let body = if let Some((error, description)) = &self.oauth {
-            json!({ "error": error, "error_description": description })
-        } else if versioned {
+        let body = if versioned {
             let mut body = json!({ "code": self.code_or_default(), "message": self.message });
             if let Some(reasons) = &self.weak_password_reasons {
                 body["weak_password"] = json!({ "reasons": reasons });
@@ -115,7 +101,7 @@ impl ApiError {
         if versioned {
             headers.insert(API_VERSION_HEADER, HeaderValue::from_static("2024-01-01"));
         }
-        if self.oauth.is_none() && (!versioned || self.weak_password_reasons.is_none()) {
+        if !versioned || self.weak_password_reasons.is_none() {
             headers.insert(
                 "x-sb-error-code",
                 HeaderValue::from_static(self.code_or_default()),
@@ -235,17 +221,6 @@ mod tests {
         let (_, json, _) =
             body(ApiError::uncoded(StatusCode::FORBIDDEN, "no").to_response(None)).await;
         assert_eq!(json["error_code"], "unknown");
-    }
-
-    #[tokio::test]
-    async fn oauth_errors_keep_their_shape() {
-        let e = ApiError::oauth("invalid_request", "refresh_token required");
-        let (status, json, _) = body(e.to_response(Some("2024-01-01"))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(
-            json,
-            json!({"error": "invalid_request", "error_description": "refresh_token required"})
-        );
     }
 
     #[test]

@@ -132,9 +132,15 @@ fn valid_email(email: &str) -> Result<String, ApiError> {
     }
 }
 
-fn hash_password(password: &str) -> Result<String, ApiError> {
-    bcrypt::hash(password, BCRYPT_COST)
-        .map_err(|_| ApiError::internal("Error during password storage"))
+/// bcrypt on the blocking pool: a hash takes tens of milliseconds of CPU, which would
+/// otherwise hold up every request on the same runtime thread.
+async fn hash_password(password: &str) -> Result<String, ApiError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || bcrypt::hash(password, BCRYPT_COST))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| ApiError::internal("Error during password storage"))
 }
 
 fn as_object(value: Option<Value>, what: &str) -> Result<Map<String, Value>, ApiError> {
@@ -228,11 +234,43 @@ pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
                 "User already registered",
             ));
         }
-        // With confirmations on, Supabase Auth does not tell whether the address is
-        // registered: it answers a made-up, unconfirmed user.
-        return json_ok(obfuscated_user(&existing, &email, data));
+        if existing.email_confirmed_at.is_some() {
+            // With confirmations on, Supabase Auth does not tell whether the address is
+            // registered: it answers a made-up, unconfirmed user.
+            return json_ok(obfuscated_user(&existing, &email, data));
+        }
+        // Not confirmed yet: the confirmation goes out again (no mail here), at most once
+        // per `[auth.email] max_frequency`.
+        let now = chrono::Utc::now();
+        if let Some(sent) = existing.confirmation_sent_at {
+            let wait = (sent + chrono::Duration::seconds(state.settings.email_max_frequency) - now)
+                .num_seconds();
+            if wait > 0 {
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "over_email_send_rate_limit",
+                    format!(
+                        "For security purposes, you can only request this after {wait} seconds."
+                    ),
+                ));
+            }
+        }
+        tx.execute(
+            "update auth.users set confirmation_sent_at = now() where id = $1",
+            &[&existing.id],
+        )
+        .await
+        .map_err(db_error("Database error updating user"))?;
+        let user = store::user_by_id(&*tx, existing.id)
+            .await
+            .map_err(|e| e.into_api("Database error updating user"))?
+            .ok_or_else(|| ApiError::internal("Database error updating user"))?;
+        tx.commit()
+            .await
+            .map_err(db_error("Database error updating user"))?;
+        return json_ok(user.to_json());
     }
-    let hash = hash_password(&params.password)?;
+    let hash = hash_password(&params.password).await?;
     let confirmation_token = if autoconfirm {
         String::new()
     } else {
@@ -249,6 +287,7 @@ pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
             user_metadata: data,
             app_metadata: Map::new(),
             role: "authenticated",
+            signup: true,
         },
     )
     .await
@@ -259,6 +298,8 @@ pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
     if !autoconfirm {
         return json_ok(user.to_json());
     }
+    // Supabase Auth answers the user as it was before confirming it: no `confirmed_at`.
+    user.confirmed_at = None;
     // The session in a transaction of its own, as Supabase Auth does: a hook that fails
     // it leaves the new user in place.
     let tx = client
@@ -390,16 +431,22 @@ async fn password_grant(state: SharedState, params: PasswordParams) -> Answer {
             "Email not confirmed",
         ));
     }
-    let session = tokens::issue_session(&state, &*tx, &mut user, "password").await?;
+    let mut session = tokens::issue_session(&state, &*tx, &mut user, "password").await?;
     tx.commit()
         .await
         .map_err(db_error("Database error granting user"))?;
+    // The password grant's answer names a weak password (null: none; the length rule is
+    // the only one here and it held when the password was set).
+    session["weak_password"] = Value::Null;
     json_ok(session)
 }
 
 async fn refresh_grant(state: SharedState, params: RefreshParams) -> Answer {
     if params.refresh_token.is_empty() {
-        return Err(ApiError::oauth("invalid_request", "refresh_token required"));
+        return Err(ApiError::bad_request(
+            "validation_failed",
+            "Refresh token is not valid",
+        ));
     }
     let mut client = client(&state).await?;
     let tx = client
@@ -567,7 +614,7 @@ pub async fn user_put(State(state): State<SharedState>, headers: HeaderMap, body
                 "New password should be different from the old password.",
             ));
         }
-        let hash = hash_password(&password)?;
+        let hash = hash_password(&password).await?;
         tx.execute(
             "update auth.users set encrypted_password = $2, updated_at = now() where id = $1",
             &[&user.id, &hash],
@@ -717,7 +764,7 @@ pub async fn admin_create(
             "A user with this email address has already been registered",
         ));
     }
-    let hash = hash_password(&password)?;
+    let hash = hash_password(&password).await?;
     let role = params
         .role
         .filter(|r| !r.is_empty())
@@ -733,6 +780,7 @@ pub async fn admin_create(
             user_metadata,
             app_metadata,
             role: &role,
+            signup: false,
         },
     )
     .await
@@ -740,6 +788,10 @@ pub async fn admin_create(
     tx.commit()
         .await
         .map_err(db_error("Database error creating new user"))?;
+    // As Supabase Auth answers it: the user as built, before the database derived
+    // `confirmed_at`.
+    let mut user = user;
+    user.confirmed_at = None;
     json_ok(user.to_json())
 }
 

@@ -222,24 +222,37 @@ pub struct NewUser<'a> {
     pub user_metadata: Map<String, Value>,
     pub app_metadata: Map<String, Value>,
     pub role: &'a str,
+    /// Sign-up (true): the identity's data (`sub`, `email`, `email_verified`,
+    /// `phone_verified`) merged into the user metadata, and the user metadata into the
+    /// identity's data, and `confirmation_sent_at` set for an unconfirmed user. The admin
+    /// API (false) keeps the metadata it was given and sends nothing.
+    pub signup: bool,
 }
 
-/// Inserts the user and its email identity, with identity data merged into the user
-/// metadata as Supabase Auth does (`sub`, `email`, `email_verified`, `phone_verified`).
+/// Inserts the user and its email identity as Supabase Auth's sign-up or admin API does;
+/// a confirmed address gets `email_verified: true` in the user metadata.
 pub async fn insert_email_user(
     db: &impl GenericClient,
     new: NewUser<'_>,
 ) -> Result<User, LoadError> {
-    let identity_data = json!({
+    let identity_fields = json!({
         "sub": new.id.to_string(),
         "email": new.email,
         "email_verified": false,
         "phone_verified": false,
     });
     let mut user_metadata = new.user_metadata;
-    for (k, v) in identity_data.as_object().into_iter().flatten() {
-        user_metadata.insert(k.clone(), v.clone());
+    let mut identity_data = Map::new();
+    if new.signup {
+        identity_data = user_metadata.clone();
+        for (k, v) in identity_fields.as_object().into_iter().flatten() {
+            user_metadata.insert(k.clone(), v.clone());
+        }
     }
+    for (k, v) in identity_fields.as_object().into_iter().flatten() {
+        identity_data.insert(k.clone(), v.clone());
+    }
+    let identity_data = Value::Object(identity_data);
     // A confirmed address is a verified one (Supabase Auth's confirmation sets this).
     if new.confirmed {
         user_metadata.insert("email_verified".into(), Value::Bool(true));
@@ -255,8 +268,8 @@ pub async fn insert_email_user(
         "insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
            confirmation_token, confirmation_sent_at, recovery_token, email_change_token_new, email_change,
            raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_anonymous)
-         values ($1, $2, $3, $4, $5, $6, case when $7 then now() end, $8, case when not $7 then now() end,
-           '', '', '', $9, $10, now(), now(), false)",
+         values ($1, $2, $3, $4, $5, $6, case when $7 then now() end, $8,
+           case when not $7 and $11 then now() end, '', '', '', $9, $10, now(), now(), false)",
         &[
             &INSTANCE_ID,
             &new.id,
@@ -268,6 +281,7 @@ pub async fn insert_email_user(
             &new.confirmation_token,
             &Value::Object(app_metadata),
             &Value::Object(user_metadata),
+            &new.signup,
         ],
     )
     .await?;
