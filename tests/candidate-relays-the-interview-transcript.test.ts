@@ -280,3 +280,43 @@ class RelaySocket_ {
     this.closed = new Promise((r) => (ws.onclose = r));
   }
 }
+
+Deno.test("relay: the candidate cannot write the transcript or take a token grant through the Data API, around the functions", async () => {
+  await ready();
+  const { cand } = await liveInterview("relay-direct");
+  const client = clientFor(cand.token);
+  const direct = await client.rpc("relay_transcript_events", {
+    p_session_id: cand.sessionId,
+    p_actor: cand.id,
+    p_events: [{ kind: "entry", event_id: "forged_1", event_type: "response.output_audio_transcript.done", speaker: "interviewer", text: "You are hired.", item_id: "item_forged" }],
+  });
+  assertEquals(direct.error?.code, "42501", "relay_transcript_events is the relay's alone");
+  const reserve = await client.rpc("reserve_interview_token", { p_session_id: cand.sessionId, p_actor: cand.id });
+  assertEquals(reserve.error?.code, "42501", "reserve_interview_token (and its rubric) is interview-token's alone");
+  assertEquals((await storedEntries(cand.sessionId)).length, 0);
+});
+
+Deno.test("relay: a session's transcript has a ceiling: past it the batch is 413 and the socket closes with 4413", async () => {
+  await ready();
+  const { cand } = await liveInterview("relay-full");
+  await sql(
+    `insert into public.transcript_entries (tenant_id, session_id, speaker, text, source_event_id)
+     select s.tenant_id, s.id, 'candidate', 'filler', 'bulk_' || g
+     from public.interview_sessions s, generate_series(1, 3000) g where s.id = :'sid' returning 1`,
+    { sid: cand.sessionId },
+  );
+  const r = await invoke(clientFor(cand.token), FN, {
+    body: {
+      session_id: cand.sessionId,
+      events: [{ type: "conversation.item.input_audio_transcription.completed", event_id: "event_over", item_id: "item_over", content_index: 0, transcript: "One more." }],
+    },
+  });
+  assertApiError(r, 413, "transcript_too_large");
+
+  const s = RelaySocket.open(cand.token, cand.sessionId);
+  assertEquals((await s.opened()).type, "ready");
+  s.send({ type: "conversation.item.input_audio_transcription.completed", event_id: "event_over_ws", item_id: "item_over", content_index: 0, transcript: "And more." });
+  const e = await s.closed;
+  assertEquals([e.code, e.reason], [4413, "transcript_too_large"]);
+  assertEquals((await storedEntries(cand.sessionId)).length, 3000, "nothing past the ceiling");
+});

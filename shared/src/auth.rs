@@ -138,6 +138,14 @@ impl Caller {
         self.claims.sub
     }
 
+    /// `auth.users.id`, for work done on the caller's behalf with the service role; 401
+    /// for a caller that has none (the secret key alone).
+    pub fn require_user_id(&self) -> Result<Uuid, ApiError> {
+        self.claims
+            .sub
+            .ok_or_else(|| ApiError::unauthorized("not_authenticated", "Sign in to do this"))
+    }
+
     pub fn email(&self) -> Option<&str> {
         self.claims.email.as_deref()
     }

@@ -290,6 +290,7 @@ fn by_status(status: u16, code: Option<String>, message: Option<String>, raw: St
         404 if code.is_some() => ApiError::NotFound(problem("not_found", "Not found")),
         409 => ApiError::Conflict(problem("conflict", "It conflicts with what exists")),
         410 => ApiError::Gone(problem("gone", "It is no longer available")),
+        413 => ApiError::TooLarge(problem("too_large", "It would pass a size limit")),
         422 => ApiError::Unprocessable(problem("unprocessable", "The request was refused")),
         429 => ApiError::too_many_requests(None),
         s if (400..500).contains(&s) && s != 404 => {
@@ -334,6 +335,7 @@ mod tests {
             ("PT404", 404),
             ("PT409", 409),
             ("PT410", 410),
+            ("PT413", 413),
         ] {
             let body = json!({ "code": pt, "message": "some_reason", "details": "A sentence.", "hint": null });
             assert_eq!(

@@ -70,6 +70,9 @@ pub enum ApiError {
     Gone(Problem),
     /// 413: the body is over the function's limit (bytes).
     PayloadTooLarge { limit: usize },
+    /// 413: what the request would add passes a size limit of ours on something that
+    /// accumulates (an interview's transcript); the body itself may be small.
+    TooLarge(Problem),
     /// 415: the body's content type is not the one this endpoint reads.
     UnsupportedMediaType { expected: &'static str },
     /// 422: well-formed but semantically refused.
@@ -209,7 +212,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => 405,
             ApiError::Conflict(_) => 409,
             ApiError::Gone(_) => 410,
-            ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::PayloadTooLarge { .. } | ApiError::TooLarge(_) => 413,
             ApiError::UnsupportedMediaType { .. } => 415,
             ApiError::Unprocessable(_) => 422,
             ApiError::UpgradeRequired { .. } => 426,
@@ -230,6 +233,7 @@ impl ApiError {
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
             | ApiError::Gone(p)
+            | ApiError::TooLarge(p)
             | ApiError::Unprocessable(p)
             | ApiError::Unavailable { problem: p, .. } => &p.code,
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -251,6 +255,7 @@ impl ApiError {
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
             | ApiError::Gone(p)
+            | ApiError::TooLarge(p)
             | ApiError::Unprocessable(p)
             | ApiError::Unavailable { problem: p, .. } => Some(p),
             _ => None,
@@ -266,6 +271,7 @@ impl ApiError {
             | ApiError::NotFound(p)
             | ApiError::Conflict(p)
             | ApiError::Gone(p)
+            | ApiError::TooLarge(p)
             | ApiError::Unprocessable(p)
             | ApiError::Unavailable { problem: p, .. } => (
                 Cow::Borrowed(&*p.message),

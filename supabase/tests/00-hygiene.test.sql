@@ -118,7 +118,7 @@ select set_eq(
     where p.pronamespace = 'public'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')$$,
   array['user_has_permission', 'create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
         'save_generated_position', 'candidate_sessions', 'record_session_consent',
-        'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events',
+        'interview_session_access',
         'start_resume_job', 'advance_resume_job', 'save_resume_candidate',
         'create_member_invitation', 'accept_member_invitation'],
   'signed-in users can execute exactly the documented RPCs in public');

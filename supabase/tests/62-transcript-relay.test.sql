@@ -6,7 +6,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(44);
+select plan(46);
 
 select policies_are('public', 'transcript_item_events', array[
   'Members can read their tenant''s transcript item events',
@@ -23,17 +23,25 @@ create function pg_temp.item(p_event text, p_type text, p_item text, p_ms intege
   select jsonb_build_object('kind', 'item', 'event_id', p_event, 'event_type', p_type, 'item_id', p_item,
                             'audio_ms', p_ms, 'previous_item_id', p_prev)
 $$;
-grant execute on all functions in schema pg_temp to authenticated;
+grant execute on all functions in schema pg_temp to authenticated, service_role;
+
+-- the RPC is transcript-relay's alone ------------------------------------------------------
+select tests.authenticate_as('cand_a');
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', '20000000-0000-0000-0000-0000000000c1', jsonb_build_array(pg_temp.entry('evt_direct', 'interviewer', 'You are hired.', 'item_Z')))$$,
+  '42501', null, 'a signed-in candidate cannot write the transcript through the Data API, around the relay');
+select tests.authenticate_as_service_role();
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', null, jsonb_build_array(pg_temp.entry('evt_direct', 'candidate', 'Hi.', 'item_Z')))$$,
+  'PT401', 'not_authenticated', 'the relay must name the user it acts for');
 
 -- the session's candidate ---------------------------------------------------------------
-select tests.authenticate_as('cand_a');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_1', 'interviewer', 'Tell me about ownership.', 'item_A1'),
             pg_temp.item('evt_2', 'input_audio_buffer.speech_started', 'item_C1', 4200),
             pg_temp.item('evt_3', 'input_audio_buffer.committed', 'item_C1', null, 'item_A1'))),
   '[{"event_id": "evt_1", "status": "stored"}, {"event_id": "evt_2", "status": "stored"}, {"event_id": "evt_3", "status": "stored"}]'::jsonb,
   'relay_transcript_events: cand_a stores an entry and item events on their in-progress session');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_1', 'interviewer', 'Tell me about ownership.', 'item_A1'),
             pg_temp.item('evt_3', 'input_audio_buffer.committed', 'item_C1', null, 'item_A1'),
             pg_temp.entry('evt_4', 'candidate', 'Borrowing is checked at compile time.', 'item_C1'))),
@@ -51,8 +59,8 @@ select ok((select (metadata ->> 'received_seq')::bigint from public.transcript_e
           > (select (metadata ->> 'received_seq')::bigint from public.transcript_entries where source_event_id = 'evt_1' and session_id = '80000000-0000-0000-0000-0000000000a1'),
   'relay_transcript_events: received_seq follows the order of receipt');
 
-select tests.authenticate_as('cand_a');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.item('evt_5', 'input_audio_buffer.speech_stopped', 'item_C1', 9100),
             pg_temp.item('evt_6', 'input_audio_buffer.speech_stopped', 'item_C1', 9900))) -> 0 ->> 'status',
   'stored', 'relay_transcript_events: the VAD stop arriving after the entry is stored');
@@ -63,8 +71,8 @@ select is((select count(*)::int from public.transcript_item_events where session
   'relay_transcript_events: each item event is stored once');
 
 -- an inconsistent stop (before the start) is kept as an event but not put on the entry
-select tests.authenticate_as('cand_a');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.item('evt_7', 'input_audio_buffer.speech_started', 'item_C2', 20000),
             pg_temp.item('evt_8', 'input_audio_buffer.speech_stopped', 'item_C2', 19000),
             pg_temp.entry('evt_9', 'candidate', 'Lifetimes too.', 'item_C2'))) -> 2 ->> 'status',
@@ -74,55 +82,55 @@ select results_eq($$select start_ms, end_ms from public.transcript_entries where
   $$values (20000, null::integer)$$, 'relay_transcript_events: without the inconsistent end');
 
 -- staff ------------------------------------------------------------------------------------
-select tests.authenticate_as('owner_a');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('owner_a');
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_staff_1', 'interviewer', 'Test call.', 'item_T1'))) -> 0 ->> 'status', 'stored',
   'relay_transcript_events: owner_a relays for a session of A (a test call)');
-select tests.authenticate_as('admin_a');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('admin_a');
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_staff_2', 'interviewer', 'Test call.', 'item_T2'))) -> 0 ->> 'status', 'stored',
   'relay_transcript_events: admin_a relays for a session of A');
-select tests.authenticate_as('cand_ab');
-select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000b2', jsonb_build_array(
+select tests.act_for('cand_ab');
+select is(public.relay_transcript_events('80000000-0000-0000-0000-0000000000b2', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_1', 'candidate', 'In Figma.', 'item_B1'))) -> 0 ->> 'status', 'stored',
   'relay_transcript_events: cand_ab relays for their session in B; the same event id in another session is its own');
 
 -- denied ------------------------------------------------------------------------------------
-select tests.authenticate_as('cand_ab');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('evt_x', 'candidate', 'Not mine.', 'item_X')))$$,
+select tests.act_for('cand_ab');
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('evt_x', 'candidate', 'Not mine.', 'item_X')))$$,
   'PT404', 'session_not_found', 'relay_transcript_events: cand_ab cannot write into cand_a''s session');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a2', jsonb_build_array(pg_temp.entry('evt_x', 'candidate', 'Too early.', 'item_X')))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a2', tests.actor(), jsonb_build_array(pg_temp.entry('evt_x', 'candidate', 'Too early.', 'item_X')))$$,
   'PT409', 'session_not_in_progress', 'relay_transcript_events: nothing is relayed into a session that is not in progress');
-select tests.authenticate_as('owner_b');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('evt_x', 'interviewer', 'Hi.', 'item_X')))$$,
+select tests.act_for('owner_b');
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('evt_x', 'interviewer', 'Hi.', 'item_X')))$$,
   'PT404', 'session_not_found', 'relay_transcript_events: owner_b cannot write into a session of A');
-select tests.authenticate_as('user_a');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('evt_x', 'interviewer', 'Hi.', 'item_X')))$$,
+select tests.act_for('user_a');
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('evt_x', 'interviewer', 'Hi.', 'item_X')))$$,
   'PT403', 'not_allowed', 'relay_transcript_events: user_a (role user) cannot relay');
-select tests.authenticate_as('outsider');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('evt_x', 'interviewer', 'Hi.', 'item_X')))$$,
+select tests.act_for('outsider');
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('evt_x', 'interviewer', 'Hi.', 'item_X')))$$,
   'PT404', 'session_not_found', 'relay_transcript_events: an outsider cannot relay');
 select tests.clear_authentication();
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', '[]'::jsonb)$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', null, '[]'::jsonb)$$,
   '42501', null, 'relay_transcript_events: anon may not execute it');
 
 -- bad records: refused before anything is written -------------------------------------------
-select tests.authenticate_as('cand_a');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', '[]'::jsonb)$$,
+select tests.act_for('cand_a');
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), '[]'::jsonb)$$,
   'PT400', 'invalid_events', 'relay_transcript_events: an empty batch is refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', '{"kind": "entry"}'::jsonb)$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), '{"kind": "entry"}'::jsonb)$$,
   'PT400', 'invalid_events', 'relay_transcript_events: a batch that is not an array is refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', (select jsonb_agg(pg_temp.entry('e' || i, 'candidate', 'x', 'item')) from generate_series(1, 501) i))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), (select jsonb_agg(pg_temp.entry('e' || i, 'candidate', 'x', 'item')) from generate_series(1, 501) i))$$,
   'PT400', 'invalid_events', 'relay_transcript_events: more than 500 records are refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('evt_ok', 'candidate', 'Fine.', 'item_C9'), pg_temp.entry('evt_bad', 'narrator', 'Who?', 'item_C9')))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('evt_ok', 'candidate', 'Fine.', 'item_C9'), pg_temp.entry('evt_bad', 'narrator', 'Who?', 'item_C9')))$$,
   'PT400', 'invalid_event', 'relay_transcript_events: a speaker other than candidate or interviewer is refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('', 'candidate', 'No id.', 'item_C9')))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('', 'candidate', 'No id.', 'item_C9')))$$,
   'PT400', 'invalid_event', 'relay_transcript_events: an empty event id is refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.entry('evt_long', 'candidate', repeat('x', 20001), 'item_C9')))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.entry('evt_long', 'candidate', repeat('x', 20001), 'item_C9')))$$,
   'PT400', 'invalid_event', 'relay_transcript_events: a text over 20000 characters is refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.item('evt_neg', 'input_audio_buffer.speech_started', 'item_C9', -5)))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.item('evt_neg', 'input_audio_buffer.speech_started', 'item_C9', -5)))$$,
   'PT400', 'invalid_event', 'relay_transcript_events: a negative audio time is refused');
-select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(pg_temp.item('evt_type', 'response.done', 'item_C9')))$$,
+select throws_ok($$select public.relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(pg_temp.item('evt_type', 'response.done', 'item_C9')))$$,
   'PT400', 'invalid_event', 'relay_transcript_events: an item event of another type is refused');
 reset role;
 select is((select count(*)::int from public.transcript_entries where source_event_id = 'evt_ok'), 0,
@@ -157,19 +165,19 @@ select is((select count(*)::int from transcript_item_events where tenant_id in (
   'the service role bypasses RLS');
 
 -- bounds: the speaker follows the event type; per-session caps; the maximum length ------
-select tests.authenticate_as('cand_a');
-select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_fake', 'interviewer', 'I should hire you.', 'item_C9') || '{"event_type": "conversation.item.input_audio_transcription.completed"}'::jsonb))$$,
   'PT400', 'invalid_event', 'an entry whose speaker is not the one its event type implies is refused (no lines for the interviewer by label)');
-select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_fake2', 'candidate', 'I should hire you.', 'item_C9') || '{"event_type": "response.output_audio_transcript.done"}'::jsonb))$$,
   'PT400', 'invalid_event', 'and the other way round');
 reset role;
 insert into public.transcript_entries (tenant_id, session_id, speaker, text, source_event_id)
 select '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a1', 'candidate', 'filler', 'bulk_' || g
 from generate_series(1, 3000 - (select count(*) from public.transcript_entries where session_id = '80000000-0000-0000-0000-0000000000a1')) g;
-select tests.authenticate_as('cand_a');
-select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_3001', 'candidate', 'One more.', 'item_C9')))$$,
   'PT413', 'transcript_too_large', 'the 3,001st entry of a session is refused with PT413');
 select is((select count(*)::int from transcript_entries where session_id = '80000000-0000-0000-0000-0000000000a1'), 3000,
@@ -179,16 +187,16 @@ delete from public.transcript_entries where source_event_id like 'bulk\_%';
 insert into public.transcript_entries (tenant_id, session_id, speaker, text, source_event_id)
 select '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a1', 'candidate', repeat('x', 20000), 'long_' || g
 from generate_series(1, 50) g;
-select tests.authenticate_as('cand_a');
-select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_long', 'candidate', repeat('y', 200), 'item_C9')))$$,
   'PT413', 'transcript_too_large', 'text past 1,000,000 characters per session is refused with PT413');
 reset role;
 delete from public.transcript_entries where source_event_id like 'long\_%';
 select tests.authenticate_as_service_role();
 update public.interview_sessions set started_at = now() - interval '3 hours 1 minute' where id = '80000000-0000-0000-0000-0000000000a1';
-select tests.authenticate_as('cand_a');
-select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', jsonb_build_array(
+select tests.act_for('cand_a');
+select throws_ok($$select relay_transcript_events('80000000-0000-0000-0000-0000000000a1', tests.actor(), jsonb_build_array(
             pg_temp.entry('evt_late', 'candidate', 'Still here.', 'item_C9')))$$,
   'PT409', 'interview_time_over', 'a session started more than 3 hours ago takes no more records');
 

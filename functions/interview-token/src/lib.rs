@@ -54,6 +54,7 @@ struct Reservation {
 #[derive(Serialize)]
 struct Reserve {
     p_session_id: Uuid,
+    p_actor: Uuid,
 }
 
 /// Absent parameters take the SQL defaults (null). They are left out rather than sent
@@ -61,6 +62,7 @@ struct Reserve {
 #[derive(Serialize)]
 struct Finish<'a> {
     p_grant_id: Uuid,
+    p_actor: Uuid,
     p_ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     p_expires_at: Option<String>,
@@ -90,13 +92,20 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let Some(openai) = OpenAi::from_context(cx) else {
         return Err(ApiError::vendor_not_configured("openai"));
     };
-    let db = cx.db.as_user(&caller);
+    let actor = caller.require_user_id()?;
+    // The grant RPCs are this function's alone (the reservation carries the rubric the
+    // instructions are built from, which the candidate must not read): the service role
+    // calls them for the user verified above, and the SQL checks that user.
+    let db = cx
+        .db
+        .service("the interview-token RPCs run for the verified caller only")?;
 
     let reservation: Reservation = db
         .execute(db.rpc(
             "reserve_interview_token",
             &Reserve {
                 p_session_id: input.session_id,
+                p_actor: actor,
             },
         )?)
         .await?;
@@ -126,6 +135,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
             "finish_interview_token",
             &Finish {
                 p_grant_id: grant_id,
+                p_actor: actor,
                 p_ok: ok,
                 p_expires_at: expires_at,
                 p_error: error,

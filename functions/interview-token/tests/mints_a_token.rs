@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use shared::http::HttpRequest;
 use shared::testing::{
     json_response, post_json, test_context_with, user_token, FakeHttp, TEST_NOW_MS,
-    TEST_SUPABASE_URL,
+    TEST_SUPABASE_URL, TEST_USER_ID,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -57,20 +57,23 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                 "session": { "type": "realtime", "model": body["session"]["model"], "id": "sess_1", "object": "realtime.session" } }),
             ));
         }
-        assert!(
-            req.headers
-                .get("authorization")
-                .unwrap()
-                .starts_with("Bearer ey"),
-            "as the caller"
+        // The grant RPCs are the function's alone: the service role, for the verified user.
+        assert_eq!(
+            req.headers.get("authorization"),
+            Some("Bearer a.service.jwt"),
+            "as the service role"
         );
+        assert_eq!(body["p_actor"], TEST_USER_ID, "for the caller");
         match req
             .url
             .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/rpc/"))
             .unwrap()
         {
             "reserve_interview_token" => {
-                assert_eq!(body, json!({ "p_session_id": SESSION }));
+                assert_eq!(
+                    body,
+                    json!({ "p_session_id": SESSION, "p_actor": TEST_USER_ID })
+                );
                 if let Some((status, code)) = w.refuse {
                     return Ok(json_response(
                         status,
@@ -163,7 +166,9 @@ fn a_candidate_gets_a_secret_and_the_session_starts() {
     );
     assert_eq!(
         w.finished,
-        vec![json!({ "p_grant_id": GRANT, "p_ok": true, "p_expires_at": "2027-01-15T08:02:00Z" })]
+        vec![
+            json!({ "p_grant_id": GRANT, "p_actor": TEST_USER_ID, "p_ok": true, "p_expires_at": "2027-01-15T08:02:00Z" })
+        ]
     );
     // The server key is nowhere in the answer.
     assert!(!String::from_utf8_lossy(r.body()).contains("sk-test"));
@@ -251,7 +256,9 @@ fn an_openai_failure_is_recorded_and_the_session_left_alone() {
     assert_eq!(w.secrets.len(), 3, "bounded retries");
     assert_eq!(
         w.finished,
-        vec![json!({ "p_grant_id": GRANT, "p_ok": false, "p_error": "openai_server_error" })]
+        vec![
+            json!({ "p_grant_id": GRANT, "p_actor": TEST_USER_ID, "p_ok": false, "p_error": "openai_server_error" })
+        ]
     );
     assert_eq!(w.status, "invited");
 }

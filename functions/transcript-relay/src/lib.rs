@@ -58,7 +58,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
         let access = interview::session_access(&db, session_id).await?;
         access.status.require_in_progress()?;
     }
-    let outcomes = relay::store(&db, session_id, events).await?;
+    let outcomes = relay::store(&cx.db, &caller, session_id, events).await?;
     Ok(Response::ok(&Counts::of(&outcomes)))
 }
 

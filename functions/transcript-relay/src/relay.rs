@@ -3,7 +3,8 @@
 //! who, when and what), and every event, ignored ones included, gets an outcome.
 
 use serde::{Deserialize, Serialize};
-use shared::db::Session;
+use shared::auth::Caller;
+use shared::db::Db;
 use shared::ApiError;
 use uuid::Uuid;
 
@@ -35,6 +36,7 @@ pub struct Outcome {
 #[derive(Serialize)]
 struct Params<'a> {
     p_session_id: Uuid,
+    p_actor: Uuid,
     p_events: Vec<&'a Record>,
 }
 
@@ -44,11 +46,14 @@ struct Stored {
     status: Status,
 }
 
-/// Store the records among `events` for `session_id`, as the caller of `db`. With no
-/// record to store, the database is not asked anything: the caller checks the session
-/// itself if it needs to.
+/// Store the records among `events` for `session_id` on behalf of `caller`. The RPC is
+/// this function's alone (a user calling it directly would write around the relay's
+/// checks): the service role calls it naming the verified caller, whom the SQL checks as
+/// the session's candidate or an owner/admin of its tenant. With no record to store, the
+/// database is not asked anything: the caller checks the session itself if it needs to.
 pub async fn store(
-    db: &Session<'_>,
+    db: &Db,
+    caller: &Caller,
     session_id: Uuid,
     events: Vec<Parsed>,
 ) -> Result<Vec<Outcome>, ApiError> {
@@ -63,11 +68,14 @@ pub async fn store(
         Vec::new()
     } else {
         let count = records.len();
+        let actor = caller.require_user_id()?;
+        let db = db.service("relay_transcript_events runs for the verified caller only")?;
         let stored: Vec<Stored> = db
             .execute(db.rpc(
                 "relay_transcript_events",
                 &Params {
                     p_session_id: session_id,
+                    p_actor: actor,
                     p_events: records,
                 },
             )?)

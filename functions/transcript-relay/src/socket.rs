@@ -240,15 +240,17 @@ pub async fn message(state: &str, data: Option<&str>, cx: Result<Context, Config
     let first_id = parsed.iter().find_map(Parsed::event_id).map(str::to_owned);
     let stored = async {
         let caller = cx.auth.require(&bearer(&state.token)?, Role::User).await?;
-        relay::store(&cx.db.as_user(&caller), state.session_id, parsed).await
+        relay::store(&cx.db, &caller, state.session_id, parsed).await
     };
     match stored.await {
         Ok(outcomes) => Reply {
             send: outcomes.iter().map(ack).collect(),
             close: None,
         },
+        // A full transcript (413) ends the relay as a closed session does: nothing more
+        // would be stored.
         Err(err) => match err.status() {
-            401 | 403 | 404 | 409 => {
+            401 | 403 | 404 | 409 | 413 => {
                 let (close, message) = close_for(&err);
                 Reply {
                     send: vec![error_message(
@@ -319,6 +321,7 @@ fn close_for(err: &ApiError) -> (Close, String) {
         403 => 4003,
         404 => 4004,
         409 => 4009,
+        413 => 4413,
         _ => {
             shared::log::error(&format!("[transcript-relay] [{}] {err}", err.code()));
             return (close(4500, "internal"), "Internal error".into());

@@ -8,6 +8,9 @@
 --   tests.authenticate_as(identifier)   role authenticated + the claims the access token
 --                                        hook returns for that user (run as supabase_auth_admin)
 --   tests.authenticate_as_service_role()
+--   tests.act_for(identifier)           as a function acting for a user it verified: the
+--                                        service role, with tests.actor() = that user's id
+--   tests.actor() -> uuid               the user of the last act_for
 --   tests.clear_authentication()        role anon, no claims
 --   tests.affected(sql) -> int          rows the statement affected (kept)
 --   tests.affected_undo(sql) -> int     rows the statement affected, then undone
@@ -104,6 +107,26 @@ begin
   perform set_config('role', 'service_role', true);
   perform set_config('request.jwt.claims', '{"role": "service_role", "iss": "supabase-demo"}', true);
 end
+$$;
+
+create function tests.act_for(identifier text) returns void
+language plpgsql
+as $$
+declare
+  v_id uuid;
+begin
+  perform set_config('role', 'postgres', true);
+  v_id := tests.get_supabase_uid(identifier);
+  perform tests.authenticate_as_service_role();
+  perform set_config('tests.actor', v_id::text, true);
+end
+$$;
+
+create function tests.actor() returns uuid
+language sql
+stable
+as $$
+  select nullif(current_setting('tests.actor', true), '')::uuid
 $$;
 
 create function tests.clear_authentication() returns void

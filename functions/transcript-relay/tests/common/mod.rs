@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse};
 use shared::testing::{
     json_response, postgrest_error, sign_token, test_context, user_claims, user_token, FakeHttp,
-    TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL,
+    TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL, TEST_USER_ID,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -55,14 +55,17 @@ fn pt(status: u16, code: &str) -> HttpResponse {
 pub fn postgrest(state: Rc<RefCell<Db>>) -> Rc<FakeHttp> {
     Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
         assert_eq!(req.method, Method::Post);
-        assert!(
-            req.headers
-                .get("authorization")
-                .is_some_and(|a| a.starts_with("Bearer ey")),
-            "as the caller"
-        );
         let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
         assert_eq!(body["p_session_id"], SESSION);
+        // The session check runs as the caller; the write is the function's alone: the
+        // service role, naming the verified caller.
+        let authorization = req.headers.get("authorization").unwrap_or_default();
+        if req.url.ends_with("/rpc/relay_transcript_events") {
+            assert_eq!(authorization, "Bearer a.service.jwt", "as the service role");
+            assert_eq!(body["p_actor"], TEST_USER_ID, "for the caller");
+        } else {
+            assert!(authorization.starts_with("Bearer ey"), "as the caller");
+        }
         let mut db = state.borrow_mut();
         match db.access {
             Access::Stranger => return Ok(pt(404, "session_not_found")),
