@@ -20,7 +20,8 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown>; errorCode: string | null }> {
   const headers: Record<string, string> = { apikey: opts.key ?? clientKey, "content-type": "application/json" };
   if (opts.versioned !== false) headers["x-supabase-api-version"] = "2024-01-01";
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  // As supabase-js sends them: the key as bearer when there is no session.
+  headers.authorization = `Bearer ${opts.token ?? opts.key ?? clientKey}`;
   const r = await fetch(`${AUTH}${path}`, { method, headers, body: opts.body });
   return { status: r.status, body: await r.json(), errorCode: r.headers.get("x-sb-error-code") };
 }

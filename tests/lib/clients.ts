@@ -27,9 +27,11 @@ export function serviceClient(): SupabaseClient {
 }
 
 /**
- * A signed-in user. There is no local GoTrue to hold a session, so the token is given
- * through supabase-js's `accessToken` option: REST, rpc and `functions.invoke` then send
- * `Authorization: Bearer <token>` exactly as for a signed-in browser session.
+ * A signed-in user with a token minted by the harness (fast, for tests that are not about
+ * auth; `tests/recruiter-signs-up.test.ts` signs in through the Auth stand-in instead).
+ * The token is given through supabase-js's `accessToken` option: REST, rpc and
+ * `functions.invoke` then send `Authorization: Bearer <token>` exactly as for a signed-in
+ * browser session.
  */
 export function clientFor(token: string): SupabaseClient {
   return createClient(config.apiUrl, clientKey, {
