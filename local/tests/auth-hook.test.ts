@@ -5,72 +5,19 @@
 //! (the project's own hook is never touched), and signs in against it directly.
 
 import { assert, assertEquals } from "../../tests/lib/assert.ts";
-import { config, createUser, deleteUsers, psql, uniqueEmail } from "../../tests/lib/mod.ts";
+import { createUser, deleteUsers, psql, uniqueEmail } from "../../tests/lib/mod.ts";
+import { post, withHookFunction, withStandIn } from "./auth-standin.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-const BIN = `${Deno.env.get("CARGO_TARGET_DIR") || `${ROOT}/local/auth/target`}/release/local-auth`;
-const DB_PORT = new URL(config.dbUrl).port;
 const PASSWORD = "hook test password";
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 /** A stand-in whose hook is `public.<fn>` with `body` (plpgsql returning jsonb). */
-async function withHook(
-  fn: string,
-  body: string,
-  run: (url: string) => Promise<void>,
-): Promise<void> {
-  await psql(
-    `create or replace function public.${fn}(event jsonb) returns jsonb language plpgsql as $$ ${body} $$;
-     grant execute on function public.${fn}(jsonb) to supabase_auth_admin;`,
-  );
-  const dir = await Deno.makeTempDir();
-  const port = freePort();
-  await Deno.writeTextFile(
-    `${dir}/config.toml`,
-    `[auth.hook.custom_access_token]\nenabled = true\nuri = "pg-functions://postgres/public/${fn}"\n`,
-  );
-  const child = new Deno.Command(BIN, {
-    env: {
-      AUTH_PORT: String(port),
-      AUTH_DATABASE_URL: `postgresql://supabase_auth_admin:postgres@127.0.0.1:${DB_PORT}/postgres`,
-      API_URL: config.apiUrl,
-      AUTH_CONFIG_FILE: `${dir}/config.toml`,
-      STACK_KEYS: "legacy",
-      JWT_SECRET: "a-secret-for-the-hook-test-of-at-least-32-characters",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${url}/health`).then((r) => r.body?.cancel().then(() => r.ok)).catch(() => false);
-      if (up) break;
-      if (i > 100) throw new Error(`the stand-in (${BIN}) did not start; built? scripts/setup.sh`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await run(url);
-  } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await Deno.remove(dir, { recursive: true });
-    await psql(`drop function if exists public.${fn}(jsonb);`);
-  }
+function withHook(fn: string, body: string, run: (url: string) => Promise<void>): Promise<void> {
+  const toml = `[auth.hook.custom_access_token]\nenabled = true\nuri = "pg-functions://postgres/public/${fn}"\n`;
+  return withHookFunction(fn, body, () => withStandIn(toml, run));
 }
 
-async function signIn(url: string, email: string): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${url}/token?grant_type=password`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-supabase-api-version": "2024-01-01" },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  return { status: r.status, body: await r.json() };
+function signIn(url: string, email: string): Promise<{ status: number; body: any }> {
+  return post(url, "/token?grant_type=password", { email, password: PASSWORD });
 }
 
 async function sessions(userId: string): Promise<string> {
