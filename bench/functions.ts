@@ -1,90 +1,19 @@
-//! Edge-function benchmarks against a running local stack; prints figures, asserts nothing.
+//! Edge-function latency against a running local stack; prints figures, asserts nothing.
+//! (Cold start and module sizes: bench/cold.ts.)
 //!
-//!   cold   process start to first response of each function's isolate (the wrapper run
-//!          by Deno exactly as the functions host runs it), median of RUNS starts
 //!   link   request latency through the gateway: link-candidate-account (gateway -> host
 //!          -> wasm -> PostgREST -> SQL) against the same SQL function called directly
 //!          through PostgREST (gateway -> PostgREST -> SQL), at 1 and 50 concurrent clients
 //!
-//! Usage: deno run --allow-all bench/functions.ts [cold|link]...   (default: both)
+//! Usage: deno run --allow-all bench/functions.ts [link]
 
 import { clientFor, config, functionsUrl, restUrl, signUp, tokenFor } from "../tests/lib/mod.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-const DENO = `${ROOT}node_modules/.bin/deno`;
-const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 5);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 const fmt = (ms: number) => ms.toFixed(2).padStart(8);
-
-async function freePort(): Promise<number> {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** Start one isolate and time until it answers a CORS preflight. */
-async function coldStart(name: string): Promise<number> {
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = new Deno.Command(DENO, {
-    args: ["run", "--allow-net", "--allow-read", "--allow-env", "--no-prompt", `supabase/functions/${name}/index.ts`],
-    cwd: ROOT,
-    env: {
-      SB_FUNCTION_PORT: String(port),
-      SUPABASE_URL: config.apiUrl,
-      SUPABASE_ANON_KEY: config.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
-      SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
-      SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.secretKey }),
-      SUPABASE_JWKS: JSON.stringify(config.jwks),
-      ...(config.jwtSecret === null ? {} : { SUPABASE_JWT_SECRET: config.jwtSecret }),
-      NO_COLOR: "1",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    for (;;) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/${name}`, { method: "OPTIONS" });
-        await res.body?.cancel();
-        return performance.now() - t0;
-      } catch {
-        if (performance.now() - t0 > 15_000) throw new Error(`${name} did not answer within 15 s`);
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    }
-  } finally {
-    child.kill("SIGKILL");
-    await child.status;
-  }
-}
-
-async function benchCold() {
-  const names = [...Deno.readDirSync(`${ROOT}supabase/functions`)]
-    .filter((e) => e.isDirectory && !e.name.startsWith("_"))
-    .map((e) => e.name)
-    .filter((n) => {
-      try {
-        return Deno.statSync(`${ROOT}supabase/functions/${n}/pkg`).isDirectory;
-      } catch {
-        return false;
-      }
-    })
-    .sort();
-  console.log(`cold start: process start -> first response (median of ${RUNS})`);
-  for (const name of names) {
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) times.push(await coldStart(name));
-    times.sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(28)} ${fmt(percentile(times, 50))} ms  (min ${times[0].toFixed(1)}, max ${times.at(-1)!.toFixed(1)})`);
-  }
-}
 
 /** `clients` loops sending `total` requests in all; per-request latencies in ms. */
 async function load(clients: number, total: number, send: () => Promise<Response>): Promise<{ lat: number[]; secs: number; errors: number }> {
@@ -146,9 +75,8 @@ async function benchLink() {
   }
 }
 
-const parts = Deno.args.length ? Deno.args : ["cold", "link"];
+const parts = Deno.args.length ? Deno.args : ["link"];
 for (const part of parts) {
-  if (part === "cold") await benchCold();
-  else if (part === "link") await benchLink();
+  if (part === "link") await benchLink();
   else throw new Error(`unknown part ${part}`);
 }

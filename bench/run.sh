@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks: prints figures, asserts nothing (targets live here, never in timed tests).
-#   wasm     each function's module size (raw and gzip)
-#   cold     isolate cold start to first response, per function
+#   wasm     each function's module size (raw and gzip, against its target) and what
+#            loading it costs: read, compile, instantiate (bench/cold.ts)
+#   cold     isolate cold start to the first answered request, per function, beside a plain
+#            Deno.serve, and where the time goes phase by phase (bench/cold.ts)
 #   link     request latency p50/p99 via the gateway: a wasm function vs direct PostgREST
 #   extract  our PDF extractor vs pdftotext vs pdf.js on the fixture corpus
 #   resume   process-resume: the wasm's CPU per request in Deno on each fixture and on a
@@ -26,23 +28,19 @@ quiet() { "$@" >"$LOG_DIR/bench-setup.log" 2>&1 || { cat "$LOG_DIR/bench-setup.l
 quiet scripts/setup.sh
 quiet scripts/build.sh
 
-if want wasm; then
-  echo "wasm module sizes (after wasm-opt)"
-  for f in supabase/functions/*/pkg/*_bg.wasm; do
-    printf '  %-28s %9s bytes %9s gzip\n' "$(basename "$(dirname "$(dirname "$f")")")" \
-      "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
-  done
+if want wasm || want cold; then
+  cparts=(); want wasm && cparts+=(wasm); want cold && cparts+=(cold)
+  deno run --allow-all bench/cold.ts "${cparts[@]}"
 fi
 
-if want cold || want link || want resume || want oversized; then
+if want link || want resume || want oversized; then
   trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
   quiet scripts/db.sh reset
   quiet scripts/stack.sh start
 fi
 
-if want cold || want link; then
-  fparts=(); want cold && fparts+=(cold); want link && fparts+=(link)
-  deno run --allow-all bench/functions.ts "${fparts[@]}"
+if want link; then
+  deno run --allow-all bench/functions.ts link
 fi
 
 if want auth; then
