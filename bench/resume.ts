@@ -63,7 +63,8 @@ let restoreFetch = () => {};
 
 /** The wasm's `handle` with the database and Storage API stubbed, as one call. */
 async function wasmCall(): Promise<Call> {
-  const { handle } = await import(`${ROOT}supabase/functions/process-resume/pkg/process_resume.js`);
+  const { handle, initSync } = await import(`${ROOT}supabase/functions/process-resume/pkg/process_resume.js`);
+  initSync({ module: await Deno.readFile(`${ROOT}supabase/functions/process-resume/pkg/process_resume_bg.wasm`) });
   const { sign } = await import(`${ROOT}local/jwt.ts`);
   const secret = "super-secret-jwt-token-with-at-least-32-characters-long";
   const tenant = crypto.randomUUID();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every edge function listed in wasm-pack.toml: wasm-pack (release, --target deno),
+# Builds every edge function listed in wasm-pack.toml: wasm-pack (release, --target web),
 # then wasm-opt, into supabase/functions/<name>/pkg/. Prints each module's size.
 #   scripts/build.sh                 # all functions
 #   scripts/build.sh <name>...       # only these
@@ -23,7 +23,7 @@ manifest=$(node --input-type=module -e '
   const d = m.defaults ?? {};
   for (const [name, f] of Object.entries(m.functions ?? {})) {
     const opt = f.wasm_opt ?? d.wasm_opt ?? [];
-    console.log([name, f.crate, f.target ?? d.target ?? "deno", f.profile ?? d.profile ?? "release", opt.join(" ")].join("\t"));
+    console.log([name, f.crate, f.target ?? d.target ?? "web", f.profile ?? d.profile ?? "release", opt.join(" ")].join("\t"));
   }')
 
 wanted=("$@")

@@ -1,8 +1,9 @@
 //! The one adapter every edge function wrapper uses: it owns the HTTP server and the
 //! boundary between Deno and the Rust `handle(req, env)` export, nothing else.
 //!
-//! The wasm-bindgen `--target deno` glue instantiates the module when the wrapper imports
-//! it, once per isolate, so nothing here runs per request but the call itself. Rust
+//! The wrapper instantiates the module once per isolate, before it calls `serve` (it reads
+//! the `.wasm` with Deno.readFile and hands the bytes to the glue's `initSync`), so
+//! nothing here runs per request but the call itself. Rust
 //! answers everything (CORS preflight included); this file only turns a throw (a wasm
 //! trap, a bug in the glue) into the project's JSON 500 shape, with CORS headers so a
 //! browser shows the 500 rather than a CORS failure.

@@ -1,3 +1,4 @@
 import { serve } from "../_shared/adapter.ts";
-import { handle } from "./pkg/enrich_candidate.js";
+import { handle, initSync } from "./pkg/enrich_candidate.js";
+initSync({ module: await Deno.readFile(new URL("./pkg/enrich_candidate_bg.wasm", import.meta.url)) });
 serve(handle);
