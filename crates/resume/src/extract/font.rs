@@ -1,7 +1,7 @@
 //! A PDF font reduced to what text extraction needs: how to split a string into character
 //! codes, the text each code stands for, and each glyph's advance width.
 //!
-//! Unicode comes, in order of trust, from the font's `/ToUnicode` CMap (parsed by lopdf),
+//! Unicode comes, in order of trust, from the font's `/ToUnicode` CMap ([`CMap`]),
 //! then for simple fonts from `/Encoding` (base encoding + `/Differences` through the Adobe
 //! glyph list), then from the encoding built into an embedded Type 1 program. The second
 //! path is what ghostscript's `ps2pdf` output needs: Type 1C subsets with WinAnsi or custom
@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
+use super::cmap::CMap;
 use super::glyphs::{self, BaseEncoding};
 use super::std14;
 
@@ -32,7 +33,7 @@ pub(crate) struct Font {
     /// CID fonts: advances by CID (here the code: Identity CMaps), and the default.
     cid_widths: HashMap<u32, f64>,
     default_width: f64,
-    to_unicode: Option<lopdf::Encoding<'static>>,
+    to_unicode: Option<CMap>,
     pub(crate) unicode_source: UnicodeSource,
 }
 
@@ -83,11 +84,7 @@ impl Font {
         Self::load_simple(doc, dict, subtype, to_unicode)
     }
 
-    fn load_type0(
-        doc: &Document,
-        dict: &Dictionary,
-        to_unicode: Option<lopdf::Encoding<'static>>,
-    ) -> Font {
+    fn load_type0(doc: &Document, dict: &Dictionary, to_unicode: Option<CMap>) -> Font {
         let descendant = get(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
@@ -123,7 +120,7 @@ impl Font {
         doc: &Document,
         dict: &Dictionary,
         subtype: &[u8],
-        to_unicode: Option<lopdf::Encoding<'static>>,
+        to_unicode: Option<CMap>,
     ) -> Font {
         let base_font = get(doc, dict, b"BaseFont")
             .and_then(|o| o.as_name().ok())
@@ -204,7 +201,7 @@ impl Font {
             }
         }
         let mut unicode_source = UnicodeSource::Encoding;
-        if let Some(lopdf::Encoding::UnicodeMapEncoding(cmap)) = &to_unicode {
+        if let Some(cmap) = &to_unicode {
             unicode_source = UnicodeSource::ToUnicode;
             for (code, slot) in simple_text.iter_mut().enumerate() {
                 if let Some(units) = cmap.get(code as u32, 1) {
@@ -259,13 +256,12 @@ impl Font {
         bytes.chunks(step).map(move |chunk| {
             if self.two_byte {
                 let code = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
-                let owned = match &self.to_unicode {
-                    Some(lopdf::Encoding::UnicodeMapEncoding(cmap)) => cmap
-                        .get(code, 2)
-                        .map(|units| String::from_utf16_lossy(&units))
-                        .filter(|t| !t.contains('\u{FFFD}')),
-                    _ => None,
-                };
+                let owned = self
+                    .to_unicode
+                    .as_ref()
+                    .and_then(|cmap| cmap.get(code, 2))
+                    .map(|units| String::from_utf16_lossy(&units))
+                    .filter(|t| !t.contains('\u{FFFD}'));
                 let width = self
                     .cid_widths
                     .get(&code)
@@ -333,20 +329,10 @@ fn strip_subset(name: &[u8]) -> &[u8] {
     }
 }
 
-fn load_to_unicode(doc: &Document, font: &Dictionary) -> Option<lopdf::Encoding<'static>> {
-    let reference = font.get(b"ToUnicode").ok()?;
-    // lopdf parses ToUnicode CMaps only through `get_font_encoding`, and prefers
-    // /Encoding over /ToUnicode there; a font dictionary with nothing but the map makes it
-    // hand the parsed CMap back.
-    let mut only_map = Dictionary::new();
-    only_map.set("Type", Object::Name(b"Font".to_vec()));
-    only_map.set("ToUnicode", reference.clone());
-    match only_map.get_font_encoding_with_limit(doc, 4 << 20) {
-        Ok(lopdf::Encoding::UnicodeMapEncoding(cmap)) => {
-            Some(lopdf::Encoding::UnicodeMapEncoding(cmap))
-        }
-        _ => None,
-    }
+fn load_to_unicode(doc: &Document, font: &Dictionary) -> Option<CMap> {
+    let stream = get(doc, font, b"ToUnicode")?.as_stream().ok()?;
+    // A crafted stream could inflate without end: 4 MB is far above any real map.
+    CMap::parse(&stream.get_plain_content_with_limit(4 << 20).ok()?)
 }
 
 fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {

@@ -36,23 +36,62 @@ impl BaseEncoding {
             // PDF 32000-1, Annex D, note 5: in WinAnsiEncoding every unused code above
             // 0o40 shows a bullet (reportlab draws its bullets as 0x7F).
             Self::WinAnsi => {
-                single_byte(encoding_rs::WINDOWS_1252, code).or((code > 0x20).then_some('•'))
+                single_byte(CodePage::Windows1252, code).or((code > 0x20).then_some('•'))
             }
-            Self::MacRoman => single_byte(encoding_rs::MACINTOSH, code),
+            Self::MacRoman => single_byte(CodePage::MacRoman, code),
             Self::Latin1 => (code >= 0x20).then_some(char::from(code)),
         }
     }
 }
 
-fn single_byte(encoding: &'static encoding_rs::Encoding, code: u8) -> Option<char> {
-    if code < 0x20 {
-        return None;
+/// The character of `code` in one of the two code pages, as the WHATWG Encoding Standard
+/// defines them (what encoding_rs decodes); `None` for C0/C1 controls and unassigned codes.
+fn single_byte(page: CodePage, code: u8) -> Option<char> {
+    let c = match (page, code) {
+        (_, 0..=0x1F | 0x7F) => return None,
+        (_, 0x20..=0x7E) => char::from(code),
+        (CodePage::Windows1252, 0x80..=0x9F) => WINDOWS_1252_80[usize::from(code - 0x80)],
+        (CodePage::Windows1252, _) => char::from(code),
+        (CodePage::MacRoman, _) => MAC_ROMAN_80[usize::from(code - 0x80)],
+    };
+    (!c.is_control()).then_some(c)
+}
+
+/// Our own tables rather than encoding_rs's: decoding through an `encoding_rs::Encoding`
+/// dispatches over every encoding it knows, so a module that decodes one byte of cp1252
+/// carried its CJK tables as well.
+#[derive(Clone, Copy)]
+enum CodePage {
+    Windows1252,
+    MacRoman,
+}
+
+/// windows-1252 0x80-0x9F (the rest is Latin-1); `\u{81}` and the like: unassigned.
+const WINDOWS_1252_80: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// macintosh (Mac OS Roman) 0x80-0xFF.
+const MAC_ROMAN_80: [char; 128] = [
+    'Ä', 'Å', 'Ç', 'É', 'Ñ', 'Ö', 'Ü', 'á', 'à', 'â', 'ä', 'ã', 'å', 'ç', 'é', 'è', 'ê', 'ë', 'í',
+    'ì', 'î', 'ï', 'ñ', 'ó', 'ò', 'ô', 'ö', 'õ', 'ú', 'ù', 'û', 'ü', '†', '°', '¢', '£', '§', '•',
+    '¶', 'ß', '®', '©', '™', '´', '¨', '≠', 'Æ', 'Ø', '∞', '±', '≤', '≥', '¥', 'µ', '∂', '∑', '∏',
+    'π', '∫', 'ª', 'º', 'Ω', 'æ', 'ø', '¿', '¡', '¬', '√', 'ƒ', '≈', '∆', '«', '»', '…', '\u{A0}',
+    'À', 'Ã', 'Õ', 'Œ', 'œ', '–', '—', '“', '”', '‘', '’', '÷', '◊', 'ÿ', 'Ÿ', '⁄', '€', '‹', '›',
+    'ﬁ', 'ﬂ', '‡', '·', '‚', '„', '‰', 'Â', 'Ê', 'Á', 'Ë', 'È', 'Í', 'Î', 'Ï', 'Ì', 'Ó', 'Ô',
+    '\u{F8FF}', 'Ò', 'Ú', 'Û', 'Ù', 'ı', 'ˆ', '˜', '¯', '˘', '˙', '˚', '¸', '˝', '˛', 'ˇ',
+];
+
+/// `c` as a windows-1252 byte, if it has one.
+pub(crate) fn windows_1252_byte(c: char) -> Option<u8> {
+    match u32::from(c) {
+        0..=0x7F | 0xA0..=0xFF => Some(c as u8),
+        _ => WINDOWS_1252_80
+            .iter()
+            .position(|m| *m == c)
+            .map(|i| 0x80 + i as u8),
     }
-    let bytes = [code];
-    let (text, _) = encoding.decode_without_bom_handling(&bytes);
-    text.chars()
-        .next()
-        .filter(|c| !c.is_control() && *c != '\u{FFFD}')
 }
 
 /// Adobe StandardEncoding: ASCII except the quotes at 0x27/0x60, and its own upper half.
@@ -225,6 +264,33 @@ pub(crate) fn push_normalized(out: &mut String, text: &str) {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// Our two code pages decode every byte as encoding_rs does (C0/C1 controls dropped).
+    #[test]
+    fn code_pages_match_encoding_rs() {
+        for (page, reference) in [
+            (CodePage::Windows1252, encoding_rs::WINDOWS_1252),
+            (CodePage::MacRoman, encoding_rs::MACINTOSH),
+        ] {
+            for code in 0..=255u8 {
+                let byte = [code];
+                let (text, _) = reference.decode_without_bom_handling(&byte);
+                let want = text.chars().next().filter(|c| !c.is_control());
+                assert_eq!(
+                    single_byte(page, code),
+                    want,
+                    "{} {code:#04x}",
+                    reference.name()
+                );
+            }
+        }
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+            let want = (!unmappable && bytes.len() == 1).then(|| bytes[0]);
+            assert_eq!(windows_1252_byte(c), want, "{c:?}");
+        }
+    }
 
     #[test]
     fn glyph_names_resolve() {

@@ -5,6 +5,7 @@
 //! place every glyph, `font` turns codes into text and widths, and `layout` orders the
 //! glyphs by position into lines, words and columns.
 
+mod cmap;
 mod content;
 mod font;
 mod glyphs;

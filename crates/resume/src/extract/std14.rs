@@ -76,12 +76,7 @@ impl Metrics {
         };
         let winansi = match ch {
             Some(c) if c.is_ascii() => Some(c as u8),
-            Some(c) => {
-                let mut buf = [0u8; 4];
-                let (bytes, _, unmappable) =
-                    encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
-                (!unmappable && bytes.len() == 1).then(|| bytes[0])
-            }
+            Some(c) => super::glyphs::windows_1252_byte(c),
             None => Some(code),
         };
         winansi
