@@ -215,7 +215,9 @@ start_storage() {
 # the custom access token hook runs as that role), and reads supabase/config.toml.
 start_auth() {
   if already_running auth; then return 0; fi
-  [ -x "$AUTH_BIN" ] || die "the Auth stand-in is not built ($AUTH_BIN); run scripts/setup.sh"
+  # cargo puts it under CARGO_TARGET_DIR when set (else local/auth/target): set-up and
+  # start must agree on it.
+  [ -x "$AUTH_BIN" ] || die "the Auth stand-in is not built at $AUTH_BIN; run scripts/setup.sh (with the same CARGO_TARGET_DIR${CARGO_TARGET_DIR:+=$CARGO_TARGET_DIR})"
   port_busy "$AUTH_PORT" && die "port $AUTH_PORT (auth) is taken by another process"
   AUTH_DATABASE_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$DB_PORT/postgres" \
   AUTH_CONFIG_FILE="$ROOT/supabase/config.toml" \

@@ -37,7 +37,9 @@ export async function withStandIn(configToml: string, body: (url: string) => Pro
     for (let i = 0; ; i++) {
       const up = await fetch(`${url}/health`).then((r) => r.body?.cancel().then(() => r.ok)).catch(() => false);
       if (up) break;
-      if (i > 100) throw new Error(`the stand-in (${BIN}) did not start; built? scripts/setup.sh`);
+      if (i > 100) {
+        throw new Error(`the stand-in (${BIN}) did not start; built? scripts/setup.sh, with the same CARGO_TARGET_DIR`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     await body(url);
