@@ -29,8 +29,11 @@ async function machineRow(sessionId: string) {
   return rows[0];
 }
 
-async function mirrored(sessionId: string) {
-  return (await sql<{ m: string | null }>(`select fly_machine_id as m from public.interview_sessions where id = :'sid'`, { sid: sessionId }))[0].m;
+/** What the candidate can learn of their session's machine through the Data API. */
+async function candidateSees(token: string, sessionId: string) {
+  const { data: session } = await clientFor(token).from("interview_sessions").select("*").eq("id", sessionId).single();
+  const { data: machines } = await clientFor(token).from("session_machines").select("machine_id");
+  return { sessionFields: Object.keys(session ?? {}).filter((k) => k.includes("machine")), machines };
 }
 
 Deno.test("vm: without FLY_API_TOKEN the function answers 503 not_configured", async () => {
@@ -54,7 +57,7 @@ Deno.test("vm: the owner starts the session's machine, a second start reuses it,
     assertEquals(machine.config.metadata, { session_id: cand.sessionId, tenant_id: owner.tenantId, managed_by: "session-vm" });
     assertEquals([machine.config.auto_destroy, machine.config.restart], [true, { policy: "no" }]);
     assertEquals(await machineRow(cand.sessionId), { machine_id: id, state: "started", error: null });
-    assertEquals(await mirrored(cand.sessionId), id);
+    assertEquals(await candidateSees(cand.token, cand.sessionId), { sessionFields: [], machines: [] }, "no machine id reaches a candidate");
     assert(fly.requests.some((r) => r.path.endsWith(`/machines/${id}/wait`) && r.search.includes("state=started")), "waited for started");
 
     const again = await vm(owner.token, { session_id: cand.sessionId, action: "start" });
@@ -66,7 +69,6 @@ Deno.test("vm: the owner starts the session's machine, a second start reuses it,
     assertEquals(fly.machines.get(id)!.state, "destroyed");
     assert(fly.requests.some((r) => r.method === "DELETE" && r.search === "?force=true"), "destroyed with force");
     assertEquals((await machineRow(cand.sessionId)).state, "destroyed");
-    assertEquals(await mirrored(cand.sessionId), null);
     assertEquals((await vm(owner.token, { session_id: cand.sessionId, action: "stop" })).body.state, "destroyed", "stop is idempotent");
   });
 });
@@ -136,7 +138,6 @@ Deno.test("vm: the reaper destroys the machines of finished sessions and strays,
     assertEquals(fly.machines.get(ma)!.state, "destroyed");
     assertEquals(fly.machines.get(mb)!.state, "started");
     assertEquals((await machineRow(a.cand.sessionId)).state, "destroyed");
-    assertEquals(await mirrored(a.cand.sessionId), null);
     assertEquals(reaped.body.failed, []);
   });
 });
@@ -158,4 +159,16 @@ Deno.test("vm: candidates, members and other tenants are refused; bad input is 4
     assertApiError(await vm(owner.token, body), 409, "session_not_joinable");
   });
   assertEquals(fly.requests.length, 0, "nothing reached Fly");
+});
+
+Deno.test("vm: an admin cannot point the session's machine row at a machine of their choosing; only session-vm writes it", async () => {
+  await ready();
+  const { owner, cand } = await liveInterview("vm-aim");
+  const admin = await member(owner, "admin");
+  const client = clientFor(admin.token);
+  const inserted = await client.from("session_machines").insert({ session_id: cand.sessionId, tenant_id: owner.tenantId, machine_id: "e286d3f1c24e68", state: "started" });
+  assertEquals(inserted.error?.code, "42501", "no insert");
+  const updated = await client.from("session_machines").update({ machine_id: "e286d3f1c24e68" }).eq("session_id", cand.sessionId);
+  assertEquals(updated.error?.code, "42501", "no update");
+  assertEquals(await machineRow(cand.sessionId), undefined, "nothing recorded");
 });

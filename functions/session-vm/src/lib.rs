@@ -6,18 +6,22 @@
 //!   when the session's machine already runs). Created through the Machines API with
 //!   the session and tenant in its metadata, `auto_destroy`, restart policy `no`; the
 //!   function waits (Fly's server-side wait) for `started` and records the machine in
-//!   `session_machines` and on the session (`fly_machine_id`). Only a joinable session
-//!   (invited, scheduled, in progress) gets one.
+//!   `session_machines`. Only a joinable session (invited, scheduled, in progress) gets
+//!   one.
 //! - `{"session_id": uuid, "action": "stop"}` → `200 {"session_id", "machine_id", "state":
 //!   "destroyed"}`: `DELETE …?force=true`; idempotent (no machine, or one already gone, is
-//!   `destroyed` too).
+//!   `destroyed` too). A machine is destroyed only when Fly says its metadata names this
+//!   session and tenant; otherwise `409 machine_not_of_session` and nothing is touched.
 //! - `{"action": "reap"}` (service role only; run it on a schedule) → `200 {"examined",
 //!   "destroyed": [{machine_id, session_id, reason}], "failed": [...], "reconciled"}`:
 //!   destroys every machine of ours ([`reaper`]) whose session is completed, cancelled,
 //!   expired or gone, or that is older than [`reaper::MAX_AGE_SECONDS`], and marks rows
 //!   whose machine no longer exists.
-//! - Caller: an owner or admin of the session's tenant (as themselves: RLS), or the
-//!   service role (no user: the reaper, a completion hook).
+//! - Caller: an owner or admin of the session's tenant, or the service role (no user: the
+//!   reaper, a completion hook). A user's access is checked as the user (RLS decides
+//!   whether the session is theirs); the machine row is then written with the service
+//!   role, as nobody else may write `session_machines` (a user who could would choose the
+//!   machine this function destroys).
 //! - Fly's answers: 429 → our 429 with `Retry-After`; 409 (no capacity, a lease) and 412
 //!   are retried once after a second, then `503 fly_unavailable`; 422 (the account's
 //!   machine limit) → `503 fly_machine_limit`; a machine that does not start within the
@@ -41,7 +45,7 @@ use serde_json::json;
 use shared::clients::fly::{Fly, FlyError, MachineSpec, WaitState};
 use shared::clients::VendorFailure;
 use shared::db::Session;
-use shared::{ApiError, Caller, Context, Method, Request, Response, Role};
+use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 
 /// How long Fly is asked to wait for `started` (its cap is 60 s).
@@ -71,7 +75,7 @@ struct Input {
 }
 
 #[derive(Debug, Deserialize)]
-struct SessionRow {
+pub(crate) struct SessionRow {
     tenant_id: Uuid,
     status: interview::SessionStatus,
 }
@@ -113,25 +117,23 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     let Some(fly) = Fly::from_context(cx) else {
         return Err(ApiError::vendor_not_configured("fly"));
     };
-    let db = database(cx, &caller, service)?;
-    match (input.action, session_id) {
-        (Action::Reap, _) => reaper::reap(&fly, &db, cx).await,
-        (Action::Start, Some(id)) => start(&fly, &db, cx, id).await,
-        (Action::Stop, Some(id)) => stop(&fly, &db, cx, id).await,
-        (_, None) => Err(ApiError::internal("session_id checked above")),
-    }
-}
-
-/// Staff act as themselves (RLS); the service role has no user to act as.
-fn database<'a>(
-    cx: &'a Context,
-    caller: &'a Caller,
-    service: bool,
-) -> Result<Session<'a>, ApiError> {
-    if service {
-        cx.db.service("session machines are started, stopped and reaped by the platform (a schedule, a completion hook): no user is present")
+    let db = cx.db.service(
+        "session_machines is written by this function alone, after the caller is checked",
+    )?;
+    let Some(id) = session_id else {
+        return reaper::reap(&fly, &db, cx).await;
+    };
+    // The session must be the caller's: staff read it as themselves (RLS); the service
+    // role has no user to act as.
+    let session = if service {
+        session(&db, id).await?
     } else {
-        Ok(cx.db.as_user(caller))
+        session(&cx.db.as_user(&caller), id).await?
+    };
+    match input.action {
+        Action::Start => start(&fly, &db, cx, id, &session).await,
+        Action::Stop => stop(&fly, &db, cx, id, &session).await,
+        Action::Reap => Err(ApiError::internal("reap has no session_id")),
     }
 }
 
@@ -183,28 +185,13 @@ pub(crate) async fn set_machine(
     Ok(())
 }
 
-/// Mirror the machine id on the session, for the screens that read sessions.
-pub(crate) async fn mirror(
+async fn start(
+    fly: &Fly,
     db: &Session<'_>,
+    cx: &Context,
     id: Uuid,
-    machine_id: Option<&str>,
-) -> Result<(), ApiError> {
-    let outcome: Result<serde_json::Value, ApiError> = db
-        .execute(
-            db.from("interview_sessions")
-                .update(json!({ "fly_machine_id": machine_id }).to_string())
-                .eq("id", id.to_string()),
-        )
-        .await;
-    match outcome {
-        // The session went away meanwhile: nothing to mirror onto.
-        Err(err) if err.status() == 404 => Ok(()),
-        other => other.map(|_| ()),
-    }
-}
-
-async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, ApiError> {
-    let session = session(db, id).await?;
+    session: &SessionRow,
+) -> Result<Response, ApiError> {
     session.status.require_joinable()?;
 
     // Claim the session's machine slot, so two starts cannot create two machines.
@@ -230,7 +217,7 @@ async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Re
                     })))
                 }
                 Err(FlyError::NotFound { .. }) => {}
-                Err(FlyError::Timeout) => destroy_quietly(fly, &machine_id).await,
+                Err(FlyError::Timeout) => destroy_quietly(fly, &machine_id, id, session).await,
                 Err(err) => return Err(err.into()),
             }
             set_machine(db, id, fresh, &["started"])
@@ -251,7 +238,7 @@ async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Re
             }
             // A start or stop that died: what it left is destroyed before a new start.
             if let Some(stale) = &row.machine_id {
-                destroy_quietly(fly, stale).await;
+                destroy_quietly(fly, stale, id, session).await;
             }
             set_machine(db, id, fresh, &[row.state.as_str()])
                 .await
@@ -303,7 +290,7 @@ async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Re
         .wait_for_state(&created.id, WaitState::Started, None, START_WAIT)
         .await
     {
-        destroy_quietly(fly, &created.id).await;
+        destroy_quietly(fly, &created.id, id, session).await;
         return Err(failed(db, id, err).await);
     }
     let started_at = shared::time::rfc3339_seconds(now);
@@ -314,7 +301,6 @@ async fn start(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Re
         &[],
     )
     .await?;
-    mirror(db, id, Some(&created.id)).await?;
     Ok(Response::created(&json!({
         "session_id": id, "machine_id": created.id, "state": "started", "region": created.region,
     })))
@@ -381,9 +367,14 @@ fn unavailable(code: &'static str, message: &'static str) -> ApiError {
     ApiError::unavailable(code, message, Some(RETRY_AFTER_SECONDS))
 }
 
-async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Response, ApiError> {
-    // The session must be the caller's (RLS); its status does not matter.
-    session(db, id).await?;
+async fn stop(
+    fly: &Fly,
+    db: &Session<'_>,
+    cx: &Context,
+    id: Uuid,
+    session: &SessionRow,
+) -> Result<Response, ApiError> {
+    // The session is the caller's (checked by `run`); its status does not matter.
     let row = machine_row(db, id).await?;
     let Some(machine_id) = row.as_ref().and_then(|r| r.machine_id.clone()) else {
         if row.is_some() {
@@ -404,6 +395,19 @@ async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Res
         return Ok(Response::ok(
             &json!({ "session_id": id, "machine_id": machine_id, "state": "destroyed" }),
         ));
+    }
+    match ownership(fly, &machine_id, id, session).await {
+        Ownership::Gone | Ownership::Ours => {}
+        Ownership::Other => {
+            shared::log::error(&format!(
+                "[session-vm] session {id}'s row names machine {machine_id}, whose metadata is another session's: not destroyed"
+            ));
+            return Err(ApiError::conflict(
+                "machine_not_of_session",
+                "The machine recorded for this session belongs to another session: nothing was done",
+            ));
+        }
+        Ownership::Unknown(err) => return Err(err.into()),
     }
     set_machine(db, id, json!({ "state": "destroying" }), &[]).await?;
     match fly.destroy_machine(&machine_id).await {
@@ -436,14 +440,60 @@ async fn stop(fly: &Fly, db: &Session<'_>, cx: &Context, id: Uuid) -> Result<Res
         &[],
     )
     .await?;
-    mirror(db, id, None).await?;
     Ok(Response::ok(
         &json!({ "session_id": id, "machine_id": machine_id, "state": "destroyed" }),
     ))
 }
 
-/// Destroy and log; used where the answer is already decided.
-pub(crate) async fn destroy_quietly(fly: &Fly, machine_id: &str) {
+/// Whose a machine is, by the metadata this function gave it when it created it.
+enum Ownership {
+    /// Its metadata names this session and tenant.
+    Ours,
+    /// Fly has no such machine (any more).
+    Gone,
+    /// It exists and is not this session's: never act on it.
+    Other,
+    /// Fly could not say.
+    Unknown(FlyError),
+}
+
+async fn ownership(fly: &Fly, machine_id: &str, id: Uuid, session: &SessionRow) -> Ownership {
+    match fly.get_machine(machine_id).await {
+        Ok(machine) => {
+            let session_id = id.to_string();
+            let tenant_id = session.tenant_id.to_string();
+            if machine.metadata("session_id") == Some(session_id.as_str())
+                && machine.metadata("tenant_id") == Some(tenant_id.as_str())
+            {
+                Ownership::Ours
+            } else {
+                Ownership::Other
+            }
+        }
+        Err(FlyError::NotFound { .. }) => Ownership::Gone,
+        Err(err) => Ownership::Unknown(err),
+    }
+}
+
+/// Destroy the session's machine and log; used where the answer is already decided. A
+/// machine whose metadata is not this session's is left alone.
+pub(crate) async fn destroy_quietly(fly: &Fly, machine_id: &str, id: Uuid, session: &SessionRow) {
+    match ownership(fly, machine_id, id, session).await {
+        Ownership::Ours => {}
+        Ownership::Gone => return,
+        Ownership::Other => {
+            shared::log::error(&format!(
+                "[session-vm] {machine_id} is not session {id}'s machine: not destroyed"
+            ));
+            return;
+        }
+        Ownership::Unknown(err) => {
+            shared::log::error(&format!(
+                "[session-vm] could not check {machine_id} (the reaper will): {err}"
+            ));
+            return;
+        }
+    }
     match fly.destroy_machine(machine_id).await {
         Ok(()) | Err(FlyError::NotFound { .. }) => {}
         Err(err) => shared::log::error(&format!(

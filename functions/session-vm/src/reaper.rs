@@ -176,7 +176,7 @@ pub async fn reap(fly: &Fly, db: &Session<'_>, cx: &Context) -> Result<Response,
     })))
 }
 
-/// The row and the session's mirror say the machine is gone (best effort: logged).
+/// The row says the machine is gone (best effort: logged).
 async fn record_destroyed(db: &Session<'_>, session: Uuid, machine_id: &str, now: u64) {
     let row: Result<serde_json::Value, ApiError> = db
         .execute(
@@ -189,23 +189,12 @@ async fn record_destroyed(db: &Session<'_>, session: Uuid, machine_id: &str, now
                 .eq("machine_id", machine_id),
         )
         .await;
-    let mirror: Result<serde_json::Value, ApiError> = db
-        .execute(
-            db.from("interview_sessions")
-                .update(json!({ "fly_machine_id": null }).to_string())
-                .eq("id", session.to_string())
-                .eq("fly_machine_id", machine_id),
-        )
-        .await;
-    for outcome in [row, mirror] {
-        // 404: nothing recorded about this machine (a stray): nothing to update.
-        if let Err(err) = outcome.map_err(|e| (e.status(), e)) {
-            if err.0 != 404 {
-                shared::log::error(&format!(
-                    "[session-vm] reaper: recording {machine_id}: {}",
-                    err.1
-                ));
-            }
+    // 404: nothing recorded about this machine (a stray): nothing to update.
+    if let Err(err) = row {
+        if err.status() != 404 {
+            shared::log::error(&format!(
+                "[session-vm] reaper: recording {machine_id}: {err}"
+            ));
         }
     }
 }

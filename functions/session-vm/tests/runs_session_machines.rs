@@ -1,6 +1,6 @@
-//! `run()` natively against a stateful fake: PostgREST (the session, `session_machines`,
-//! the session's mirror) and the Fly Machines API (create, wait, destroy, list, with
-//! scripted failures), so start, stop and the reaper are driven end to end.
+//! `run()` natively against a stateful fake: PostgREST (the session, `session_machines`)
+//! and the Fly Machines API (create, get, wait, destroy, list, with scripted failures),
+//! so start, stop and the reaper are driven end to end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::cell::RefCell;
@@ -24,14 +24,14 @@ const FLY: &str = "http://fly.test";
 struct World {
     sessions: BTreeMap<String, &'static str>,
     rows: BTreeMap<String, Value>,
-    mirror: BTreeMap<String, Value>,
     machines: BTreeMap<String, Value>,
     created: u32,
     destroyed: Vec<String>,
     /// Scripted Fly answers for the next create calls.
     create_fail: VecDeque<(u16, Value)>,
     never_start: bool,
-    writers: Vec<String>,
+    /// `(method, table, authorization)` of every PostgREST request.
+    writers: Vec<(Method, String, String)>,
 }
 
 fn world() -> Rc<RefCell<World>> {
@@ -84,6 +84,10 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                 (Method::Get, "", _) => {
                     json_response(200, &Value::Array(w.machines.values().cloned().collect()))
                 }
+                (Method::Get, id, "") => match w.machines.get(id) {
+                    Some(machine) => json_response(200, machine),
+                    None => json_response(404, &json!({ "error": "machine not found" })),
+                },
                 (Method::Get, id, r) if r.starts_with("wait") => {
                     if !w.machines.contains_key(id) {
                         json_response(404, &json!({ "error": "machine not found" }))
@@ -112,8 +116,9 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
             .unwrap()
             .to_owned();
         let table = path.split('?').next().unwrap();
+        let authorization = req.headers.get("authorization").unwrap().to_owned();
         w.writers
-            .push(req.headers.get("authorization").unwrap().to_owned());
+            .push((req.method, table.to_owned(), authorization));
         let rows =
             |v: Vec<Value>| Ok::<_, shared::TransportError>(json_response(200, &Value::Array(v)));
         match (req.method, table) {
@@ -142,21 +147,6 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                         .into_iter()
                         .collect(),
                 )
-            }
-            (Method::Patch, "interview_sessions") => {
-                let id = query(&path, "id")
-                    .unwrap()
-                    .trim_start_matches("eq.")
-                    .to_owned();
-                if let Some(want) = query(&path, "fly_machine_id") {
-                    if w.mirror.get(&id).and_then(Value::as_str)
-                        != Some(want.trim_start_matches("eq."))
-                    {
-                        return rows(vec![]);
-                    }
-                }
-                w.mirror.insert(id.clone(), body["fly_machine_id"].clone());
-                rows(vec![json!({ "id": id })])
             }
             (Method::Get, "session_machines") => {
                 if let Some(id) = query(&path, "session_id") {
@@ -276,15 +266,26 @@ fn start_creates_waits_and_records_then_reuses_then_stop_destroys() {
         let w = w.borrow();
         assert_eq!(w.rows[SESSION]["state"], "started");
         assert_eq!(w.rows[SESSION]["machine_id"], "m001");
-        assert_eq!(w.mirror[SESSION], "m001");
         assert_eq!(
             w.machines["m001"]["config"]["metadata"],
             json!({ "session_id": SESSION, "tenant_id": TENANT, "managed_by": "session-vm" })
         );
-        assert!(
-            w.writers.iter().all(|a| a.starts_with("Bearer ey")),
-            "the admin acts as themselves"
-        );
+        // The session is read as the admin (RLS decides it is theirs); the machine row is
+        // session-vm's alone, written with the service role.
+        for (method, table, authorization) in &w.writers {
+            if table == "interview_sessions" {
+                assert!(
+                    authorization.starts_with("Bearer ey"),
+                    "{method:?} {table} as the admin"
+                );
+            } else {
+                assert_eq!(authorization, "Bearer a.service.jwt", "{method:?} {table}");
+            }
+        }
+        assert!(w
+            .writers
+            .iter()
+            .any(|(m, t, _)| *m == Method::Post && t == "session_machines"));
     }
     // Again: the running machine is reused.
     let r = call(
@@ -308,7 +309,6 @@ fn start_creates_waits_and_records_then_reuses_then_stop_destroys() {
         json!({ "session_id": SESSION, "machine_id": "m001", "state": "destroyed" })
     );
     assert_eq!(w.borrow().destroyed, ["m001"]);
-    assert_eq!(w.borrow().mirror[SESSION], Value::Null);
     // Stop again: nothing left, still destroyed.
     let r = call(
         &admin(),
@@ -484,11 +484,11 @@ fn the_reaper_destroys_machines_of_finished_gone_and_old_sessions_and_reconciles
         let mut w = w.borrow_mut();
         w.sessions.insert(OTHER.into(), "in_progress");
         let meta = |s: &str| json!({ "metadata": { "session_id": s, "tenant_id": TENANT, "managed_by": "session-vm" } });
-        w.machines.insert("m-old".into(), json!({ "id": "m-old", "state": "started", "created_at": "2027-01-15T03:00:00Z", "config": meta(OTHER) }));
-        w.machines.insert("m-gone".into(), json!({ "id": "m-gone", "state": "started", "created_at": "2027-01-15T07:50:00Z", "config": meta("66666666-6666-4666-8666-0000000000ff") }));
-        w.machines.insert("m-foreign".into(), json!({ "id": "m-foreign", "state": "started", "created_at": "2027-01-15T03:00:00Z", "config": { "metadata": {} } }));
+        w.machines.insert("mold".into(), json!({ "id": "mold", "state": "started", "created_at": "2027-01-15T03:00:00Z", "config": meta(OTHER) }));
+        w.machines.insert("mgone".into(), json!({ "id": "mgone", "state": "started", "created_at": "2027-01-15T07:50:00Z", "config": meta("66666666-6666-4666-8666-0000000000ff") }));
+        w.machines.insert("mforeign".into(), json!({ "id": "mforeign", "state": "started", "created_at": "2027-01-15T03:00:00Z", "config": { "metadata": {} } }));
         // A row that claims a machine Fly no longer has.
-        w.rows.insert(OTHER.into(), json!({ "session_id": OTHER, "machine_id": "m-vanished", "state": "started", "updated_at": "2027-01-15T07:00:00Z" }));
+        w.rows.insert(OTHER.into(), json!({ "session_id": OTHER, "machine_id": "mvanished", "state": "started", "updated_at": "2027-01-15T07:00:00Z" }));
     }
     // Nothing to reap for the running, in-progress session.
     let r = call(&service(), json!({ "action": "reap" }), &w);
@@ -510,17 +510,23 @@ fn the_reaper_destroys_machines_of_finished_gone_and_old_sessions_and_reconciles
     assert_eq!(
         reasons,
         [
-            ("m-gone".to_owned(), "session_gone".to_owned()),
-            ("m-old".to_owned(), "too_old".to_owned())
+            ("mgone".to_owned(), "session_gone".to_owned()),
+            ("mold".to_owned(), "too_old".to_owned())
         ]
     );
     assert_eq!(b["reconciled"], 1);
     assert_eq!(w.borrow().rows[OTHER]["state"], "destroyed");
     assert!(
-        w.borrow().machines.contains_key("m001") && w.borrow().machines.contains_key("m-foreign"),
+        w.borrow().machines.contains_key("m001") && w.borrow().machines.contains_key("mforeign"),
         "running and foreign machines stay"
     );
-    assert!(w.borrow().writers.last().unwrap().contains("a.service.jwt"));
+    assert!(w
+        .borrow()
+        .writers
+        .last()
+        .unwrap()
+        .2
+        .contains("a.service.jwt"));
 
     // The session completes: its machine goes on the next run.
     w.borrow_mut().sessions.insert(SESSION.into(), "completed");
@@ -530,7 +536,6 @@ fn the_reaper_destroys_machines_of_finished_gone_and_old_sessions_and_reconciles
         json!([{ "machine_id": "m001", "session_id": SESSION, "reason": "session_finished" }])
     );
     assert_eq!(w.borrow().rows[SESSION]["state"], "destroyed");
-    assert_eq!(w.borrow().mirror[SESSION], Value::Null);
 }
 
 #[test]
@@ -606,4 +611,45 @@ fn who_may_do_what_and_bad_input() {
     );
     let r = shared::testing::call(session_vm::run, Ok(req), context(fake(w.clone()), false));
     assert_eq!(code(&r), (503, Some("not_configured".into())));
+}
+
+#[test]
+fn stop_never_destroys_a_machine_that_is_not_the_sessions() {
+    // A row naming another session's machine (as a user who could write the row would
+    // make it): session-vm checks the machine's metadata with Fly and touches nothing.
+    let w = world();
+    {
+        let mut w = w.borrow_mut();
+        w.sessions.insert(OTHER.into(), "in_progress");
+        w.machines.insert("e286d3f1c24e68".into(), json!({ "id": "e286d3f1c24e68", "state": "started",
+            "config": { "metadata": { "session_id": OTHER, "tenant_id": "55555555-5555-4555-8555-000000000009", "managed_by": "session-vm" } } }));
+        w.rows.insert(SESSION.into(), json!({ "session_id": SESSION, "machine_id": "e286d3f1c24e68", "state": "started", "updated_at": "2027-01-15T07:00:00Z" }));
+    }
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "stop" }),
+        &w,
+    );
+    assert_eq!(code(&r), (409, Some("machine_not_of_session".into())));
+    assert!(w.borrow().destroyed.is_empty(), "nothing destroyed");
+    assert_eq!(
+        w.borrow().rows[SESSION]["state"],
+        "started",
+        "the row untouched"
+    );
+
+    // A value that is not a Fly machine id never reaches a URL (`..` would address the app).
+    w.borrow_mut().rows.insert(SESSION.into(), json!({ "session_id": SESSION, "machine_id": "..", "state": "started", "updated_at": "2027-01-15T07:00:00Z" }));
+    let r = call(
+        &admin(),
+        json!({ "session_id": SESSION, "action": "stop" }),
+        &w,
+    );
+    assert_eq!(code(&r), (500, Some("internal".into())));
+    assert!(w.borrow().destroyed.is_empty());
+    assert_eq!(
+        w.borrow().machines.len(),
+        1,
+        "the app's machines are all there"
+    );
 }

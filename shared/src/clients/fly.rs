@@ -10,7 +10,13 @@
 //!   created a machine, so it is handed back rather than repeated (the reaper finds
 //!   strays by their metadata).
 //! - [`Fly::wait_for_state`]: `GET …/{id}/wait?state=&timeout=` (200, or 408 → `Timeout`).
+//! - [`Fly::get_machine`]: `GET …/{id}`, to check a machine's metadata before acting.
 //! - [`Fly::destroy_machine`]: `DELETE …/{id}?force=true`.
+//!
+//! A machine id goes into a URL path only if it looks like one of Fly's (1 to 64 ASCII
+//! letters and digits): anything else (`..`, a slash) is refused before a request is
+//! made, as [`FlyError::InvalidMachineId`], so no stored value can aim a `DELETE` at
+//! another path of the API.
 //! - [`Fly::list_machines`]: `GET /v1/apps/{app}/machines`, for the reaper.
 //!
 //! GET and DELETE are idempotent: `cx.http` retries them on 429/5xx itself.
@@ -147,6 +153,8 @@ pub enum FlyError {
     Precondition { message: String },
     /// 422: the account's machine limit, or a config Fly refused. → 502.
     Unprocessable { message: String },
+    /// Not a Fly machine id; nothing was sent. → 500 (we stored it, or a bug passed it).
+    InvalidMachineId,
 }
 
 impl From<VendorFailure> for FlyError {
@@ -164,6 +172,7 @@ impl fmt::Display for FlyError {
             FlyError::Conflict { message } => write!(f, "conflict (409): {message}"),
             FlyError::Precondition { message } => write!(f, "precondition failed (412): {message}"),
             FlyError::Unprocessable { message } => write!(f, "unprocessable (422): {message}"),
+            FlyError::InvalidMachineId => f.write_str("not a Fly machine id"),
         }
     }
 }
@@ -179,6 +188,9 @@ impl From<FlyError> for ApiError {
                     "machine_not_found",
                     "The session's machine does not exist",
                 )
+            }
+            FlyError::InvalidMachineId => {
+                return ApiError::internal("a machine id that is not one of Fly's")
             }
             FlyError::Timeout => 408,
             FlyError::Conflict { .. } => 409,
@@ -211,6 +223,18 @@ impl<H: HttpClient + ?Sized> Fly<H> {
             self.config.base_url,
             path_segment(&self.config.app_name)
         )
+    }
+
+    /// `…/machines/{id}`, for an id of Fly's form only.
+    fn machine_url(&self, machine_id: &str) -> Result<String, FlyError> {
+        if !is_machine_id(machine_id) {
+            return Err(FlyError::InvalidMachineId);
+        }
+        Ok(format!(
+            "{}/{}",
+            self.machines_url(),
+            path_segment(machine_id)
+        ))
     }
 
     fn request(&self, method: Method, url: String) -> HttpRequest {
@@ -287,9 +311,8 @@ impl<H: HttpClient + ?Sized> Fly<H> {
     ) -> Result<(), FlyError> {
         let seconds = timeout.as_secs().clamp(1, 60);
         let mut url = format!(
-            "{}/{}/wait?state={}&timeout={seconds}",
-            self.machines_url(),
-            path_segment(machine_id),
+            "{}/wait?state={}&timeout={seconds}",
+            self.machine_url(machine_id)?,
             state.as_str()
         );
         if let Some(instance) = instance_id {
@@ -302,12 +325,14 @@ impl<H: HttpClient + ?Sized> Fly<H> {
         self.check(self.http.send(&request).await).map(|_| ())
     }
 
+    pub async fn get_machine(&self, machine_id: &str) -> Result<Machine, FlyError> {
+        let request = self.request(Method::Get, self.machine_url(machine_id)?);
+        let response = self.check(self.http.send(&request).await)?;
+        Ok(parse(&response)?)
+    }
+
     pub async fn destroy_machine(&self, machine_id: &str) -> Result<(), FlyError> {
-        let url = format!(
-            "{}/{}?force=true",
-            self.machines_url(),
-            path_segment(machine_id)
-        );
+        let url = format!("{}?force=true", self.machine_url(machine_id)?);
         self.check(self.http.send(&self.request(Method::Delete, url)).await)
             .map(|_| ())
     }
@@ -324,6 +349,12 @@ impl<H: HttpClient + ?Sized> Fly<H> {
             })
             .collect()
     }
+}
+
+/// Fly's machine ids are short lowercase hex (`e286d3f1c24e68`); letters and digits,
+/// 1 to 64 of them, is the form accepted here.
+pub fn is_machine_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -459,6 +490,65 @@ mod tests {
         assert!(sent
             .iter()
             .all(|r| r.headers.get("authorization") == Some(&format!("Bearer {TOKEN}")[..])));
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_machine_id_never_reaches_a_url() {
+        let http = fake();
+        let (fly, _) = client(&http);
+        for bad in [
+            "..",
+            "",
+            "a/b",
+            "../../apps",
+            "e286d3f1c24e68?x=1",
+            &"a".repeat(65),
+        ] {
+            assert_eq!(
+                pollster::block_on(fly.destroy_machine(bad)),
+                Err(FlyError::InvalidMachineId),
+                "{bad:?}"
+            );
+            assert_eq!(
+                pollster::block_on(fly.get_machine(bad)).err(),
+                Some(FlyError::InvalidMachineId)
+            );
+            assert_eq!(
+                pollster::block_on(fly.wait_for_state(
+                    bad,
+                    WaitState::Started,
+                    None,
+                    Duration::from_secs(1)
+                )),
+                Err(FlyError::InvalidMachineId)
+            );
+        }
+        assert!(http.requests().is_empty(), "nothing was sent");
+        assert_eq!(
+            ApiError::from(FlyError::InvalidMachineId).status(),
+            500,
+            "a stored value we cannot trust is our bug, not the caller's"
+        );
+    }
+
+    #[test]
+    fn get_reads_one_machine_and_its_metadata() {
+        let http = fake();
+        http.push(Ok(json(200, machine("started"))));
+        let (fly, _) = client(&http);
+        let got = pollster::block_on(fly.get_machine("e286d3f1c24e68")).unwrap();
+        assert_eq!(
+            (got.metadata("session_id"), got.metadata("tenant_id")),
+            (Some("s1"), Some("t1"))
+        );
+        let sent = http.requests();
+        assert_eq!(
+            (sent[0].method, sent[0].url.as_str()),
+            (
+                Method::Get,
+                "http://fly.test/v1/apps/interviews/machines/e286d3f1c24e68"
+            )
+        );
     }
 
     #[test]
