@@ -3,7 +3,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(36);
+select plan(38);
 
 -- ---- refused callers -----------------------------------------------------------------
 select tests.clear_authentication();
@@ -35,10 +35,30 @@ create temp table b_before as
 select (select count(*) from public.interview_sessions where tenant_id = '10000000-0000-0000-0000-0000000000bb') as sessions,
        (select count(*) from public.transcript_entries where tenant_id = '10000000-0000-0000-0000-0000000000bb') as transcripts,
        (select count(*) from public.candidates where tenant_id = '10000000-0000-0000-0000-0000000000bb') as candidates;
+-- rows that go with the session and are audited under their own ids, a live machine,
+-- a room; and a job of cand A's file whose candidate link is gone
+insert into public.realtime_token_grants (id, tenant_id, session_id, caller_kind)
+values ('e1000000-0000-0000-0000-0000000000a1', '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a1', 'candidate');
+insert into public.transcript_item_events (id, tenant_id, session_id, event_id, event_type, item_id, received_seq)
+values ('e2000000-0000-0000-0000-0000000000a1', '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a1', 'evt', 'conversation.item.added', 'item_1', 1);
+insert into public.session_machines (session_id, tenant_id, machine_id, state)
+values ('80000000-0000-0000-0000-0000000000a1', '10000000-0000-0000-0000-0000000000aa', 'e286d3f1c24e68', 'started');
+update public.interview_sessions set videosdk_room_id = 'room-a1' where id = '80000000-0000-0000-0000-0000000000a1';
+update public.candidates set resume_url = '10000000-0000-0000-0000-0000000000aa/cv-a1.pdf' where id = '40000000-0000-0000-0000-0000000000a1';
+insert into public.resume_jobs (id, tenant_id, storage_path, file_name, sha256, status, error)
+values ('c0000000-0000-0000-0000-0000000000a7', '10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000aa/cv-a1.pdf',
+        'cand-a.pdf', repeat('a7', 32), 'failed', 'no_text_layer');
 select tests.authenticate_as('owner_a');
-select is(erase_candidate('40000000-0000-0000-0000-0000000000a1'),
-  '{"storage_paths": ["10000000-0000-0000-0000-0000000000aa/cv-a1.pdf"]}'::jsonb,
+create temp table a1_answer as select erase_candidate('40000000-0000-0000-0000-0000000000a1') as answer;
+select is((select answer -> 'storage_paths' from a1_answer),
+  '["10000000-0000-0000-0000-0000000000aa/cv-a1.pdf"]'::jsonb,
   'erase_candidate: returns the resume file''s path for deletion from Storage, once');
+select is((select answer -> 'vendor_copies' from a1_answer),
+  '{"videosdk_room_ids": ["room-a1"], "fly_machine_ids": ["e286d3f1c24e68"]}'::jsonb,
+  'and names the vendors'' copies (the room, the live machine) for the caller to have destroyed');
+select is((select (answer -> 'removed') - 'audit_entries_redacted' from a1_answer),
+  '{"candidate": "deleted", "sessions": 1, "invitations": 1, "profiles": 1, "resume_jobs": 2}'::jsonb,
+  'and says what it removed');
 reset role;
 select is((select count(*)::int from public.candidates where id = '40000000-0000-0000-0000-0000000000a1'), 0, 'the candidate record is gone');
 select is((select count(*)::int from public.candidate_profiles where candidate_id = '40000000-0000-0000-0000-0000000000a1'), 0, 'the profile is gone');
@@ -46,7 +66,8 @@ select is((select count(*)::int from public.interview_sessions where id = '80000
 select is((select count(*)::int from public.transcript_entries where id = 'a0000000-0000-0000-0000-0000000000a1'), 0, 'the transcript is gone');
 select is((select count(*)::int from public.interview_insights where id = 'b0000000-0000-0000-0000-0000000000a1'), 0, 'the insight is gone');
 select is((select count(*)::int from public.interview_invitations where id = '90000000-0000-0000-0000-0000000000a1'), 0, 'the invitation is gone');
-select is((select count(*)::int from public.resume_jobs where id = 'c0000000-0000-0000-0000-0000000000a1'), 0, 'the resume job is gone');
+select is((select count(*)::int from public.resume_jobs where id in ('c0000000-0000-0000-0000-0000000000a1', 'c0000000-0000-0000-0000-0000000000a7')), 0,
+  'the resume job is gone, and so is the job of the same file that no longer named the candidate');
 select is((select count(*)::int from public.candidate_tenants where candidate_id = '40000000-0000-0000-0000-0000000000a1'), 0, 'the tenant link is gone');
 select results_eq(
   $$select (select count(*) from public.interview_sessions where tenant_id = '10000000-0000-0000-0000-0000000000bb'),
@@ -59,7 +80,8 @@ select is(
    where tenant_id = '10000000-0000-0000-0000-0000000000aa'
      and row_id in ('40000000-0000-0000-0000-0000000000a1', '80000000-0000-0000-0000-0000000000a1', 'a0000000-0000-0000-0000-0000000000a1',
                     'b0000000-0000-0000-0000-0000000000a1', '90000000-0000-0000-0000-0000000000a1', 'c0000000-0000-0000-0000-0000000000a1',
-                    'd0000000-0000-0000-0000-0000000000a1')
+                    'd0000000-0000-0000-0000-0000000000a1', 'c0000000-0000-0000-0000-0000000000a7',
+                    'e1000000-0000-0000-0000-0000000000a1', 'e2000000-0000-0000-0000-0000000000a1')
      and op <> 'ERASE'
      and (old_data is not null or new_data is not null or redacted_at is null)),
   0, 'every audit entry of the erased rows lost its data (redacted)');
@@ -71,7 +93,7 @@ select results_eq(
   $$select actor_id, actor_role, table_name, new_data from public.audit_log
     where op = 'ERASE' and row_id = '40000000-0000-0000-0000-0000000000a1' and tenant_id = '10000000-0000-0000-0000-0000000000aa'$$,
   $$values ('20000000-0000-0000-0000-0000000000a1'::uuid, 'owner'::text, 'candidates'::text,
-            '{"sessions_deleted": 1, "storage_paths": 1, "candidate_deleted": true}'::jsonb)$$,
+            '{"sessions_deleted": 1, "storage_paths": 1, "candidate": "deleted"}'::jsonb)$$,
   'the erasure itself is audited: who, when, how much, no personal data');
 select tests.authenticate_as('cand_a');
 select is_empty($$select id from interview_sessions$$, 'the erased candidate''s account sees no sessions any more');
@@ -85,9 +107,9 @@ select is(erase_candidate('40000000-0000-0000-0000-0000000000ab') -> 'storage_pa
   '["10000000-0000-0000-0000-0000000000aa/shared.pdf"]'::jsonb, 'A erases the record it shares with B: its file path is returned');
 select is_empty($$select id from candidates where id = '40000000-0000-0000-0000-0000000000ab'$$, 'A no longer sees it');
 select tests.authenticate_as('owner_b');
-select results_eq($$select tenant_id, resume_url, resume_text from candidates where id = '40000000-0000-0000-0000-0000000000ab'$$,
-  $$values (null::uuid, null::text, 'shared resume'::text)$$,
-  'B still has it: ownerless, without A''s file, with the data B relied on');
+select results_eq($$select tenant_id, resume_url, resume_text, full_name is not null and email is not null from candidates where id = '40000000-0000-0000-0000-0000000000ab'$$,
+  $$values (null::uuid, null::text, null::text, true)$$,
+  'B still has it: ownerless, with who the person is, but nothing of A''s file (no path, no text)');
 select is(tests.affected_undo($$update candidates set phone = 'x' where id = '40000000-0000-0000-0000-0000000000ab'$$), 0,
   'an ownerless record is read-only, even for a tenant that sees it');
 
@@ -96,7 +118,7 @@ reset role;
 insert into public.candidate_tenants (candidate_id, tenant_id, relationship_type)
 values ('40000000-0000-0000-0000-0000000000a9', '10000000-0000-0000-0000-0000000000bb', 'shared');
 select tests.authenticate_as('owner_b');
-select is(erase_candidate('40000000-0000-0000-0000-0000000000a9'), '{"storage_paths": []}'::jsonb,
+select is(erase_candidate('40000000-0000-0000-0000-0000000000a9') -> 'storage_paths', '[]'::jsonb,
   'B erases a record A shares with it: no files of B''s to delete');
 select is_empty($$select id from candidates where id = '40000000-0000-0000-0000-0000000000a9'$$, 'B no longer sees it');
 select tests.authenticate_as('owner_a');
@@ -105,7 +127,7 @@ select isnt_empty($$select id from candidates where id = '40000000-0000-0000-000
 
 -- ---- a person with records in A and B: A's erasure leaves B's record and sessions --------
 select tests.authenticate_as('owner_a');
-select is(erase_candidate('40000000-0000-0000-0000-0000000000a2'), '{"storage_paths": []}'::jsonb,
+select is(erase_candidate('40000000-0000-0000-0000-0000000000a2') -> 'storage_paths', '[]'::jsonb,
   'A erases cand_ab''s record in A');
 select tests.authenticate_as('cand_ab');
 select results_eq($$select id from candidates$$, $$values ('40000000-0000-0000-0000-0000000000b2'::uuid)$$,
@@ -121,7 +143,7 @@ insert into public.candidates (id, tenant_id, full_name, email, resume_url)
 values ('40000000-0000-0000-0000-0000000000a6', '10000000-0000-0000-0000-0000000000aa', 'Six', 'six@fixture.test',
         '10000000-0000-0000-0000-0000000000bb/cv-b1.pdf');
 select tests.authenticate_as('owner_a');
-select is(erase_candidate('40000000-0000-0000-0000-0000000000a6'), '{"storage_paths": []}'::jsonb,
+select is(erase_candidate('40000000-0000-0000-0000-0000000000a6') -> 'storage_paths', '[]'::jsonb,
   'a resume_url in another tenant''s folder is not offered for deletion');
 
 reset role;
