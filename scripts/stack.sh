@@ -64,14 +64,15 @@ running_pid() {
 
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
-# launch <part> <command...>: start in a new session, output to the part's log.
+# launch <part> <command...>: start in a new session, output to the part's log, under
+# local/supervise.sh, which starts the part again if it dies after start-up.
 launch() {
   local part="$1"; shift
   local log; log=$(logfile "$part")
   printf '\n=== %s start %s\n' "$part" "$(date -Is)" >>"$log"
   # Not a process-group leader (no job control here), so setsid execs in place: $! is
-  # the part's pid and its process group id.
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  # the supervisor's pid and the process group id of the supervisor and its part.
+  setsid bash "$ROOT/local/supervise.sh" "$part" "$@" >>"$log" 2>&1 </dev/null &
   echo $! >"$(pidfile "$part")"
 }
 
