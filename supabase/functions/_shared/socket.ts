@@ -7,6 +7,11 @@
 //! `{send, close}` per frame, both as JSON text; `env` is the adapter's env object, as
 //! `handle` gets it (shared::js reads its config once per isolate). Frames are handed
 //! over one at a time, in order, so acks leave in the order events arrived.
+//!
+//! The frames waiting for their turn are bounded (`FrameQueue`): a client that sends
+//! faster than its frames are stored, past 64 frames or 4 MiB waiting, is closed with
+//! 4429 `too_many_pending` instead of growing the isolate's memory without end. (A single
+//! frame is in memory once Deno hands it over; the Rust side refuses an oversized one.)
 
 import { type Handle, serve } from "./adapter.ts";
 
@@ -27,6 +32,42 @@ export interface SocketHandlers {
   message(state: string, data: string | undefined, env: Record<string, string>): Promise<string>;
 }
 
+/** Frames waiting to be handed to Rust, one at a time, in order, within bounds. */
+export class FrameQueue {
+  private tail: Promise<void> = Promise.resolve();
+  private frames = 0;
+  private bytes = 0;
+
+  constructor(readonly maxFrames = 64, readonly maxBytes = 4 * 1024 * 1024) {}
+
+  /**
+   * Queue `task` for a frame of `size` bytes; false (nothing queued) past the bounds. A
+   * task handles its own failures: a rejection is dropped, so the frames after it run.
+   */
+  push(size: number, task: () => Promise<void>): boolean {
+    if (this.frames + 1 > this.maxFrames || this.bytes + size > this.maxBytes) return false;
+    this.frames += 1;
+    this.bytes += size;
+    this.tail = this.tail.then(task).catch(() => {}).finally(() => {
+      this.frames -= 1;
+      this.bytes -= size;
+    });
+    return true;
+  }
+
+  /** Settles once every queued task has run. */
+  drained(): Promise<void> {
+    return this.tail;
+  }
+}
+
+function frameSize(data: unknown): number {
+  if (typeof data === "string") return data.length * 3; // at most 3 bytes per UTF-16 unit
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (data instanceof Blob) return data.size;
+  return 0;
+}
+
 /** Serve `handle` for requests and `socket` for WebSocket handshakes. */
 export function serveSocket(handle: Handle, socket: SocketHandlers): void {
   serve(async (req, env) => {
@@ -39,18 +80,19 @@ export function serveSocket(handle: Handle, socket: SocketHandlers): void {
       for (const text of reply.send ?? []) ws.send(text);
       if (reply.close) ws.close(reply.close.code, reply.close.reason);
     };
-    let queue = Promise.resolve();
+    const queue = new FrameQueue();
     ws.onopen = () => apply(opened);
     ws.onmessage = (e) => {
       const data = typeof e.data === "string" ? e.data : undefined;
-      queue = queue
-        .then(async () => {
+      const queued = queue.push(frameSize(e.data), async () => {
+        try {
           if (ws.readyState === WebSocket.OPEN) apply(JSON.parse(await socket.message(opened.state ?? "", data, env)));
-        })
-        .catch((err) => {
+        } catch (err) {
           console.error(`[socket] ${new URL(req.url).pathname}: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
           if (ws.readyState === WebSocket.OPEN) ws.close(4500, "internal");
-        });
+        }
+      });
+      if (!queued && ws.readyState === WebSocket.OPEN) ws.close(4429, "too_many_pending");
     };
     // The edge runtime ends a worker whose requests are answered; a socket must outlive
     // its 101, so the worker waits for the close (absent locally: plain Deno).
