@@ -9,7 +9,8 @@
 //! over one at a time, in order, so acks leave in the order events arrived.
 //!
 //! The frames waiting for their turn are bounded (`FrameQueue`): a client that sends
-//! faster than its frames are stored, past 64 frames or 4 MiB waiting, is closed with
+//! faster than its frames are stored, past 1,000 frames or 8 MiB waiting (a browser
+//! resending a whole interview after a reconnect stays well within), is closed with
 //! 4429 `too_many_pending` instead of growing the isolate's memory without end. (A single
 //! frame is in memory once Deno hands it over; the Rust side refuses an oversized one.)
 
@@ -38,7 +39,7 @@ export class FrameQueue {
   private frames = 0;
   private bytes = 0;
 
-  constructor(readonly maxFrames = 64, readonly maxBytes = 4 * 1024 * 1024) {}
+  constructor(readonly maxFrames = 1000, readonly maxBytes = 8 * 1024 * 1024) {}
 
   /**
    * Queue `task` for a frame of `size` bytes; false (nothing queued) past the bounds. A
