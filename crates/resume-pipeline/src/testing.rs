@@ -1,6 +1,6 @@
 //! Native test support for the resume functions (feature `testing`): one [`World`] that
-//! answers, behind a `shared::testing::FakeHttp`, what process-resume, analyze-resume and
-//! enrich-candidate call:
+//! answers, behind a `shared::testing::FakeSupabase`, what process-resume, analyze-resume
+//! and enrich-candidate call:
 //! - PostgREST: `rpc/start_resume_job`, `rpc/advance_resume_job`,
 //!   `rpc/save_resume_candidate` (with the SQL functions' rules and PTxyz errors, and RLS:
 //!   each caller sees its own tenant's rows, from its token's `app_metadata`),
@@ -22,9 +22,9 @@ use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
 pub use shared::testing::error_of;
 use shared::testing::{
-    caller_claims, json_response, postgrest_error, test_context_with, FakeHttp, TEST_SUPABASE_URL,
+    json_response, postgrest_error, test_context_with, FakeSupabase, RestCall, StorageCall,
 };
-use shared::{ApiError, Context, Method, Request, Response};
+use shared::{ApiError, Claims, Context, HttpClient, Method, Request, Response};
 use uuid::Uuid;
 
 pub const TENANT_A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
@@ -61,7 +61,7 @@ impl Vendors {
 
 /// A context whose transport is `http`, with the keys of `vendors` (their base URLs point
 /// at this module's fakes), and a clock that sleeps instantly.
-pub fn context(http: Rc<FakeHttp>, vendors: Vendors) -> Context {
+pub fn context(http: Rc<dyn HttpClient>, vendors: Vendors) -> Context {
     let mut env: Vec<(&str, &str)> = Vec::new();
     if vendors.openai {
         env.extend([
@@ -198,12 +198,67 @@ impl World {
     }
 }
 
-/// The fake transport over `world`.
-pub fn http(world: &Rc<RefCell<World>>) -> Rc<FakeHttp> {
-    let world = world.clone();
-    Rc::new(FakeHttp::with_responder(move |req| {
-        answer(&mut world.borrow_mut(), req)
-    }))
+/// The fake project over `world`: the three pipeline RPCs, the reads and the profile
+/// upsert, the Storage API, and OpenAI, PDL and PDF.co beside it.
+pub fn http(world: &Rc<RefCell<World>>) -> Rc<FakeSupabase<World>> {
+    FakeSupabase::over(world.clone())
+        .rpc(
+            "start_resume_job",
+            pg("rpc/start_resume_job", Method::Post, start_resume_job),
+        )
+        .rpc(
+            "advance_resume_job",
+            pg("rpc/advance_resume_job", Method::Post, advance_resume_job),
+        )
+        .rpc(
+            "save_resume_candidate",
+            pg("rpc/save_resume_candidate", Method::Post, save_resume_candidate),
+        )
+        .table("resume_jobs", pg("resume_jobs", Method::Get, read_job))
+        .table("candidates", pg("candidates", Method::Get, read_candidate))
+        .table(
+            "candidate_profiles",
+            pg("candidate_profiles", Method::Post, upsert_profile),
+        )
+        .storage(storage_answer)
+        .service(OPENAI_URL, |w, req| {
+            w.log.push("openai".into());
+            w.openai_bodies.push(body(req));
+            w.openai
+                .pop_front()
+                .unwrap_or_else(|| Ok(completion(&default_resume(), "stop")))
+        })
+        .service(PDL_URL, |w, req| {
+            w.log.push("pdl".into());
+            w.pdl_queries.push(
+                req.url
+                    .split_once('?')
+                    .map(|(_, q)| q.to_owned())
+                    .unwrap_or_default(),
+            );
+            w.pdl
+                .pop_front()
+                .unwrap_or_else(|| Ok(pdl_error(404, "not_found")))
+        })
+        .service(PDFCO_URL, |w, req| {
+            let url = req.url.as_str();
+            if url.contains("/get-presigned-url") {
+                w.log.push("pdfco presign".into());
+                return Ok(json_response(
+                    200,
+                    &json!({ "presignedUrl": format!("{PDFCO_URL}/put/1"), "url": format!("{PDFCO_URL}/files/1/cv.pdf"), "error": false, "status": 200 }),
+                ));
+            }
+            if url.contains("/put/") {
+                w.log.push("pdfco put".into());
+                return Ok(HttpResponse::new(200, ""));
+            }
+            w.log.push("pdfco convert".into());
+            w.pdfco.pop_front().unwrap_or_else(|| {
+                Ok(json_response(200, &json!({ "body": OCR_TEXT, "pageCount": 1, "error": false, "status": 200, "credits": 1, "remainingCredits": 99 })))
+            })
+        })
+        .shared()
 }
 
 /// Run `run` on `req` through the shared pipeline (preflight, errors, CORS), as in wasm.
@@ -270,8 +325,8 @@ fn storage_error(status: u16, error: &str, message: &str) -> HttpResponse {
 }
 
 /// The caller's tenant and role, as PostgREST / Storage would read them from the token.
-fn caller(req: &HttpRequest) -> Option<(String, String)> {
-    let meta = caller_claims(req)?.app_metadata;
+fn caller(claims: Option<&Claims>) -> Option<(String, String)> {
+    let meta = &claims?.app_metadata;
     Some((
         meta.tenant_id?.to_string(),
         meta.role().map(|r| format!("{r:?}").to_lowercase())?,
@@ -280,73 +335,6 @@ fn caller(req: &HttpRequest) -> Option<(String, String)> {
 
 fn body(req: &HttpRequest) -> Value {
     serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap_or(Value::Null)
-}
-
-fn answer(w: &mut World, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
-    let url = req.url.as_str();
-    if let Some(rest) = url.strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/")) {
-        w.log.push(format!(
-            "rest {} {}",
-            req.method.as_str(),
-            rest.split('?').next().unwrap_or(rest)
-        ));
-        if w.db_down {
-            return Ok(json_response(
-                503,
-                &json!({ "code": "PGRST000", "message": "database unavailable" }),
-            ));
-        }
-        let Some((tenant, role)) = caller(req) else {
-            return Ok(json_response(
-                401,
-                &json!({ "code": "PGRST301", "message": "JWSError" }),
-            ));
-        };
-        return Ok(rest_answer(w, req, rest, &tenant, &role));
-    }
-    if let Some(rest) = url.strip_prefix(&format!("{TEST_SUPABASE_URL}/storage/v1/object/")) {
-        w.log
-            .push(format!("storage {} {rest}", req.method.as_str()));
-        return Ok(storage_answer(w, req, rest));
-    }
-    if url.starts_with(OPENAI_URL) {
-        w.log.push("openai".into());
-        w.openai_bodies.push(body(req));
-        return w
-            .openai
-            .pop_front()
-            .unwrap_or_else(|| Ok(completion(&default_resume(), "stop")));
-    }
-    if url.starts_with(PDL_URL) {
-        w.log.push("pdl".into());
-        w.pdl_queries.push(
-            url.split_once('?')
-                .map(|(_, q)| q.to_owned())
-                .unwrap_or_default(),
-        );
-        return w
-            .pdl
-            .pop_front()
-            .unwrap_or_else(|| Ok(pdl_error(404, "not_found")));
-    }
-    if url.starts_with(PDFCO_URL) {
-        if url.contains("/get-presigned-url") {
-            w.log.push("pdfco presign".into());
-            return Ok(json_response(
-                200,
-                &json!({ "presignedUrl": format!("{PDFCO_URL}/put/1"), "url": format!("{PDFCO_URL}/files/1/cv.pdf"), "error": false, "status": 200 }),
-            ));
-        }
-        if url.contains("/put/") {
-            w.log.push("pdfco put".into());
-            return Ok(HttpResponse::new(200, ""));
-        }
-        w.log.push("pdfco convert".into());
-        return w.pdfco.pop_front().unwrap_or_else(|| {
-            Ok(json_response(200, &json!({ "body": OCR_TEXT, "pageCount": 1, "error": false, "status": 200, "credits": 1, "remainingCredits": 99 })))
-        });
-    }
-    Err(TransportError::Network(format!("no fake for {url}")))
 }
 
 /// What the PDF.co fake's OCR reads by default.
@@ -364,310 +352,330 @@ pub fn default_resume() -> Value {
     })
 }
 
-fn rest_answer(
-    w: &mut World,
-    req: &HttpRequest,
-    path: &str,
-    tenant: &str,
-    role: &str,
-) -> HttpResponse {
-    let admin = role == "owner" || role == "admin";
-    let (table, query) = path.split_once('?').unwrap_or((path, ""));
-    let b = body(req);
-    match (req.method, table) {
-        (Method::Post, "rpc/start_resume_job") => {
-            if !admin {
-                return pt(403, "forbidden");
-            }
-            let sha = b["p_sha256"].as_str().unwrap_or_default().to_owned();
-            if sha.len() != 64 {
-                return pt(400, "invalid_sha256");
-            }
-            let path = b["p_storage_path"].as_str().map(str::to_owned);
-            if path
-                .as_deref()
-                .is_some_and(|p| !p.starts_with(&format!("{tenant}/")))
-            {
-                return pt(403, "path_outside_tenant");
-            }
-            if let Some(job) = w
-                .jobs
-                .iter_mut()
-                .find(|j| j.tenant_id == tenant && j.sha256 == sha)
-            {
-                let from = match job.status.as_str() {
-                    "done" if job.candidate_id.is_some() => {
-                        return json_response(200, &job.json(true, None, false))
-                    }
-                    "done" => {
-                        if job.resume_text.is_some() {
-                            "analyzing"
-                        } else {
-                            "extracting"
-                        }
-                    }
-                    "failed" => job
-                        .failed_step
-                        .clone()
-                        .map(|s| {
-                            if s == "extracting" {
-                                "extracting"
-                            } else if s == "analyzing" {
-                                "analyzing"
-                            } else {
-                                "enriching"
-                            }
-                        })
-                        .unwrap_or("extracting"),
-                    _ if job.stale => {
-                        if job.status == "uploaded" {
-                            "extracting"
-                        } else {
-                            match job.status.as_str() {
-                                "analyzing" => "analyzing",
-                                "enriching" => "enriching",
-                                _ => "extracting",
-                            }
-                        }
-                    }
-                    _ => return pt(409, "job_in_progress"),
-                };
-                job.status = from.into();
-                job.failed_step = None;
-                job.error = None;
-                job.attempts += 1;
-                job.stale = false;
-                job.steps.push(json!({ "status": from, "retry": true }));
-                return json_response(200, &job.json(false, Some(from), true));
-            }
-            let job = JobRow {
-                id: Uuid::new_v4(),
-                tenant_id: tenant.into(),
-                sha256: sha,
-                status: "extracting".into(),
-                failed_step: None,
-                error: None,
-                attempts: 1,
-                candidate_id: None,
-                storage_path: path,
-                file_name: b["p_file_name"].as_str().map(str::to_owned),
-                extractor: None,
-                analyzer: None,
-                enrichment: None,
-                resume_text: None,
-                analysis: None,
-                steps: vec![json!({ "status": "extracting" })],
-                stale: false,
-            };
-            let out = job.json(false, Some("extracting"), false);
-            w.jobs.push(job);
-            json_response(200, &out)
-        }
-        (Method::Post, "rpc/advance_resume_job") => {
-            if !admin {
-                return pt(403, "forbidden");
-            }
-            let id: Uuid = serde_json::from_value(b["p_job_id"].clone()).unwrap();
-            let status = b["p_status"].as_str().unwrap().to_owned();
-            let d = b["p_detail"].clone();
-            let Some(job) = w
-                .jobs
-                .iter_mut()
-                .find(|j| j.id == id && j.tenant_id == tenant)
-            else {
-                return pt(404, "job_not_found");
-            };
-            if job.status == "done" {
-                return pt(409, "job_finished");
-            }
-            if status == "failed" && (d["step"].as_str().is_none() || d["error"].as_str().is_none())
-            {
-                return pt(400, "invalid_failure");
-            }
-            job.error = (status == "failed").then(|| d["error"].as_str().unwrap().to_owned());
-            job.failed_step = (status == "failed").then(|| d["step"].as_str().unwrap().to_owned());
-            job.status = status.clone();
-            for (field, slot) in [
-                ("extractor", &mut job.extractor),
-                ("analyzer", &mut job.analyzer),
-                ("enrichment", &mut job.enrichment),
-                ("resume_text", &mut job.resume_text),
-            ] {
-                if let Some(v) = d[field].as_str() {
-                    *slot = Some(v.to_owned());
-                }
-            }
-            let mut logged = d.clone();
-            if let Some(o) = logged.as_object_mut() {
-                o.remove("resume_text");
-                o.insert("status".into(), json!(status));
-            }
-            job.steps.push(logged);
-            json_response(200, &job.json(false, None, false))
-        }
-        (Method::Post, "rpc/save_resume_candidate") => {
-            if !admin {
-                return pt(403, "forbidden");
-            }
-            let id: Uuid = serde_json::from_value(b["p_job_id"].clone()).unwrap();
-            let resume = b["p_resume"].clone();
-            let Some(ji) = w
-                .jobs
-                .iter()
-                .position(|j| j.id == id && j.tenant_id == tenant)
-            else {
-                return pt(404, "job_not_found");
-            };
-            if w.jobs[ji].status != "analyzing" {
-                return pt(409, "job_not_analyzing");
-            }
-            let email = resume["email"]
-                .as_str()
-                .map(|e| e.trim().to_lowercase())
-                .filter(|e| e.contains('@'));
-            let Some(email) = email else {
-                return pt(422, "email_not_found");
-            };
-            let Some(name) = resume["full_name"]
-                .as_str()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_owned)
-            else {
-                return pt(422, "name_not_found");
-            };
-            let skills: Vec<String> =
-                serde_json::from_value(resume["skills"].clone()).unwrap_or_default();
-            let (cid, created) = match w
-                .candidates
-                .iter_mut()
-                .find(|c| c.tenant_id == tenant && c.email == email)
-            {
-                Some(c) => {
-                    c.full_name = name;
-                    c.phone = resume["phone"]
-                        .as_str()
-                        .map(str::to_owned)
-                        .or(c.phone.take());
-                    if !skills.is_empty() {
-                        c.skills = skills;
-                    }
-                    c.resume_analysis = Some(resume.clone());
-                    (c.id, false)
-                }
-                None => {
-                    let id = Uuid::new_v4();
-                    w.candidates.push(CandidateRow {
-                        id,
-                        tenant_id: tenant.into(),
-                        email,
-                        full_name: name,
-                        first_name: resume["first_name"].as_str().map(str::to_owned),
-                        last_name: resume["last_name"].as_str().map(str::to_owned),
-                        phone: resume["phone"].as_str().map(str::to_owned),
-                        skills,
-                        resume_analysis: Some(resume.clone()),
-                    });
-                    (id, true)
-                }
-            };
-            let job = &mut w.jobs[ji];
-            job.candidate_id = Some(cid);
-            job.status = "enriching".into();
-            job.analysis = Some(resume);
-            job.analyzer = b["p_detail"]["analyzer"]
-                .as_str()
-                .map(str::to_owned)
-                .or(job.analyzer.take());
-            job.steps.push(
-                json!({ "status": "enriching", "candidate_id": cid, "detail": b["p_detail"] }),
+/// A PostgREST route over the world: logged, refused while the database is down or
+/// without a valid caller, else answered by `answer` as the caller's tenant and role.
+fn pg(
+    route: &'static str,
+    method: Method,
+    answer: fn(&mut World, &RestCall, &str, &str) -> HttpResponse,
+) -> impl Fn(&mut World, &RestCall) -> HttpResponse {
+    move |w, call| {
+        w.log.push(format!("rest {} {route}", call.method.as_str()));
+        if w.db_down {
+            return json_response(
+                503,
+                &json!({ "code": "PGRST000", "message": "database unavailable" }),
             );
-            json_response(200, &json!({ "candidate_id": cid, "created": created }))
         }
-        (Method::Get, "resume_jobs") => {
-            let id = query
-                .split('&')
-                .find_map(|p| p.strip_prefix("id=eq."))
-                .unwrap_or_default();
-            let rows: Vec<Value> = w
-                .jobs
-                .iter()
-                .filter(|j| j.tenant_id == tenant && j.id.to_string() == id)
-                .map(|j| json!({ "resume_text": j.resume_text }))
-                .collect();
-            json_response(200, &json!(rows))
-        }
-        (Method::Get, "candidates") => {
-            let id = query
-                .split('&')
-                .find_map(|p| p.strip_prefix("id=eq."))
-                .unwrap_or_default();
-            let rows: Vec<Value> = w
-                .candidates
-                .iter()
-                .filter(|c| c.tenant_id == tenant && c.id.to_string() == id)
-                .map(|c| json!({ "id": c.id, "email": c.email, "full_name": c.full_name, "first_name": c.first_name,
-                                 "last_name": c.last_name, "resume_analysis": c.resume_analysis }))
-                .collect();
-            json_response(200, &json!(rows))
-        }
-        (Method::Post, "candidate_profiles") => {
-            if !admin {
-                return json_response(
-                    403,
-                    &json!({ "code": "42501", "message": "new row violates row-level security policy" }),
-                );
-            }
-            assert!(
-                query.contains("on_conflict=candidate_id%2Ctenant_id")
-                    || query.contains("on_conflict=candidate_id,tenant_id"),
-                "{query}"
+        let Some((tenant, role)) = caller(call.claims.as_ref()) else {
+            return json_response(401, &json!({ "code": "PGRST301", "message": "JWSError" }));
+        };
+        if call.method != method {
+            return json_response(
+                404,
+                &json!({ "code": "PGRST205", "message": format!("no fake for {} {route}", call.method.as_str()) }),
             );
-            let row = b.as_object().cloned().unwrap();
-            let cid = row["candidate_id"].as_str().unwrap().to_owned();
-            if row["tenant_id"].as_str() != Some(tenant) {
-                return json_response(
-                    403,
-                    &json!({ "code": "42501", "message": "new row violates row-level security policy" }),
-                );
-            }
-            if !w
-                .candidates
-                .iter()
-                .any(|c| c.id.to_string() == cid && c.tenant_id == tenant)
-            {
-                return json_response(
-                    409,
-                    &json!({ "code": "23503", "message": "violates foreign key constraint" }),
-                );
-            }
-            let existing = w.profiles.iter_mut().find(|p| {
-                p["candidate_id"].as_str() == Some(&cid) && p["tenant_id"].as_str() == Some(tenant)
-            });
-            let id = match existing {
-                Some(p) => {
-                    p.extend(row);
-                    p["id"].clone()
-                }
-                None => {
-                    let mut p = row;
-                    let id = json!(Uuid::new_v4());
-                    p.insert("id".into(), id.clone());
-                    w.profiles.push(p);
-                    id
-                }
-            };
-            json_response(201, &json!([{ "id": id }]))
         }
-        _ => json_response(
-            404,
-            &json!({ "code": "PGRST205", "message": format!("no fake for {} {path}", req.method.as_str()) }),
-        ),
+        answer(w, call, &tenant, &role)
     }
 }
 
-fn storage_answer(w: &mut World, req: &HttpRequest, rest: &str) -> HttpResponse {
-    let Some((tenant, role)) = caller(req) else {
+/// `rpc/start_resume_job`: by the SQL function's rules.
+fn start_resume_job(w: &mut World, call: &RestCall, tenant: &str, role: &str) -> HttpResponse {
+    let b = &call.body;
+    let admin = role == "owner" || role == "admin";
+    if !admin {
+        return pt(403, "forbidden");
+    }
+    let sha = b["p_sha256"].as_str().unwrap_or_default().to_owned();
+    if sha.len() != 64 {
+        return pt(400, "invalid_sha256");
+    }
+    let path = b["p_storage_path"].as_str().map(str::to_owned);
+    if path
+        .as_deref()
+        .is_some_and(|p| !p.starts_with(&format!("{tenant}/")))
+    {
+        return pt(403, "path_outside_tenant");
+    }
+    if let Some(job) = w
+        .jobs
+        .iter_mut()
+        .find(|j| j.tenant_id == tenant && j.sha256 == sha)
+    {
+        let from = match job.status.as_str() {
+            "done" if job.candidate_id.is_some() => {
+                return json_response(200, &job.json(true, None, false))
+            }
+            "done" => {
+                if job.resume_text.is_some() {
+                    "analyzing"
+                } else {
+                    "extracting"
+                }
+            }
+            "failed" => job
+                .failed_step
+                .clone()
+                .map(|s| {
+                    if s == "extracting" {
+                        "extracting"
+                    } else if s == "analyzing" {
+                        "analyzing"
+                    } else {
+                        "enriching"
+                    }
+                })
+                .unwrap_or("extracting"),
+            _ if job.stale => {
+                if job.status == "uploaded" {
+                    "extracting"
+                } else {
+                    match job.status.as_str() {
+                        "analyzing" => "analyzing",
+                        "enriching" => "enriching",
+                        _ => "extracting",
+                    }
+                }
+            }
+            _ => return pt(409, "job_in_progress"),
+        };
+        job.status = from.into();
+        job.failed_step = None;
+        job.error = None;
+        job.attempts += 1;
+        job.stale = false;
+        job.steps.push(json!({ "status": from, "retry": true }));
+        return json_response(200, &job.json(false, Some(from), true));
+    }
+    let job = JobRow {
+        id: Uuid::new_v4(),
+        tenant_id: tenant.into(),
+        sha256: sha,
+        status: "extracting".into(),
+        failed_step: None,
+        error: None,
+        attempts: 1,
+        candidate_id: None,
+        storage_path: path,
+        file_name: b["p_file_name"].as_str().map(str::to_owned),
+        extractor: None,
+        analyzer: None,
+        enrichment: None,
+        resume_text: None,
+        analysis: None,
+        steps: vec![json!({ "status": "extracting" })],
+        stale: false,
+    };
+    let out = job.json(false, Some("extracting"), false);
+    w.jobs.push(job);
+    json_response(200, &out)
+}
+
+/// `rpc/advance_resume_job`.
+fn advance_resume_job(w: &mut World, call: &RestCall, tenant: &str, role: &str) -> HttpResponse {
+    let b = &call.body;
+    let admin = role == "owner" || role == "admin";
+    if !admin {
+        return pt(403, "forbidden");
+    }
+    let id: Uuid = serde_json::from_value(b["p_job_id"].clone()).unwrap();
+    let status = b["p_status"].as_str().unwrap().to_owned();
+    let d = b["p_detail"].clone();
+    let Some(job) = w
+        .jobs
+        .iter_mut()
+        .find(|j| j.id == id && j.tenant_id == tenant)
+    else {
+        return pt(404, "job_not_found");
+    };
+    if job.status == "done" {
+        return pt(409, "job_finished");
+    }
+    if status == "failed" && (d["step"].as_str().is_none() || d["error"].as_str().is_none()) {
+        return pt(400, "invalid_failure");
+    }
+    job.error = (status == "failed").then(|| d["error"].as_str().unwrap().to_owned());
+    job.failed_step = (status == "failed").then(|| d["step"].as_str().unwrap().to_owned());
+    job.status = status.clone();
+    for (field, slot) in [
+        ("extractor", &mut job.extractor),
+        ("analyzer", &mut job.analyzer),
+        ("enrichment", &mut job.enrichment),
+        ("resume_text", &mut job.resume_text),
+    ] {
+        if let Some(v) = d[field].as_str() {
+            *slot = Some(v.to_owned());
+        }
+    }
+    let mut logged = d.clone();
+    if let Some(o) = logged.as_object_mut() {
+        o.remove("resume_text");
+        o.insert("status".into(), json!(status));
+    }
+    job.steps.push(logged);
+    json_response(200, &job.json(false, None, false))
+}
+
+/// `rpc/save_resume_candidate`.
+fn save_resume_candidate(w: &mut World, call: &RestCall, tenant: &str, role: &str) -> HttpResponse {
+    let b = &call.body;
+    let admin = role == "owner" || role == "admin";
+    if !admin {
+        return pt(403, "forbidden");
+    }
+    let id: Uuid = serde_json::from_value(b["p_job_id"].clone()).unwrap();
+    let resume = b["p_resume"].clone();
+    let Some(ji) = w
+        .jobs
+        .iter()
+        .position(|j| j.id == id && j.tenant_id == tenant)
+    else {
+        return pt(404, "job_not_found");
+    };
+    if w.jobs[ji].status != "analyzing" {
+        return pt(409, "job_not_analyzing");
+    }
+    let email = resume["email"]
+        .as_str()
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| e.contains('@'));
+    let Some(email) = email else {
+        return pt(422, "email_not_found");
+    };
+    let Some(name) = resume["full_name"]
+        .as_str()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+    else {
+        return pt(422, "name_not_found");
+    };
+    let skills: Vec<String> = serde_json::from_value(resume["skills"].clone()).unwrap_or_default();
+    let (cid, created) = match w
+        .candidates
+        .iter_mut()
+        .find(|c| c.tenant_id == tenant && c.email == email)
+    {
+        Some(c) => {
+            c.full_name = name;
+            c.phone = resume["phone"]
+                .as_str()
+                .map(str::to_owned)
+                .or(c.phone.take());
+            if !skills.is_empty() {
+                c.skills = skills;
+            }
+            c.resume_analysis = Some(resume.clone());
+            (c.id, false)
+        }
+        None => {
+            let id = Uuid::new_v4();
+            w.candidates.push(CandidateRow {
+                id,
+                tenant_id: tenant.into(),
+                email,
+                full_name: name,
+                first_name: resume["first_name"].as_str().map(str::to_owned),
+                last_name: resume["last_name"].as_str().map(str::to_owned),
+                phone: resume["phone"].as_str().map(str::to_owned),
+                skills,
+                resume_analysis: Some(resume.clone()),
+            });
+            (id, true)
+        }
+    };
+    let job = &mut w.jobs[ji];
+    job.candidate_id = Some(cid);
+    job.status = "enriching".into();
+    job.analysis = Some(resume);
+    job.analyzer = b["p_detail"]["analyzer"]
+        .as_str()
+        .map(str::to_owned)
+        .or(job.analyzer.take());
+    job.steps
+        .push(json!({ "status": "enriching", "candidate_id": cid, "detail": b["p_detail"] }));
+    json_response(200, &json!({ "candidate_id": cid, "created": created }))
+}
+
+/// `GET resume_jobs?id=eq.…`: the caller's tenant's job only (RLS).
+fn read_job(w: &mut World, call: &RestCall, tenant: &str, _role: &str) -> HttpResponse {
+    let id = call.eq("id").unwrap_or_default();
+    let rows: Vec<Value> = w
+        .jobs
+        .iter()
+        .filter(|j| j.tenant_id == tenant && j.id.to_string() == id)
+        .map(|j| json!({ "resume_text": j.resume_text }))
+        .collect();
+    json_response(200, &json!(rows))
+}
+
+/// `GET candidates?id=eq.…`: the caller's tenant's candidate only (RLS).
+fn read_candidate(w: &mut World, call: &RestCall, tenant: &str, _role: &str) -> HttpResponse {
+    let id = call.eq("id").unwrap_or_default();
+    let rows: Vec<Value> = w
+        .candidates
+        .iter()
+        .filter(|c| c.tenant_id == tenant && c.id.to_string() == id)
+        .map(|c| json!({ "id": c.id, "email": c.email, "full_name": c.full_name, "first_name": c.first_name,
+                         "last_name": c.last_name, "resume_analysis": c.resume_analysis }))
+        .collect();
+    json_response(200, &json!(rows))
+}
+
+/// `POST candidate_profiles?on_conflict=candidate_id,tenant_id`: the upsert, as RLS allows it.
+fn upsert_profile(w: &mut World, call: &RestCall, tenant: &str, role: &str) -> HttpResponse {
+    let b = &call.body;
+    let admin = role == "owner" || role == "admin";
+    if !admin {
+        return json_response(
+            403,
+            &json!({ "code": "42501", "message": "new row violates row-level security policy" }),
+        );
+    }
+    assert_eq!(call.param("on_conflict"), Some("candidate_id,tenant_id"));
+    let row = b.as_object().cloned().unwrap();
+    let cid = row["candidate_id"].as_str().unwrap().to_owned();
+    if row["tenant_id"].as_str() != Some(tenant) {
+        return json_response(
+            403,
+            &json!({ "code": "42501", "message": "new row violates row-level security policy" }),
+        );
+    }
+    if !w
+        .candidates
+        .iter()
+        .any(|c| c.id.to_string() == cid && c.tenant_id == tenant)
+    {
+        return json_response(
+            409,
+            &json!({ "code": "23503", "message": "violates foreign key constraint" }),
+        );
+    }
+    let existing = w.profiles.iter_mut().find(|p| {
+        p["candidate_id"].as_str() == Some(&cid) && p["tenant_id"].as_str() == Some(tenant)
+    });
+    let id = match existing {
+        Some(p) => {
+            p.extend(row);
+            p["id"].clone()
+        }
+        None => {
+            let mut p = row;
+            let id = json!(Uuid::new_v4());
+            p.insert("id".into(), id.clone());
+            w.profiles.push(p);
+            id
+        }
+    };
+    json_response(201, &json!([{ "id": id }]))
+}
+
+fn storage_answer(w: &mut World, call: &StorageCall) -> HttpResponse {
+    let rest = call.path.strip_prefix("object/").unwrap_or(call.path);
+    w.log
+        .push(format!("storage {} {rest}", call.method.as_str()));
+    let Some((tenant, role)) = caller(call.claims.as_ref()) else {
         return storage_error(400, "InvalidJWT", "invalid signature");
     };
     let (download, path) = match rest.strip_prefix("authenticated/resumes/") {
@@ -676,7 +684,7 @@ fn storage_answer(w: &mut World, req: &HttpRequest, rest: &str) -> HttpResponse 
     };
     let path = path.replace("%20", " ");
     let in_folder = path.starts_with(&format!("{tenant}/"));
-    match (req.method, download) {
+    match (call.method, download) {
         (Method::Get, true) => match w.objects.get(&path).filter(|_| in_folder) {
             Some(bytes) => {
                 HttpResponse::new(200, bytes.clone()).with_header("content-type", "application/pdf")
@@ -694,8 +702,7 @@ fn storage_answer(w: &mut World, req: &HttpRequest, rest: &str) -> HttpResponse 
             if w.objects.contains_key(&path) {
                 return storage_error(409, "Duplicate", "The resource already exists");
             }
-            w.objects
-                .insert(path.clone(), req.body.clone().unwrap_or_default());
+            w.objects.insert(path.clone(), call.body.to_vec());
             json_response(
                 200,
                 &json!({ "Key": format!("resumes/{path}"), "Id": Uuid::new_v4() }),

@@ -1,4 +1,4 @@
-//! `run()` natively: a fake PostgREST (the access RPC, the session update) and a fake
+//! `run()` natively: a fake Supabase (the access RPC, the session update) and a fake
 //! VideoSDK that checks the raw-JWT `Authorization` header and its signature, and answers
 //! the same room for the same `customRoomId`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,10 +12,9 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use shared::http::HttpRequest;
 use shared::testing::{
-    json_response, post_json, test_context_with, user_token, FakeHttp, TEST_NOW_MS,
-    TEST_SUPABASE_URL, TEST_USER_ID,
+    json_response, post_json, test_context_with, user_token, FakeSupabase, TEST_NOW_MS,
+    TEST_USER_ID,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -68,11 +67,13 @@ fn world(caller: &'static str) -> Rc<RefCell<World>> {
     }))
 }
 
-fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        let mut w = w.borrow_mut();
-        let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
-        if req.url == format!("{VIDEOSDK}/v2/rooms") {
+type Fake = Rc<FakeSupabase<World>>;
+
+fn fake(w: Rc<RefCell<World>>) -> Fake {
+    FakeSupabase::over(w)
+        .service(VIDEOSDK, |w, req| {
+            assert_eq!(req.url, format!("{VIDEOSDK}/v2/rooms"));
+            let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
             w.videosdk_calls += 1;
             let auth = req.headers.get("authorization").unwrap();
             assert!(
@@ -97,23 +98,18 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                 .entry(custom.clone())
                 .or_insert_with(|| format!("room-{n:04}-abcd"))
                 .clone();
-            return Ok(json_response(
+            Ok(json_response(
                 200,
                 &json!({ "roomId": room, "customRoomId": custom, "userId": "u", "disabled": false,
                 "createdAt": "2027-01-15T08:00:00Z", "updatedAt": "2027-01-15T08:00:00Z", "id": "r1", "links": {} }),
-            ));
-        }
-        let path = req
-            .url
-            .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/"))
-            .unwrap();
-        if path == "rpc/interview_session_access" {
-            assert!(req
-                .headers
-                .get("authorization")
+            ))
+        })
+        .rpc("interview_session_access", |w, call| {
+            assert!(call
+                .header("authorization")
                 .unwrap()
                 .starts_with("Bearer ey"));
-            return Ok(match w.caller {
+            match w.caller {
                 "stranger" => json_response(
                     404,
                     &json!({ "code": "PT404", "message": "session_not_found", "details": "No.", "hint": null }),
@@ -123,19 +119,23 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                     &json!({ "session_id": SESSION, "tenant_id": SESSION, "status": w.status, "caller": caller,
                     "consent_given": true, "ai_opted_out": false, "videosdk_room_id": w.stored_room }),
                 ),
-            });
-        }
-        assert!(path.starts_with("interview_sessions?"), "{path}");
-        assert_eq!(req.method, Method::Patch);
-        assert!(path.contains(&format!("id=eq.{SESSION}")) && path.contains("status=in."));
-        let who = req.headers.get("authorization").unwrap().to_owned();
-        w.patches.push((who, body.clone()));
-        w.stored_room = body["videosdk_room_id"].as_str().map(str::to_owned);
-        Ok(json_response(200, &json!([{ "id": SESSION }])))
-    }))
+            }
+        })
+        .table("interview_sessions", |w, call| {
+            assert_eq!(call.method, Method::Patch);
+            assert!(
+                call.eq("id") == Some(SESSION)
+                    && call.param("status").is_some_and(|v| v.starts_with("in."))
+            );
+            let who = call.header("authorization").unwrap().to_owned();
+            w.patches.push((who, call.body.clone()));
+            w.stored_room = call.body["videosdk_room_id"].as_str().map(str::to_owned);
+            json_response(200, &json!([{ "id": SESSION }]))
+        })
+        .shared()
 }
 
-fn context(http: Rc<FakeHttp>, configured: bool) -> Context {
+fn context(http: Fake, configured: bool) -> Context {
     let keys: &[(&str, &str)] = if configured {
         &[
             ("VIDEOSDK_API_KEY", KEY),
@@ -152,7 +152,7 @@ fn request(app_metadata: Value, body: Value) -> Request {
     post_json("/interview-room", &body, Some(&user_token(app_metadata)))
 }
 
-fn call(req: Request, http: Rc<FakeHttp>, configured: bool) -> Response {
+fn call(req: Request, http: Fake, configured: bool) -> Response {
     shared::testing::call(interview_room::run, Ok(req), context(http, configured))
 }
 

@@ -1,4 +1,4 @@
-//! `run()` natively: a fake PostgREST answering the two RPCs by their SQL's rules (the
+//! `run()` natively: a fake Supabase answering the two RPCs by their SQL's rules (the
 //! limit included), and a fake OpenAI `client_secrets`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -6,10 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::http::HttpRequest;
 use shared::testing::{
-    json_response, post_json, test_context_with, user_token, FakeHttp, TEST_NOW_MS,
-    TEST_SUPABASE_URL, TEST_USER_ID,
+    json_response, post_json, test_context_with, user_token, FakeSupabase, RestCall, TEST_NOW_MS,
+    TEST_USER_ID,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -38,12 +37,24 @@ fn world() -> Rc<RefCell<World>> {
     }))
 }
 
-fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        let mut w = w.borrow_mut();
-        let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
-        if req.url == format!("{OPENAI}/realtime/client_secrets") {
+type Fake = Rc<FakeSupabase<World>>;
+
+/// The grant RPCs are the function's alone: the service role, for the verified user.
+fn as_the_service_role_for_the_caller(call: &RestCall) {
+    assert_eq!(
+        call.header("authorization"),
+        Some("Bearer a.service.jwt"),
+        "as the service role"
+    );
+    assert_eq!(call.body["p_actor"], TEST_USER_ID, "for the caller");
+}
+
+fn fake(w: Rc<RefCell<World>>) -> Fake {
+    FakeSupabase::over(w)
+        .service(OPENAI, |w, req| {
+            assert_eq!(req.url, format!("{OPENAI}/realtime/client_secrets"));
             assert_eq!(req.headers.get("authorization"), Some("Bearer sk-test"));
+            let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
             w.secrets.push(body.clone());
             if w.openai_status != 200 {
                 return Ok(json_response(
@@ -51,69 +62,57 @@ fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
                     &json!({ "error": { "message": "down", "type": "server_error", "code": null } }),
                 ));
             }
-            return Ok(json_response(
+            Ok(json_response(
                 200,
                 &json!({ "value": "ek_test_secret", "expires_at": TEST_NOW_MS / 1000 + 120,
                 "session": { "type": "realtime", "model": body["session"]["model"], "id": "sess_1", "object": "realtime.session" } }),
-            ));
-        }
-        // The grant RPCs are the function's alone: the service role, for the verified user.
-        assert_eq!(
-            req.headers.get("authorization"),
-            Some("Bearer a.service.jwt"),
-            "as the service role"
-        );
-        assert_eq!(body["p_actor"], TEST_USER_ID, "for the caller");
-        match req
-            .url
-            .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/rpc/"))
-            .unwrap()
-        {
-            "reserve_interview_token" => {
-                assert_eq!(
-                    body,
-                    json!({ "p_session_id": SESSION, "p_actor": TEST_USER_ID })
+            ))
+        })
+        .rpc("reserve_interview_token", |w, call| {
+            as_the_service_role_for_the_caller(call);
+            assert_eq!(
+                call.body,
+                json!({ "p_session_id": SESSION, "p_actor": TEST_USER_ID })
+            );
+            if let Some((status, code)) = w.refuse {
+                return json_response(
+                    status,
+                    &json!({ "code": format!("PT{status}"), "message": code, "details": "No.", "hint": null }),
                 );
-                if let Some((status, code)) = w.refuse {
-                    return Ok(json_response(
-                        status,
-                        &json!({ "code": format!("PT{status}"), "message": code, "details": "No.", "hint": null }),
-                    ));
-                }
-                if w.grants >= 10 {
-                    return Ok(json_response(
-                        200,
-                        &json!({ "granted": false, "limit": 10, "retry_after_seconds": 1234 }),
-                    ));
-                }
-                w.grants += 1;
-                Ok(json_response(
-                    200,
-                    &json!({
-                        "granted": true, "grant_id": GRANT, "limit": 10, "remaining": 10 - w.grants, "session_id": SESSION,
-                        "status": w.status, "caller": "candidate", "candidate_name": "Ada",
-                        "position": { "title": "Senior Backend Engineer", "description": "Billing.", "responsibilities": [],
-                                      "requirements": ["Rust"], "nice_to_have": [], "seniority": null, "department": null },
-                        "competencies": [{ "id": "c1", "name": "Rust", "description": null, "category": null, "weight": 40, "required_level": 4 }],
-                    }),
-                ))
             }
-            "finish_interview_token" => {
-                w.finished.push(body.clone());
-                if body["p_ok"] == true {
-                    w.status = "in_progress";
-                }
-                Ok(json_response(
+            if w.grants >= 10 {
+                return json_response(
                     200,
-                    &json!({ "grant_id": GRANT, "status": if body["p_ok"] == true { "issued" } else { "failed" }, "session_status": w.status }),
-                ))
+                    &json!({ "granted": false, "limit": 10, "retry_after_seconds": 1234 }),
+                );
             }
-            other => panic!("unexpected rpc {other}"),
-        }
-    }))
+            w.grants += 1;
+            json_response(
+                200,
+                &json!({
+                    "granted": true, "grant_id": GRANT, "limit": 10, "remaining": 10 - w.grants, "session_id": SESSION,
+                    "status": w.status, "caller": "candidate", "candidate_name": "Ada",
+                    "position": { "title": "Senior Backend Engineer", "description": "Billing.", "responsibilities": [],
+                                  "requirements": ["Rust"], "nice_to_have": [], "seniority": null, "department": null },
+                    "competencies": [{ "id": "c1", "name": "Rust", "description": null, "category": null, "weight": 40, "required_level": 4 }],
+                }),
+            )
+        })
+        .rpc("finish_interview_token", |w, call| {
+            as_the_service_role_for_the_caller(call);
+            w.finished.push(call.body.clone());
+            if call.body["p_ok"] == true {
+                w.status = "in_progress";
+            }
+            json_response(
+                200,
+                &json!({ "grant_id": GRANT, "status": if call.body["p_ok"] == true { "issued" } else { "failed" }, "session_status": w.status }),
+            )
+        })
+        .shared()
 }
 
-fn context(http: Rc<FakeHttp>, openai: bool) -> Context {
+fn context(http: Fake, openai: bool) -> Context {
     let keys: &[(&str, &str)] = if openai {
         &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", OPENAI)]
     } else {
@@ -127,7 +126,7 @@ fn request(body: Value) -> Request {
     post_json("/interview-token", &body, Some(&token))
 }
 
-fn call(req: Request, http: Rc<FakeHttp>, openai: bool) -> Response {
+fn call(req: Request, http: Fake, openai: bool) -> Response {
     shared::testing::call(interview_token::run, Ok(req), context(http, openai))
 }
 

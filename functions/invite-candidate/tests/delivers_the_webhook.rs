@@ -19,7 +19,7 @@ use sha2::Sha256;
 use shared::http::{HttpRequest, TransportError};
 use shared::testing::{test_context_with, TEST_NOW_MS};
 
-fn webhook_requests(http: &shared::testing::FakeHttp) -> Vec<HttpRequest> {
+fn webhook_requests(http: &Fake) -> Vec<HttpRequest> {
     http.requests()
         .into_iter()
         .filter(|r| r.url == WEBHOOK_URL)

@@ -11,7 +11,7 @@ use shared::request::Headers;
 use shared::testing::{sign_token, user_claims, user_token, TEST_NOW_MS};
 use shared::{Method, Request, DEFAULT_BODY_LIMIT};
 
-fn untouched() -> std::rc::Rc<shared::testing::FakeHttp> {
+fn untouched() -> Db {
     fake_postgrest(vec![])
 }
 

@@ -1,4 +1,4 @@
-//! `run()` natively against a stateful fake: PostgREST (the session, `session_machines`)
+//! `run()` natively against a stateful fake Supabase: PostgREST (the session, `session_machines`)
 //! and the Fly Machines API (create, get, wait, destroy, list, with scripted failures),
 //! so start, stop and the reaper are driven end to end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -8,10 +8,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::http::HttpRequest;
 use shared::testing::{
-    json_response, member_token, post_json, sign_token, test_context_with, user_token, FakeHttp,
-    TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL,
+    json_response, member_token, post_json, rows, sign_token, test_context_with, user_token,
+    FakeSupabase, RestCall, TEST_JWT_SECRET, TEST_NOW_MS,
 };
 use shared::{Context, Method, Response};
 
@@ -40,177 +39,153 @@ fn world() -> Rc<RefCell<World>> {
     Rc::new(RefCell::new(w))
 }
 
-fn query(path: &str, key: &str) -> Option<String> {
-    let q = path.split_once('?')?.1;
-    q.split('&')
-        .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_owned))
-        .map(|v| {
-            v.replace("%28", "(")
-                .replace("%29", ")")
-                .replace("%2C", ",")
-        })
+type Fake = Rc<FakeSupabase<World>>;
+
+/// Record `(method, table, authorization)` of a PostgREST request.
+fn record(w: &mut World, call: &RestCall) {
+    let authorization = call.header("authorization").unwrap().to_owned();
+    w.writers
+        .push((call.method, call.name.to_owned(), authorization));
 }
 
-fn fake(w: Rc<RefCell<World>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        let mut w = w.borrow_mut();
-        let body: Value =
-            serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap_or(Value::Null);
-        if let Some(path) = req
-            .url
-            .strip_prefix(&format!("{FLY}/v1/apps/interviews/machines"))
-        {
+fn fake(w: Rc<RefCell<World>>) -> Fake {
+    FakeSupabase::over(w)
+        .service(FLY, |w, req| {
+            let body: Value =
+                serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap_or(Value::Null);
+            let path = req
+                .url
+                .strip_prefix(&format!("{FLY}/v1/apps/interviews/machines"))
+                .unwrap_or_else(|| panic!("unexpected fly call {}", req.url));
             assert_eq!(req.headers.get("authorization"), Some("Bearer fly-token"));
             let (id, rest) = path
                 .trim_start_matches('/')
                 .split_once('/')
                 .map_or((path.trim_start_matches('/'), ""), |(a, b)| (a, b));
             let id = id.split('?').next().unwrap().to_owned();
-            return Ok(match (req.method, id.as_str(), rest) {
-                (Method::Post, "", _) => {
-                    if let Some((status, body)) = w.create_fail.pop_front() {
-                        return Ok(json_response(status, &body));
-                    }
-                    assert_eq!(body["config"]["auto_destroy"], true);
-                    assert_eq!(body["config"]["restart"], json!({ "policy": "no" }));
-                    assert_eq!(body["config"]["metadata"]["managed_by"], "session-vm");
-                    w.created += 1;
-                    let mid = format!("m{:03}", w.created);
-                    let machine = json!({ "id": mid, "state": "created", "region": "ams", "instance_id": "I1",
-                        "created_at": "2027-01-15T07:59:00Z", "config": body["config"] });
-                    w.machines.insert(mid, machine.clone());
-                    json_response(200, &machine)
+            Ok(match (req.method, id.as_str(), rest) {
+            (Method::Post, "", _) => {
+                if let Some((status, body)) = w.create_fail.pop_front() {
+                    return Ok(json_response(status, &body));
                 }
-                (Method::Get, "", _) => {
-                    json_response(200, &Value::Array(w.machines.values().cloned().collect()))
+                assert_eq!(body["config"]["auto_destroy"], true);
+                assert_eq!(body["config"]["restart"], json!({ "policy": "no" }));
+                assert_eq!(body["config"]["metadata"]["managed_by"], "session-vm");
+                w.created += 1;
+                let mid = format!("m{:03}", w.created);
+                let machine = json!({ "id": mid, "state": "created", "region": "ams", "instance_id": "I1",
+                    "created_at": "2027-01-15T07:59:00Z", "config": body["config"] });
+                w.machines.insert(mid, machine.clone());
+                json_response(200, &machine)
+            }
+            (Method::Get, "", _) => {
+                json_response(200, &Value::Array(w.machines.values().cloned().collect()))
+            }
+            (Method::Get, id, "") => match w.machines.get(id) {
+                Some(machine) => json_response(200, machine),
+                None => json_response(404, &json!({ "error": "machine not found" })),
+            },
+            (Method::Get, id, r) if r.starts_with("wait") => {
+                if !w.machines.contains_key(id) {
+                    json_response(404, &json!({ "error": "machine not found" }))
+                } else if w.never_start {
+                    json_response(408, &json!({ "error": "deadline_exceeded" }))
+                } else {
+                    w.machines.get_mut(id).unwrap()["state"] = json!("started");
+                    json_response(200, &json!({ "ok": true }))
                 }
-                (Method::Get, id, "") => match w.machines.get(id) {
-                    Some(machine) => json_response(200, machine),
-                    None => json_response(404, &json!({ "error": "machine not found" })),
-                },
-                (Method::Get, id, r) if r.starts_with("wait") => {
-                    if !w.machines.contains_key(id) {
-                        json_response(404, &json!({ "error": "machine not found" }))
-                    } else if w.never_start {
-                        json_response(408, &json!({ "error": "deadline_exceeded" }))
-                    } else {
-                        w.machines.get_mut(id).unwrap()["state"] = json!("started");
-                        json_response(200, &json!({ "ok": true }))
-                    }
+            }
+            (Method::Delete, id, _) => {
+                assert!(req.url.ends_with("?force=true"));
+                if w.machines.remove(id).is_some() {
+                    w.destroyed.push(id.to_owned());
+                    json_response(200, &json!({ "ok": true }))
+                } else {
+                    json_response(404, &json!({ "error": "machine not found" }))
                 }
-                (Method::Delete, id, _) => {
-                    assert!(req.url.ends_with("?force=true"));
-                    if w.machines.remove(id).is_some() {
-                        w.destroyed.push(id.to_owned());
-                        json_response(200, &json!({ "ok": true }))
-                    } else {
-                        json_response(404, &json!({ "error": "machine not found" }))
-                    }
-                }
+            }
                 other => panic!("unexpected fly call {other:?}"),
-            });
-        }
-        let path = req
-            .url
-            .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/"))
-            .unwrap()
-            .to_owned();
-        let table = path.split('?').next().unwrap();
-        let authorization = req.headers.get("authorization").unwrap().to_owned();
-        w.writers
-            .push((req.method, table.to_owned(), authorization));
-        let rows =
-            |v: Vec<Value>| Ok::<_, shared::TransportError>(json_response(200, &Value::Array(v)));
-        match (req.method, table) {
-            (Method::Get, "interview_sessions") => {
-                if let Some(ids) = query(&path, "id").and_then(|v| {
-                    v.strip_prefix("in.(")
-                        .map(|s| s.trim_end_matches(')').to_owned())
-                }) {
-                    let ids: Vec<&str> = ids.split(',').collect();
-                    return rows(
-                        w.sessions
-                            .iter()
-                            .filter(|(k, _)| ids.contains(&k.as_str()))
-                            .map(|(k, s)| json!({ "id": k, "status": s }))
-                            .collect(),
-                    );
-                }
-                let id = query(&path, "id")
-                    .unwrap()
-                    .trim_start_matches("eq.")
-                    .to_owned();
-                rows(
+            })
+        })
+        .table("interview_sessions", |w, call| {
+            record(w, call);
+            assert_eq!(call.method, Method::Get, "the session is only read");
+            if let Some(ids) = call.in_list("id") {
+                return rows(
                     w.sessions
-                        .get(&id)
-                        .map(|s| json!({ "tenant_id": TENANT, "status": s }))
-                        .into_iter()
+                        .iter()
+                        .filter(|(k, _)| ids.contains(&k.as_str()))
+                        .map(|(k, s)| json!({ "id": k, "status": s }))
                         .collect(),
-                )
+                );
             }
-            (Method::Get, "session_machines") => {
-                if let Some(id) = query(&path, "session_id") {
-                    return rows(
+            let id = call.eq("id").unwrap();
+            rows(
+                w.sessions
+                    .get(id)
+                    .map(|s| json!({ "tenant_id": TENANT, "status": s }))
+                    .into_iter()
+                    .collect(),
+            )
+        })
+        .table("session_machines", |w, call| {
+            record(w, call);
+            match call.method {
+                Method::Get => {
+                    if let Some(id) = call.eq("session_id") {
+                        return rows(w.rows.get(id).cloned().into_iter().collect());
+                    }
+                    let states = call.param("state").unwrap();
+                    rows(
                         w.rows
-                            .get(id.trim_start_matches("eq."))
+                            .values()
+                            .filter(|r| states.contains(r["state"].as_str().unwrap()))
                             .cloned()
-                            .into_iter()
                             .collect(),
-                    );
+                    )
                 }
-                let states = query(&path, "state").unwrap();
-                rows(
-                    w.rows
-                        .values()
-                        .filter(|r| states.contains(r["state"].as_str().unwrap()))
-                        .cloned()
-                        .collect(),
-                )
-            }
-            (Method::Post, "session_machines") => {
-                let id = body["session_id"].as_str().unwrap().to_owned();
-                if w.rows.contains_key(&id) {
-                    return Ok(json_response(
-                        409,
-                        &json!({ "code": "23505", "message": "duplicate key", "details": null, "hint": null }),
-                    ));
-                }
-                let mut row = body.clone();
-                row["machine_id"] = row.get("machine_id").cloned().unwrap_or(Value::Null);
-                row["updated_at"] = json!("2027-01-15T08:00:00Z");
-                w.rows.insert(id, row.clone());
-                rows(vec![row])
-            }
-            (Method::Patch, "session_machines") => {
-                let id = query(&path, "session_id")
-                    .unwrap()
-                    .trim_start_matches("eq.")
-                    .to_owned();
-                let Some(row) = w.rows.get_mut(&id) else {
-                    return rows(vec![]);
-                };
-                if let Some(states) = query(&path, "state") {
-                    if !states.contains(row["state"].as_str().unwrap()) {
-                        return rows(vec![]);
+                Method::Post => {
+                    let id = call.body["session_id"].as_str().unwrap().to_owned();
+                    if w.rows.contains_key(&id) {
+                        return json_response(
+                            409,
+                            &json!({ "code": "23505", "message": "duplicate key", "details": null, "hint": null }),
+                        );
                     }
+                    let mut row = call.body.clone();
+                    row["machine_id"] = row.get("machine_id").cloned().unwrap_or(Value::Null);
+                    row["updated_at"] = json!("2027-01-15T08:00:00Z");
+                    w.rows.insert(id, row.clone());
+                    rows(vec![row])
                 }
-                if let Some(m) = query(&path, "machine_id") {
-                    if row["machine_id"].as_str() != Some(m.trim_start_matches("eq.")) {
+                Method::Patch => {
+                    let id = call.eq("session_id").unwrap();
+                    let Some(row) = w.rows.get_mut(id) else {
                         return rows(vec![]);
+                    };
+                    if let Some(states) = call.param("state") {
+                        if !states.contains(row["state"].as_str().unwrap()) {
+                            return rows(vec![]);
+                        }
                     }
+                    if let Some(m) = call.eq("machine_id") {
+                        if row["machine_id"].as_str() != Some(m) {
+                            return rows(vec![]);
+                        }
+                    }
+                    for (k, v) in call.body.as_object().unwrap() {
+                        row[k] = v.clone();
+                    }
+                    let row = row.clone();
+                    rows(vec![row])
                 }
-                for (k, v) in body.as_object().unwrap() {
-                    row[k] = v.clone();
-                }
-                let row = row.clone();
-                rows(vec![row])
+                other => panic!("unexpected {other:?} session_machines"),
             }
-            other => panic!("unexpected {other:?} {path}"),
-        }
-    }))
+        })
+        .shared()
 }
 
-fn context(http: Rc<FakeHttp>, fly: bool) -> Context {
+fn context(http: Fake, fly: bool) -> Context {
     let keys: &[(&str, &str)] = if fly {
         &[
             ("FLY_API_TOKEN", "fly-token"),

@@ -1,6 +1,6 @@
-//! A fake PostgREST for tenant A (companies, positions, the competency library, and
-//! `rpc/save_generated_position` with the SQL function's checks and answer) and a fake
-//! OpenAI chat completions endpoint with scripted answers, behind one `FakeHttp`.
+//! A fake Supabase for tenant A (companies, positions, the competency library, and
+//! `rpc/save_generated_position` with the SQL function's checks and answer) with a fake
+//! OpenAI chat completions endpoint beside it, answering from a script.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::cell::RefCell;
@@ -10,8 +10,8 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse, TransportError};
 use shared::testing::{
-    caller_claims, json_response, openai_completion, postgrest_error, test_context_with, FakeHttp,
-    ManualClock, TEST_SUPABASE_URL,
+    json_response, openai_completion, postgrest_error, rows, test_context_with, FakeSupabase,
+    ManualClock, RestCall,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -64,10 +64,6 @@ fn pt(status: u16, code: &str) -> HttpResponse {
     postgrest_error(status, code, &format!("{code}."))
 }
 
-fn rest(path: &str) -> String {
-    format!("{TEST_SUPABASE_URL}/rest/v1/{path}")
-}
-
 /// What a model would answer for a backend role.
 pub fn ai_position() -> Value {
     json!({
@@ -85,74 +81,71 @@ pub fn ai_position() -> Value {
     })
 }
 
-pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        if req.url.starts_with(OPENAI_URL) {
+/// Every query runs as the caller, a member of tenant A.
+fn as_member_of_a(call: &RestCall) {
+    let claims = call
+        .claims
+        .as_ref()
+        .expect("every query runs as the caller");
+    assert_eq!(
+        claims
+            .app_metadata
+            .tenant_id
+            .map(|t| t.to_string())
+            .as_deref(),
+        Some(TENANT_A)
+    );
+}
+
+/// The fake project: tenant A's rows, the save RPC, and OpenAI.
+pub type Fake = Rc<FakeSupabase<State>>;
+
+pub fn fake(state: Rc<RefCell<State>>) -> Fake {
+    FakeSupabase::over(state)
+        .service(OPENAI_URL, |s, req| {
             assert_eq!(req.url, format!("{OPENAI_URL}/chat/completions"));
             assert_eq!(req.headers.get("authorization"), Some("Bearer sk-test"));
-            return state
-                .borrow_mut()
-                .openai
+            s.openai
                 .pop_front()
-                .unwrap_or_else(|| Ok(openai_completion(&ai_position(), "stop")));
-        }
-        assert!(
-            req.url.starts_with(&rest("")),
-            "unexpected call {}",
-            req.url
-        );
-        let claims = caller_claims(req).expect("every query runs as the caller");
-        assert_eq!(
-            claims
-                .app_metadata
-                .tenant_id
-                .map(|t| t.to_string())
-                .as_deref(),
-            Some(TENANT_A)
-        );
-
-        if req.url.starts_with(&rest("companies?")) {
-            let rows = if req.url.contains(COMPANY_A) {
-                json!([{ "name": "Acme Robotics" }])
+                .unwrap_or_else(|| Ok(openai_completion(&ai_position(), "stop")))
+        })
+        .table("companies", |_, call| {
+            as_member_of_a(call);
+            if call.eq("id") == Some(COMPANY_A) {
+                rows(vec![json!({ "name": "Acme Robotics" })])
             } else {
-                json!([]) // RLS: another tenant's company is not there
-            };
-            return Ok(json_response(200, &rows));
-        }
-        if req.url.starts_with(&rest("positions?")) {
-            let rows = if req.url.contains(DRAFT_A) {
-                json!([{ "title": "Product Designer", "status": "draft", "seniority": "mid", "department": "Design",
-                         "location": "Berlin", "employment_type": "full_time", "company_id": COMPANY_A,
-                         "metadata": { "generation": { "competency_hints": ["Figma"] } } }])
-            } else if req.url.contains(PUBLISHED_A) {
-                json!([{ "title": "Senior Rust Engineer", "status": "published", "seniority": "senior", "department": null,
-                         "location": null, "employment_type": null, "company_id": null, "metadata": {} }])
-            } else {
-                json!([])
-            };
-            return Ok(json_response(200, &rows));
-        }
-        if req.url.starts_with(&rest("competencies?")) {
-            let rows: Vec<Value> = state
-                .borrow()
-                .library
-                .iter()
-                .map(|(_, n)| json!({ "name": n }))
-                .collect();
-            return Ok(json_response(200, &json!(rows)));
-        }
-        if req.url == rest("rpc/save_generated_position") {
-            assert_eq!(req.method, Method::Post);
-            let params: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
-            let mut s = state.borrow_mut();
-            s.saves.push(params.clone());
-            if let Some((status, code)) = s.save_error {
-                return Ok(pt(status, code));
+                rows(vec![]) // RLS: another tenant's company is not there
             }
-            return Ok(json_response(200, &save(&mut s, &params)));
-        }
-        panic!("unexpected call {} {}", req.method.as_str(), req.url);
-    }))
+        })
+        .table("positions", |_, call| {
+            as_member_of_a(call);
+            match call.eq("id") {
+                Some(DRAFT_A) => rows(vec![
+                    json!({ "title": "Product Designer", "status": "draft", "seniority": "mid", "department": "Design",
+                             "location": "Berlin", "employment_type": "full_time", "company_id": COMPANY_A,
+                             "metadata": { "generation": { "competency_hints": ["Figma"] } } }),
+                ]),
+                Some(PUBLISHED_A) => rows(vec![
+                    json!({ "title": "Senior Rust Engineer", "status": "published", "seniority": "senior", "department": null,
+                             "location": null, "employment_type": null, "company_id": null, "metadata": {} }),
+                ]),
+                _ => rows(vec![]),
+            }
+        })
+        .table("competencies", |s, call| {
+            as_member_of_a(call);
+            rows(s.library.iter().map(|(_, n)| json!({ "name": n })).collect())
+        })
+        .rpc("save_generated_position", |s, call| {
+            as_member_of_a(call);
+            assert_eq!(call.method, Method::Post);
+            s.saves.push(call.body.clone());
+            if let Some((status, code)) = s.save_error {
+                return pt(status, code);
+            }
+            json_response(200, &save(s, &call.body))
+        })
+        .shared()
 }
 
 /// What `save_generated_position` answers, with its checks (weights sum to 1, 1-25
@@ -220,7 +213,7 @@ fn save(state: &mut State, params: &Value) -> Value {
 }
 
 /// A context on the test env, with OpenAI configured when `openai` is true.
-pub fn context(http: Rc<FakeHttp>, openai: bool) -> (Context, Rc<ManualClock>) {
+pub fn context(http: Fake, openai: bool) -> (Context, Rc<ManualClock>) {
     let keys: &[(&str, &str)] = if openai {
         &[
             ("OPENAI_API_KEY", "sk-test"),

@@ -1,7 +1,7 @@
-//! A fake PostgREST that answers `rpc/create_candidate_invitation` by the rules of the
+//! A fake Supabase that answers `rpc/create_candidate_invitation` by the rules of the
 //! SQL function (caller check, email, position of the tenant, open-session reuse), the
-//! name look-ups and the webhook bookkeeping PATCH; and a fake webhook receiver with
-//! scripted answers. Both behind one `FakeHttp`, as the function sees them.
+//! name look-ups and the webhook bookkeeping PATCH; and beside it a fake webhook receiver
+//! with scripted answers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::cell::RefCell;
@@ -9,8 +9,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::http::{HttpRequest, HttpResponse, TransportError};
-use shared::testing::{caller_claims, json_response, postgrest_error, FakeHttp, TEST_SUPABASE_URL};
+use shared::http::{HttpResponse, TransportError};
+use shared::testing::{json_response, postgrest_error, FakeSupabase, RestCall};
 use shared::{Context, Method, Request, Response};
 
 pub const TENANT_A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
@@ -40,67 +40,56 @@ pub struct State {
     pub patch_status: u16,
 }
 
-fn rest(path: &str) -> String {
-    format!("{TEST_SUPABASE_URL}/rest/v1/{path}")
+/// Every query runs as the caller, with the anon key as `apikey`; their tenant.
+fn caller_tenant(call: &RestCall) -> Option<String> {
+    assert_eq!(call.header("apikey"), Some("anon-key"));
+    let claims = call
+        .claims
+        .as_ref()
+        .expect("every query runs as the caller");
+    claims.app_metadata.tenant_id.map(|t| t.to_string())
 }
 
-/// PostgREST for tenant A's data, and the webhook receiver.
-pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        if req.url == WEBHOOK_URL {
-            let answer = state.borrow_mut().webhook_answers.pop_front();
-            return match answer {
-                None => Ok(HttpResponse::new(204, "")),
-                Some(Ok(status)) => Ok(HttpResponse::new(status, "receiver says no")),
-                Some(Err(err)) => Err(err),
-            };
-        }
-        assert!(
-            req.url.starts_with(&rest("")),
-            "unexpected call {}",
-            req.url
-        );
-        assert_eq!(req.headers.get("apikey"), Some("anon-key"));
-        let claims = caller_claims(req).expect("every query runs as the caller");
-        let tenant = claims.app_metadata.tenant_id.map(|t| t.to_string());
+/// The fake project: tenant A's data, and the webhook receiver beside it.
+pub type Fake = Rc<FakeSupabase<State>>;
 
-        if req.url == rest("rpc/create_candidate_invitation") {
-            assert_eq!(req.method, Method::Post);
-            let body: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
-            let role = claims.app_metadata.role();
+/// PostgREST for tenant A's data, and the webhook receiver.
+pub fn fake(state: Rc<RefCell<State>>) -> Fake {
+    FakeSupabase::over(state)
+        .service(WEBHOOK_URL, |s, _| match s.webhook_answers.pop_front() {
+            None => Ok(HttpResponse::new(204, "")),
+            Some(Ok(status)) => Ok(HttpResponse::new(status, "receiver says no")),
+            Some(Err(err)) => Err(err),
+        })
+        .rpc("create_candidate_invitation", |s, call| {
+            let tenant = caller_tenant(call);
+            assert_eq!(call.method, Method::Post);
+            let body = &call.body;
+            let role = call.claims.as_ref().and_then(|c| c.app_metadata.role());
             if body["p_tenant_id"].as_str() != tenant.as_deref()
                 || role < Some(shared::TenantRole::Admin)
             {
-                return Ok(postgrest_error(
-                    403,
-                    "forbidden",
-                    "Only owners and admins can invite.",
-                ));
+                return postgrest_error(403, "forbidden", "Only owners and admins can invite.");
             }
             let email = body["p_candidate_email"].as_str().unwrap().to_owned();
             if !email.contains('@') {
-                return Ok(postgrest_error(
+                return postgrest_error(
                     400,
                     "invalid_email",
                     "The candidate email address is not valid.",
-                ));
+                );
             }
             let position = body["p_position_id"].as_str().unwrap().to_owned();
             if position == ARCHIVED_A {
-                return Ok(postgrest_error(
-                    409,
-                    "position_archived",
-                    "The position is archived.",
-                ));
+                return postgrest_error(409, "position_archived", "The position is archived.");
             }
             if position != POSITION_A {
-                return Ok(postgrest_error(
+                return postgrest_error(
                     404,
                     "position_not_found",
                     "No such position in this organisation.",
-                ));
+                );
             }
-            let mut s = state.borrow_mut();
             s.invitations += 1;
             let n = s.invitations;
             let existing = s
@@ -118,7 +107,7 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
                     (c, x)
                 }
             };
-            return Ok(json_response(
+            json_response(
                 200,
                 &json!({
                     "candidate_id": candidate, "session_id": session,
@@ -126,35 +115,37 @@ pub fn fake(state: Rc<RefCell<State>>) -> Rc<FakeHttp> {
                     "token": format!("{n:064x}"), "expires_at": "2027-01-22T08:00:00+00:00",
                     "created": created,
                 }),
-            ));
-        }
-        if req.url.starts_with(&rest("positions?")) {
-            assert_eq!(req.method, Method::Get);
-            return Ok(json_response(
+            )
+        })
+        .table("positions", |_, call| {
+            caller_tenant(call);
+            assert_eq!(call.method, Method::Get);
+            json_response(
                 200,
                 &json!([{ "title": "Senior Rust Engineer", "company_id": COMPANY_A }]),
-            ));
-        }
-        if req.url.starts_with(&rest("companies?")) {
-            return Ok(json_response(200, &json!([{ "name": "Acme Robotics" }])));
-        }
-        if req.url.starts_with(&rest("tenants?")) {
-            return Ok(json_response(200, &json!([{ "name": "Acme Recruiting" }])));
-        }
-        if req.url.starts_with(&rest("interview_invitations?")) {
-            assert_eq!(req.method, Method::Patch);
-            let body: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
-            let mut s = state.borrow_mut();
-            s.patches.push((req.url.clone(), body.clone()));
+            )
+        })
+        .table("companies", |_, call| {
+            caller_tenant(call);
+            json_response(200, &json!([{ "name": "Acme Robotics" }]))
+        })
+        .table("tenants", |_, call| {
+            caller_tenant(call);
+            json_response(200, &json!([{ "name": "Acme Recruiting" }]))
+        })
+        .table("interview_invitations", |s, call| {
+            caller_tenant(call);
+            assert_eq!(call.method, Method::Patch);
+            s.patches
+                .push((call.request.url.clone(), call.body.clone()));
             let status = if s.patch_status == 0 {
                 200
             } else {
                 s.patch_status
             };
-            return Ok(json_response(status, &json!([body])));
-        }
-        panic!("unexpected call {} {}", req.method.as_str(), req.url);
-    }))
+            json_response(status, &json!([call.body]))
+        })
+        .shared()
 }
 
 pub const WITH_WEBHOOK: [(&str, &str); 2] = [

@@ -1,4 +1,4 @@
-//! A fake PostgREST that answers `rpc/link_candidate_account` by the rules of the SQL
+//! A fake Supabase whose `rpc/link_candidate_account` follows the rules of the SQL
 //! function (DEVELOPING.md), with the same PTxyz error bodies, so the tests drive
 //! `run()` through the whole shared pipeline natively.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -7,11 +7,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::http::HttpRequest;
-use shared::testing::{
-    caller_claims, json_response, postgrest_error, test_context, FakeHttp, TEST_SUPABASE_URL,
-};
-use shared::{Method, Request, Response};
+use shared::testing::{json_response, postgrest_error, test_context, FakeSupabase};
+use shared::{HttpClient, Method, Request, Response};
 
 pub const TOKEN: &str = "a3f1c2e4b5d6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70";
 pub const CANDIDATE: &str = "44444444-4444-4444-8444-444444444444";
@@ -39,85 +36,68 @@ impl Invitation {
     }
 }
 
+/// The fake project: `link_candidate_account` over `invitations`.
+pub type Db = Rc<FakeSupabase<Vec<Invitation>>>;
+
 /// PostgREST with one function, `link_candidate_account`, over `invitations`.
-pub fn fake_postgrest(invitations: Vec<Invitation>) -> Rc<FakeHttp> {
-    let state = RefCell::new(invitations);
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        assert_eq!(req.method, Method::Post);
-        assert_eq!(
-            req.url,
-            format!("{TEST_SUPABASE_URL}/rest/v1/rpc/link_candidate_account")
-        );
-        assert_eq!(
-            req.headers.get("apikey"),
-            Some("anon-key"),
-            "the anon key goes as apikey"
-        );
-        // PostgREST would verify the forwarded JWT and run as its subject.
-        let Some(claims) = caller_claims(req) else {
-            return Ok(json_response(
-                401,
-                &json!({ "code": "PGRST301", "message": "JWSError" }),
-            ));
-        };
-        let Some(uid) = claims.sub.map(|s| s.to_string()) else {
-            return Ok(postgrest_error(
-                401,
-                "not_authenticated",
-                "Sign in before accepting an invitation.",
-            ));
-        };
-        let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or_default()).unwrap();
-        let token = body["p_token"]
-            .as_str()
-            .unwrap_or_default()
-            .trim()
-            .to_lowercase();
-        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(postgrest_error(
-                400,
-                "invalid_token",
-                "The invitation token is malformed.",
-            ));
-        }
-        let mut invitations = state.borrow_mut();
-        let Some(inv) = invitations.iter_mut().find(|i| i.token == token) else {
-            return Ok(postgrest_error(
-                404,
-                "invitation_not_found",
-                "No invitation has this token.",
-            ));
-        };
-        let result =
-            json!({ "candidate_id": CANDIDATE, "tenant_id": TENANT, "session_id": inv.session_id });
-        match &inv.used_by {
-            Some(user) if *user == uid => return Ok(json_response(200, &result)),
-            Some(_) => {
-                return Ok(postgrest_error(
-                    409,
-                    "invitation_used",
-                    "This invitation has already been accepted by another account.",
-                ))
+pub fn fake_postgrest(invitations: Vec<Invitation>) -> Db {
+    FakeSupabase::over(Rc::new(RefCell::new(invitations)))
+        .rpc("link_candidate_account", |invitations, call| {
+            assert_eq!(call.method, Method::Post);
+            assert_eq!(
+                call.header("apikey"),
+                Some("anon-key"),
+                "the anon key goes as apikey"
+            );
+            // PostgREST would verify the forwarded JWT and run as its subject.
+            let Some(claims) = &call.claims else {
+                return json_response(401, &json!({ "code": "PGRST301", "message": "JWSError" }));
+            };
+            let Some(uid) = call.user_id() else {
+                return postgrest_error(
+                    401,
+                    "not_authenticated",
+                    "Sign in before accepting an invitation.",
+                );
+            };
+            let token = call.body["p_token"]
+                .as_str()
+                .unwrap_or_default()
+                .trim()
+                .to_lowercase();
+            if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return postgrest_error(400, "invalid_token", "The invitation token is malformed.");
             }
-            None => {}
-        }
-        if inv.expired {
-            return Ok(postgrest_error(
-                410,
-                "invitation_expired",
-                "This invitation has expired.",
-            ));
-        }
-        if claims.email.as_deref().map(str::to_lowercase) != Some(inv.email.clone()) {
-            return Ok(postgrest_error(
-                403,
-                "email_mismatch",
-                "Sign in with the email address the invitation was sent to.",
-            ));
-        }
-        inv.used_by = Some(uid);
-        Ok(json_response(200, &result))
-    }))
+            let Some(inv) = invitations.iter_mut().find(|i| i.token == token) else {
+                return postgrest_error(404, "invitation_not_found", "No invitation has this token.");
+            };
+            let result =
+                json!({ "candidate_id": CANDIDATE, "tenant_id": TENANT, "session_id": inv.session_id });
+            match &inv.used_by {
+                Some(user) if *user == uid => return json_response(200, &result),
+                Some(_) => {
+                    return postgrest_error(
+                        409,
+                        "invitation_used",
+                        "This invitation has already been accepted by another account.",
+                    )
+                }
+                None => {}
+            }
+            if inv.expired {
+                return postgrest_error(410, "invitation_expired", "This invitation has expired.");
+            }
+            if claims.email.as_deref().map(str::to_lowercase) != Some(inv.email.clone()) {
+                return postgrest_error(
+                    403,
+                    "email_mismatch",
+                    "Sign in with the email address the invitation was sent to.",
+                );
+            }
+            inv.used_by = Some(uid);
+            json_response(200, &result)
+        })
+        .shared()
 }
 
 /// `POST /link-candidate-account` with a JSON body and, if given, a bearer token.
@@ -126,7 +106,10 @@ pub fn post(body: Value, token: Option<&str>) -> Request {
 }
 
 /// Through the shared pipeline, as `handle` does in wasm.
-pub fn call(req: Result<Request, shared::ApiError>, http: Rc<FakeHttp>) -> Response {
+pub fn call(
+    req: Result<Request, shared::ApiError>,
+    http: Rc<impl HttpClient + 'static>,
+) -> Response {
     shared::testing::call(link_candidate_account::run, req, test_context(http))
 }
 

@@ -1,4 +1,4 @@
-//! A fake PostgREST holding one session's rows, and a fake OpenAI answering chat
+//! A fake Supabase holding one session's rows, and a fake OpenAI answering chat
 //! completions from a script, so `run()` is driven natively through the shared pipeline.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -8,9 +8,7 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 use shared::http::{HttpRequest, HttpResponse};
-use shared::testing::{
-    json_response, openai_completion, test_context_with, FakeHttp, TEST_SUPABASE_URL,
-};
+use shared::testing::{openai_completion, rows, test_context_with, FakeSupabase, RestCall};
 use shared::{Context, Method, Request, Response};
 
 pub const SESSION: &str = "66666666-6666-4666-8666-666666666666";
@@ -92,62 +90,75 @@ pub fn world() -> Rc<RefCell<World>> {
     }))
 }
 
-pub fn fake(world: Rc<RefCell<World>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        let mut w = world.borrow_mut();
-        if let Some(path) = req.url.strip_prefix(OPENAI_URL) {
-            assert_eq!(path, "/chat/completions");
+/// The fake project: the tables the processor reads and the insight it writes, and
+/// OpenAI's chat completions.
+pub type Fake = Rc<FakeSupabase<World>>;
+
+fn read(call: &RestCall) {
+    assert_eq!(call.method, Method::Get, "{} is only read", call.name);
+}
+
+pub fn fake(world: Rc<RefCell<World>>) -> Fake {
+    FakeSupabase::over(world)
+        .service(OPENAI_URL, |w, req| {
+            assert_eq!(req.url, format!("{OPENAI_URL}/chat/completions"));
             assert_eq!(req.headers.get("authorization"), Some("Bearer sk-test"));
             let body: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
             w.chat_calls.push(body);
-            return Ok(w.chat.pop_front().expect("a scripted chat answer"));
-        }
-        let path = req
-            .url
-            .strip_prefix(&format!("{TEST_SUPABASE_URL}/rest/v1/"))
-            .unwrap_or_else(|| panic!("unexpected {}", req.url));
-        let table = path.split('?').next().unwrap();
-        let rows = |v: Vec<Value>| Ok(json_response(200, &Value::Array(v)));
-        match (req.method, table) {
-            (Method::Get, "interview_sessions") => {
-                assert!(path.contains(&format!("id=eq.{SESSION}")));
-                rows(if w.visible {
-                    vec![
-                        json!({ "tenant_id": TENANT, "position_id": POSITION, "status": w.status,
-                                "ai_opt_out_at": w.ai_opt_out_at }),
-                    ]
-                } else {
-                    vec![]
-                })
-            }
-            (Method::Get, "transcript_entries") => rows(w.entries.clone()),
-            (Method::Get, "transcript_item_events") => rows(w.items.clone()),
-            (Method::Get, "positions") => rows(vec![json!({ "title": "Senior Backend Engineer" })]),
-            (Method::Get, "position_competencies") => rows(vec![
+            Ok(w.chat.pop_front().expect("a scripted chat answer"))
+        })
+        .table("interview_sessions", |w, call| {
+            read(call);
+            assert_eq!(call.eq("id"), Some(SESSION));
+            rows(if w.visible {
+                vec![
+                    json!({ "tenant_id": TENANT, "position_id": POSITION, "status": w.status,
+                            "ai_opt_out_at": w.ai_opt_out_at }),
+                ]
+            } else {
+                vec![]
+            })
+        })
+        .table("transcript_entries", |w, call| {
+            read(call);
+            rows(w.entries.clone())
+        })
+        .table("transcript_item_events", |w, call| {
+            read(call);
+            rows(w.items.clone())
+        })
+        .table("positions", |_, call| {
+            read(call);
+            rows(vec![json!({ "title": "Senior Backend Engineer" })])
+        })
+        .table("position_competencies", |_, call| {
+            read(call);
+            rows(vec![
                 json!({ "competency_id": RUST, "required_level": 4 }),
                 json!({ "competency_id": DESIGN, "required_level": 3 }),
-            ]),
-            (Method::Get, "competencies") => rows(vec![
+            ])
+        })
+        .table("competencies", |_, call| {
+            read(call);
+            rows(vec![
                 json!({ "id": DESIGN, "name": "System design", "description": "Designs reliable systems." }),
                 json!({ "id": RUST, "name": "Rust", "description": "Production Rust." }),
-            ]),
-            (Method::Post, "interview_insights") => {
-                assert!(path.contains("on_conflict=session_id"));
-                assert!(req
-                    .headers
-                    .get("prefer")
-                    .unwrap()
-                    .contains("resolution=merge-duplicates"));
-                let body: Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
-                w.stored.push((req.clone(), body.clone()));
-                rows(vec![body])
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }))
+            ])
+        })
+        .table("interview_insights", |w, call| {
+            assert_eq!(call.method, Method::Post);
+            assert_eq!(call.param("on_conflict"), Some("session_id"));
+            assert!(call
+                .header("prefer")
+                .unwrap()
+                .contains("resolution=merge-duplicates"));
+            w.stored.push((call.request.clone(), call.body.clone()));
+            rows(vec![call.body.clone()])
+        })
+        .shared()
 }
 
-pub fn context(http: Rc<FakeHttp>, openai: bool) -> Context {
+pub fn context(http: Fake, openai: bool) -> Context {
     let keys: &[(&str, &str)] = if openai {
         &[
             ("OPENAI_API_KEY", "sk-test"),

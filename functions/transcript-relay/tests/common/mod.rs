@@ -1,4 +1,4 @@
-//! A fake PostgREST that answers the relay's two RPCs by the rules of their SQL
+//! A fake Supabase that answers the relay's two RPCs by the rules of their SQL
 //! (migrations 20250607000100/0300): who may drive the session, in progress or not,
 //! and "insert ... on conflict do nothing" by event id. So the tests drive `run()` and
 //! the socket through the shared pipeline natively, resends included.
@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
-use shared::http::{HttpRequest, HttpResponse};
+use shared::http::HttpResponse;
 use shared::testing::{
-    json_response, postgrest_error, sign_token, test_context, user_claims, user_token, FakeHttp,
-    TEST_JWT_SECRET, TEST_NOW_MS, TEST_SUPABASE_URL, TEST_USER_ID,
+    json_response, postgrest_error, sign_token, test_context, user_claims, user_token,
+    FakeSupabase, RestCall, TEST_JWT_SECRET, TEST_NOW_MS, TEST_USER_ID,
 };
 use shared::{Context, Method, Request, Response};
 
@@ -52,60 +52,74 @@ fn pt(status: u16, code: &str) -> HttpResponse {
     postgrest_error(status, code, &format!("{code}."))
 }
 
-pub fn postgrest(state: Rc<RefCell<Db>>) -> Rc<FakeHttp> {
-    Rc::new(FakeHttp::with_responder(move |req: &HttpRequest| {
-        assert_eq!(req.method, Method::Post);
-        let body: Value = serde_json::from_slice(req.body.as_deref().unwrap_or(b"null")).unwrap();
-        assert_eq!(body["p_session_id"], SESSION);
-        // The session check runs as the caller; the write is the function's alone: the
-        // service role, naming the verified caller.
-        let authorization = req.headers.get("authorization").unwrap_or_default();
-        if req.url.ends_with("/rpc/relay_transcript_events") {
-            assert_eq!(authorization, "Bearer a.service.jwt", "as the service role");
-            assert_eq!(body["p_actor"], TEST_USER_ID, "for the caller");
-        } else {
-            assert!(authorization.starts_with("Bearer ey"), "as the caller");
-        }
-        let mut db = state.borrow_mut();
-        match db.access {
-            Access::Stranger => return Ok(pt(404, "session_not_found")),
-            Access::Member => return Ok(pt(403, "not_allowed")),
-            Access::Candidate | Access::Staff => {}
-        }
-        let rpc = req
-            .url
-            .trim_start_matches(&format!("{TEST_SUPABASE_URL}/rest/v1/rpc/"));
-        match rpc {
-            "interview_session_access" => Ok(json_response(
+/// What both RPCs check first: the session, and who may drive it
+/// (`private.require_session_driver`).
+fn refused(db: &Db, call: &RestCall) -> Option<HttpResponse> {
+    assert_eq!(call.method, Method::Post);
+    assert_eq!(call.body["p_session_id"], SESSION);
+    match db.access {
+        Access::Stranger => Some(pt(404, "session_not_found")),
+        Access::Member => Some(pt(403, "not_allowed")),
+        Access::Candidate | Access::Staff => None,
+    }
+}
+
+/// The fake project: the relay's two RPCs over `state`.
+pub type Fake = Rc<FakeSupabase<Db>>;
+
+pub fn postgrest(state: Rc<RefCell<Db>>) -> Fake {
+    FakeSupabase::over(state)
+        .rpc("interview_session_access", |db, call| {
+            // The session check runs as the caller.
+            assert!(
+                call.header("authorization")
+                    .unwrap_or_default()
+                    .starts_with("Bearer ey"),
+                "as the caller"
+            );
+            if let Some(refusal) = refused(db, call) {
+                return refusal;
+            }
+            json_response(
                 200,
                 &json!({ "session_id": SESSION, "tenant_id": TENANT, "status": db.status,
                          "caller": if db.access == Access::Staff { "staff" } else { "candidate" },
                          "consent_given": true, "ai_opted_out": false, "videosdk_room_id": null }),
-            )),
-            "relay_transcript_events" => {
-                if db.status != "in_progress" {
-                    return Ok(pt(409, "session_not_in_progress"));
-                }
-                if db.fail_next > 0 {
-                    db.fail_next -= 1;
-                    return Ok(HttpResponse::new(503, "unavailable"));
-                }
-                let mut out = Vec::new();
-                for record in body["p_events"].as_array().unwrap() {
-                    let id = record["event_id"].as_str().unwrap().to_owned();
-                    let status = if db.ids.insert(id.clone()) {
-                        db.stored.push((id.clone(), record.clone()));
-                        "stored"
-                    } else {
-                        "duplicate"
-                    };
-                    out.push(json!({ "event_id": id, "status": status }));
-                }
-                Ok(json_response(200, &Value::Array(out)))
+            )
+        })
+        .rpc("relay_transcript_events", |db, call| {
+            // The write is the function's alone: the service role, naming the verified
+            // caller.
+            assert_eq!(
+                call.header("authorization").unwrap_or_default(),
+                "Bearer a.service.jwt",
+                "as the service role"
+            );
+            assert_eq!(call.body["p_actor"], TEST_USER_ID, "for the caller");
+            if let Some(refusal) = refused(db, call) {
+                return refusal;
             }
-            other => panic!("unexpected call {other}"),
-        }
-    }))
+            if db.status != "in_progress" {
+                return pt(409, "session_not_in_progress");
+            }
+            if db.fail_next > 0 {
+                db.fail_next -= 1;
+                return HttpResponse::new(503, "unavailable");
+            }
+            let mut out = Vec::new();
+            for record in call.body["p_events"].as_array().unwrap() {
+                let id = record["event_id"].as_str().unwrap().to_owned();
+                let status = if db.ids.insert(id.clone()) {
+                    db.stored.push((id.clone(), record.clone()));
+                    "stored"
+                } else {
+                    "duplicate"
+                };
+                out.push(json!({ "event_id": id, "status": status }));
+            }
+            json_response(200, &Value::Array(out))
+        })
+        .shared()
 }
 
 pub fn candidate_token() -> String {
@@ -118,7 +132,7 @@ pub fn expired_token() -> String {
     sign_token(&claims, TEST_JWT_SECRET)
 }
 
-pub fn context(http: Rc<FakeHttp>) -> Context {
+pub fn context(http: Fake) -> Context {
     test_context(http)
 }
 
@@ -127,7 +141,7 @@ pub fn post(token: Option<&str>, body: Value) -> Request {
     shared::testing::post_json("/transcript-relay", &body, token)
 }
 
-pub fn call(req: Request, http: Rc<FakeHttp>) -> Response {
+pub fn call(req: Request, http: Fake) -> Response {
     shared::testing::call(transcript_relay::run, Ok(req), test_context(http))
 }
 

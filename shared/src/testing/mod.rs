@@ -1,8 +1,9 @@
 //! Helpers for native tests of functions (feature `testing`): sign tokens as Supabase
-//! Auth would, a scripted fake for outbound HTTP and PostgREST, a clock that sleeps
-//! instantly, and a ready [`Context`]; the pieces every function's fake PostgREST and
-//! tests repeat (the caller's claims, PTxyz errors, OpenAI's answers, a JSON request, a
-//! run through the pipeline, the error shape). Not compiled into wasm builds.
+//! Auth would, one fake Supabase project with its routes by name ([`FakeSupabase`]), a
+//! scripted fake for any outbound HTTP ([`FakeHttp`]), a clock that sleeps instantly, and
+//! a ready [`Context`]; the pieces every function's fake and tests repeat (the caller's
+//! claims, PTxyz errors, OpenAI's answers, a JSON request, a run through the pipeline,
+//! the error shape). Not compiled into wasm builds.
 // Test-only code: a helper that cannot do its job should stop the test, loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -27,6 +28,10 @@ use crate::response::Response;
 use crate::serve::dispatch;
 use crate::time::{Clock, LocalBoxFuture};
 
+mod supabase;
+
+pub use supabase::{rows, FakeSupabase, RestCall, StorageCall};
+
 /// The local stack's well-known secret (what `supabase start` uses).
 pub const TEST_JWT_SECRET: &str = "super-secret-jwt-token-with-at-least-32-characters-long";
 /// "Now" for [`test_context`]'s clock: 2027-01-15T08:00:00Z, in ms.
@@ -47,7 +52,7 @@ const TEST_ES256_SECRET: [u8; 32] = [
     0x7b, 0xc4, 0x22, 0x39, 0x8f, 0x61, 0x0a, 0xee, 0x57, 0x14, 0xb3, 0x9d, 0x2f, 0x86, 0x48, 0x05,
 ];
 /// A 2048-bit RSA key made for these tests only (`openssl genrsa 2048`).
-const TEST_RS256_PEM: &str = include_str!("testing_keys/rsa-2048.pem");
+const TEST_RS256_PEM: &str = include_str!("../testing_keys/rsa-2048.pem");
 
 /// The P-256 signing key behind [`TEST_ES256_KID`].
 pub fn es256_signing_key() -> p256::ecdsa::SigningKey {
