@@ -5,7 +5,7 @@
 begin;
 \ir helpers/test_helpers.sql
 \ir helpers/fixtures.sql
-select plan(43);
+select plan(45);
 
 select policies_are('public', 'realtime_token_grants', array[
   'Members can read their tenant''s realtime token grants'],
@@ -90,7 +90,7 @@ select is(array_agg(public.reserve_interview_token('80000000-0000-0000-0000-0000
   'reserve_interview_token: attempts 3 to 10 within the hour are granted')
 from generate_series(1, 8);
 select is(public.reserve_interview_token('80000000-0000-0000-0000-0000000000a1', tests.actor()) - 'limit',
-  '{"granted": false, "retry_after_seconds": 3600}'::jsonb,
+  '{"granted": false, "scope": "session", "retry_after_seconds": 3600}'::jsonb,
   'reserve_interview_token: the 11th attempt within the hour is refused with the seconds until a slot frees');
 reset role;
 select is((select count(*)::int from public.realtime_token_grants where session_id = '80000000-0000-0000-0000-0000000000a1'), 10,
@@ -103,6 +103,21 @@ select is(public.reserve_interview_token('80000000-0000-0000-0000-0000000000a1',
 select tests.act_for('cand_ab');
 select is(public.reserve_interview_token('80000000-0000-0000-0000-0000000000b2', tests.actor()) ->> 'granted', 'true',
   'reserve_interview_token: the limit is per session (B''s session is unaffected)');
+
+-- the organisation's daily quota: 500 grants a day across all of its sessions ------------
+select tests.authenticate_as_service_role();
+insert into public.realtime_token_grants (tenant_id, session_id, caller_kind, created_at)
+select '10000000-0000-0000-0000-0000000000aa', '80000000-0000-0000-0000-0000000000a4', 'staff', now() - interval '23 hours'
+from generate_series(1, 500 - (select count(*)::int from public.realtime_token_grants where tenant_id = '10000000-0000-0000-0000-0000000000aa'));
+select tests.act_for('cand_a');
+select is(public.reserve_interview_token('80000000-0000-0000-0000-0000000000a4', tests.actor()) - 'retry_after_seconds',
+  '{"granted": false, "scope": "tenant", "limit": 500}'::jsonb,
+  'reserve_interview_token: the 501st grant of the organisation in a day is refused, for any of its sessions');
+select tests.act_for('cand_ab');
+select is(public.reserve_interview_token('80000000-0000-0000-0000-0000000000b2', tests.actor()) ->> 'granted', 'true',
+  'reserve_interview_token: another organisation is unaffected');
+select tests.authenticate_as_service_role();
+delete from public.realtime_token_grants where session_id = '80000000-0000-0000-0000-0000000000a4' and created_at < now() - interval '22 hours';
 
 -- finish ----------------------------------------------------------------------------------
 select tests.act_for('cand_ab');
@@ -147,8 +162,8 @@ select tests.authenticate_as('user_a');
 select ok((select count(*) from realtime_token_grants) > 0,
   'Members can read their tenant''s realtime token grants: user_a (role user) reads them too');
 select tests.authenticate_as('owner_b');
-select is((select count(*)::int from realtime_token_grants), 2,
-  'Members can read their tenant''s realtime token grants: owner_b sees exactly B''s two');
+select is((select count(*)::int from realtime_token_grants), 3,
+  'Members can read their tenant''s realtime token grants: owner_b sees exactly B''s three');
 select tests.authenticate_as('cand_a');
 select is((select count(*)::int from realtime_token_grants), 0,
   'no policy for candidates: cand_a reads no grants, not even their own');
@@ -161,7 +176,7 @@ select tests.clear_authentication();
 select throws_ok($$select count(*) from realtime_token_grants$$, '42501', null,
   'anon holds no privilege on realtime_token_grants');
 select tests.authenticate_as_service_role();
-select is((select count(*)::int from realtime_token_grants where tenant_id in ('10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000bb')), 15,
+select is((select count(*)::int from realtime_token_grants where tenant_id in ('10000000-0000-0000-0000-0000000000aa', '10000000-0000-0000-0000-0000000000bb')), 16,
   'the service role bypasses RLS: sees A''s and B''s');
 
 select * from finish();

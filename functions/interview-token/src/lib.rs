@@ -47,6 +47,9 @@ struct Reservation {
     limit: Option<u32>,
     #[serde(default)]
     retry_after_seconds: Option<u64>,
+    /// Which limit refused: `session` (10 an hour) or `tenant` (500 a day).
+    #[serde(default)]
+    scope: Option<String>,
     #[serde(flatten)]
     brief: instructions::Brief,
 }
@@ -121,7 +124,11 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
                 retry_after: Some(reservation.retry_after_seconds.unwrap_or(60)),
                 quota: Some(Quota {
                     limit: reservation.limit.map_or(10, u64::from),
-                    per: "interview tokens per session per hour",
+                    per: if reservation.scope.as_deref() == Some("tenant") {
+                        "interview tokens per organisation per day"
+                    } else {
+                        "interview tokens per session per hour"
+                    },
                 }),
             });
         }

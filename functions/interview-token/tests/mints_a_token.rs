@@ -83,7 +83,7 @@ fn fake(w: Rc<RefCell<World>>) -> Fake {
             if w.grants >= 10 {
                 return json_response(
                     200,
-                    &json!({ "granted": false, "limit": 10, "retry_after_seconds": 1234 }),
+                    &json!({ "granted": false, "scope": "session", "limit": 10, "retry_after_seconds": 1234 }),
                 );
             }
             w.grants += 1;
@@ -283,4 +283,29 @@ fn bad_requests_are_4xx_and_reach_nothing() {
         assert_eq!(r.status(), status);
         assert_eq!(w.borrow().grants, 0);
     }
+}
+
+#[test]
+fn the_organisations_daily_quota_is_a_429_that_names_it() {
+    let http = FakeSupabase::over(world())
+        .rpc("reserve_interview_token", |_, call| {
+            as_the_service_role_for_the_caller(call);
+            json_response(
+                200,
+                &json!({ "granted": false, "scope": "tenant", "limit": 500, "retry_after_seconds": 7200 }),
+            )
+        })
+        .shared();
+    let r = call(request(json!({ "session_id": SESSION })), http, true);
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.header("retry-after"), Some("7200"));
+    let b = r.json_body().unwrap();
+    assert_eq!(
+        b["error"]["message"],
+        "At most 500 interview tokens per organisation per day: try again in 7200 s"
+    );
+    assert_eq!(
+        b["error"]["details"],
+        json!({ "retry_after_seconds": 7200, "limit": 500 })
+    );
 }
