@@ -3,7 +3,7 @@
 //! streamed both ways, hop-by-hop headers dropped, WebSocket upgrades carried through.
 
 import { drain, DRAIN_LIMIT, DRAIN_MS } from "../../supabase/functions/_shared/body.ts";
-import { verifyToken, type VerifyKeys } from "../jwt.ts";
+import { verifyTokenCached, type VerifyKeys } from "../jwt.ts";
 import { log } from "./log.ts";
 import type { Worker } from "./supervisor.ts";
 
@@ -27,7 +27,7 @@ export function json(body: unknown, status: number): Response {
 }
 
 /**
- * verify_jwt: the token must verify against the stack's keys (jwt.ts `verifyToken`: ES256
+ * verify_jwt: the token must verify against the stack's keys (jwt.ts `verifyTokenCached`: ES256
  * or RS256 by the JWKS key its `kid` names; HS256 with the secret in legacy mode only;
  * `exp` required). The 401 answers and their bodies are those of `supabase functions serve`.
  */
@@ -38,7 +38,7 @@ export async function checkJwt(req: Request, keys: VerifyKeys): Promise<Response
   if (scheme !== "Bearer" || !token) {
     return json({ msg: "Error: Auth header is not 'Bearer {token}'" }, 401);
   }
-  const result = await verifyToken(token, keys);
+  const result = await verifyTokenCached(token, keys);
   return result.ok ? null : json({ msg: "Invalid JWT" }, 401);
 }
 

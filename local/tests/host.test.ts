@@ -9,7 +9,7 @@ import { ConfigError, options, parseEnvFile, readSecrets, ROOT, workerEnv } from
 import { controlTarget } from "../functions/control.ts";
 import { discover, functionConfigs } from "../functions/discovery.ts";
 import { Worker } from "../functions/supervisor.ts";
-import { generateEs256Jwk, publicJwks } from "../jwt.ts";
+import { generateEs256Jwk, publicJwks, signEs256, verifyTokenCached, VERIFIED_TOKENS_MAX } from "../jwt.ts";
 
 function configError(f: () => unknown, pattern: RegExp): void {
   try {
@@ -246,4 +246,28 @@ Deno.test("host control: only in test mode, only for a request that did not come
   assertEquals(controlTarget(at("/_internal/test/env/echo", { "X-Forwarded-Prefix": "/functions/v1" }), true), null);
   assertEquals(controlTarget(at("/_internal/test/env/echo/more"), true), null);
   assertEquals(controlTarget(at("/echo"), true), null);
+});
+
+Deno.test("host verify_jwt: a token seen before skips the signature check, not the expiry; others are checked", async () => {
+  const key = { ...(await generateEs256Jwk()), kid: "k1" };
+  const keys = { jwks: publicJwks([key]), secret: null };
+  const now = Math.floor(Date.now() / 1000);
+  const token = await signEs256({ sub: "u", role: "authenticated", exp: now + 60 }, key);
+  assertEquals((await verifyTokenCached(token, keys, now)).ok, true);
+  // The same token again is answered from memory: even a key set emptied since cannot refuse it.
+  const emptied = keys.jwks.keys.splice(0);
+  assertEquals((await verifyTokenCached(token, keys, now)).ok, true);
+  // ... but its times are checked every time.
+  assertEquals(await verifyTokenCached(token, keys, now + 61), { ok: false, reason: "expired" });
+  // A forged signature on the same claims was never seen: it is checked, and refused.
+  keys.jwks.keys.push(...emptied);
+  const forged = token.slice(0, token.lastIndexOf(".") + 1) + "A".repeat(86);
+  assertEquals((await verifyTokenCached(forged, keys, now)).ok, false);
+  // Bounded: past VERIFIED_TOKENS_MAX others, the first token is checked again.
+  for (let i = 0; i < VERIFIED_TOKENS_MAX; i++) {
+    const other = await signEs256({ sub: `u${i}`, role: "authenticated", exp: now + 60 }, key);
+    assertEquals((await verifyTokenCached(other, keys, now)).ok, true);
+  }
+  keys.jwks.keys.splice(0);
+  assertEquals((await verifyTokenCached(token, keys, now)).ok, false);
 });
