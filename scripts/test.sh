@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (README, CI): sets up a fresh machine, then runs every test:
 # native cargo tests and clippy, the wasm build, the deploy tests (what the CLI uploads,
-# the deploy branch), pgTAP + db lint on a freshly reset database, and the end-to-end
-# suite against the running local stack, in both key modes.
+# the deploy branch), the generated TypeScript contract against the code
+# (scripts/types.sh --check), pgTAP + db lint on a freshly reset database, and the
+# end-to-end suite against the running local stack, in both key modes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -25,6 +26,7 @@ step "wasm build" scripts/build.sh
 # and what the deploy branch for Supabase's GitHub integration holds; both need the build.
 step "deploy (CLI upload, deploy branch)" deno test --allow-all --quiet local/tests/deploy/
 step "database reset" scripts/db.sh reset
+step "types (contract/ is what the Rust types and the migrations generate)" scripts/types.sh --check
 step "pgTAP" scripts/db.sh test
 step "supabase db lint" scripts/db.sh lint
 
@@ -35,7 +37,7 @@ trap cleanup EXIT
 # and anon/service_role JWTs (docs/LOCAL-STACK.md "Keys"); `stack.sh start` restarts the
 # parts whose keys change, the database keeps running.
 step "stack start (keys: signing)" env STACK_KEYS=signing scripts/stack.sh start --test
-step "end-to-end (supabase-js), keys: signing (ES256)" env STACK_KEYS=signing deno test --allow-all --quiet --ignore=local/tests/deploy/ tests/ local/tests/ supabase/functions/_shared/
+step "end-to-end (supabase-js), keys: signing (ES256)" env STACK_KEYS=signing deno test --allow-all --quiet --ignore=local/tests/deploy/ tests/ local/tests/ supabase/functions/_shared/ contract/
 step "stack restart (keys: legacy)" env STACK_KEYS=legacy scripts/stack.sh start --test
-step "end-to-end (supabase-js), keys: legacy (HS256)" env STACK_KEYS=legacy deno test --allow-all --quiet --ignore=local/tests/deploy/ tests/ local/tests/ supabase/functions/_shared/
+step "end-to-end (supabase-js), keys: legacy (HS256)" env STACK_KEYS=legacy deno test --allow-all --quiet --ignore=local/tests/deploy/ tests/ local/tests/ supabase/functions/_shared/ contract/
 echo "all tests passed in $(( $(date +%s) - T0 ))s"

@@ -42,6 +42,7 @@
 //! - [`time`]: [`Clock`] (now, sleep), injected so retries and expiry test natively;
 //!   `rfc3339_seconds` / `rfc3339_millis`, the one Unix time → RFC 3339 formatter.
 //! - [`context`]: [`Context`], what `run` gets beside the request.
+//! - [`contract`]: the error codes a function declares (`ERRORS`), in groups.
 //! - [`serve`]: the pipeline (preflight, errors, CORS) that `js::serve` and tests share.
 //! - `js` (wasm32 only): the only module touching `JsValue`: `serve`/`serve_with`,
 //!   `context` (the env's config, read once per isolate), `FetchClient` (gloo-net,
@@ -57,6 +58,7 @@ pub mod auth;
 pub mod clients;
 pub mod config;
 pub mod context;
+pub mod contract;
 pub mod cors;
 pub mod db;
 pub mod error;

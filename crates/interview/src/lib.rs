@@ -10,15 +10,25 @@
 pub mod access;
 
 use serde::Deserialize;
+use shared::contract::{error, ErrorCode};
 use shared::{ApiError, Request};
 use uuid::Uuid;
 
 pub use access::{session_access, CallerKind, SessionAccess, SessionStatus};
 
+/// What `interview_session_access` (and the SQL functions that check a session's driver
+/// the same way) refuses with, for the functions' declared `ERRORS`.
+pub const SESSION_ERRORS: &[ErrorCode] = &[
+    error(401, "not_authenticated"),
+    error(403, "not_allowed"),
+    error(404, "session_not_found"),
+];
+
 /// `{ "session_id": "<uuid>" }`. Unknown fields are refused, so a typo is a 400 rather
 /// than a silently ignored option.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionInput {
     pub session_id: Uuid,
 }

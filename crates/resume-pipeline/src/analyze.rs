@@ -36,6 +36,7 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Which analyzer produced a resume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ResumeAnalyzer"))]
 pub enum Analyzer {
     Openai,
     Deterministic,
@@ -52,6 +53,7 @@ impl Analyzer {
 
 /// A field the model gave that failed validation and was dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ResumeWarning"))]
 pub struct Warning {
     pub field: String,
     pub message: &'static str,
@@ -69,6 +71,7 @@ impl From<Issue> for Warning {
 /// The outcome of the analyzing step. It always has a resume: the deterministic parser
 /// needs nothing but the text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ResumeAnalysis"))]
 pub struct Analysis {
     #[serde(flatten)]
     pub resume: Resume,
@@ -81,6 +84,7 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
     /// The model that answered (`gpt-4.1-mini-2025-04-14`), for the log and the job.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub model: Option<String>,
 }
 

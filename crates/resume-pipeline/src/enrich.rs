@@ -28,6 +28,7 @@ pub const MIN_LIKELIHOOD: u8 = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "EnrichmentStatus"))]
 pub enum Status {
     Enriched,
     NoMatch,

@@ -261,9 +261,11 @@ pub fn http(world: &Rc<RefCell<World>>) -> Rc<FakeSupabase<World>> {
         .shared()
 }
 
-/// Run `run` on `req` through the shared pipeline (preflight, errors, CORS), as in wasm.
+/// Run `run` on `req` through the shared pipeline (preflight, errors, CORS), as in wasm;
+/// an error answer must be one of the function's declared `errors`.
 pub fn call<F>(
     run: F,
+    errors: shared::contract::Errors,
     req: Result<Request, ApiError>,
     world: &Rc<RefCell<World>>,
     vendors: Vendors,
@@ -271,7 +273,7 @@ pub fn call<F>(
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
-    shared::testing::call(run, req, context(http(world), vendors))
+    shared::testing::call(run, errors, req, context(http(world), vendors))
 }
 
 /// `POST /<function>` with a JSON body and a bearer token.

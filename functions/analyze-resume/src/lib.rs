@@ -20,15 +20,37 @@
 use resume_pipeline::analyze;
 use serde::Deserialize;
 use serde_json::json;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(400, "text_required"),
+        error(404, "job_not_found"),
+        error(409, "job_not_extracted"),
+        error(422, "text_too_long"),
+    ],
+];
 
 /// Far above any resume (a dense 10-page CV is about 40,000 characters).
 pub const MAX_TEXT_CHARS: usize = 200_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Input {
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AnalyzeResumeInput", optional_fields)
+)]
+pub struct Input {
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]

@@ -18,6 +18,7 @@ fn analyze(
 ) -> Response {
     call(
         analyze_resume::run,
+        analyze_resume::ERRORS,
         Ok(post_json("analyze-resume", body, token)),
         world,
         vendors,
@@ -267,14 +268,26 @@ fn bad_requests_are_4xx() {
         .with_body("text/plain", TEXT)
         .with_header("authorization", format!("Bearer {t}"));
     assert_eq!(
-        error_of(&call(analyze_resume::run, Ok(plain), &world, Vendors::NONE)),
+        error_of(&call(
+            analyze_resume::run,
+            analyze_resume::ERRORS,
+            Ok(plain),
+            &world,
+            Vendors::NONE
+        )),
         (415, "unsupported_media_type".into())
     );
     let empty = Request::new(Method::Post, "http://localhost/analyze-resume")
         .unwrap()
         .with_header("authorization", format!("Bearer {t}"));
     assert_eq!(
-        error_of(&call(analyze_resume::run, Ok(empty), &world, Vendors::NONE)),
+        error_of(&call(
+            analyze_resume::run,
+            analyze_resume::ERRORS,
+            Ok(empty),
+            &world,
+            Vendors::NONE
+        )),
         (400, "body_required".into())
     );
 }

@@ -20,12 +20,25 @@ use resume::Resume;
 use resume_pipeline::enrich::{enrich_and_record, Facts, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[error(404, "candidate_not_found")],
+];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Input {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "EnrichCandidateInput"))]
+pub struct Input {
     candidate_id: Uuid,
 }
 
@@ -61,18 +74,25 @@ impl Candidate {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "EnrichmentFailure"))]
 pub struct Failure {
     pub code: &'static str,
     pub message: &'static str,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "EnrichCandidateOutput")
+)]
 pub struct Output {
     pub candidate_id: Uuid,
     pub profile_id: Option<Uuid>,
     pub enrichment: Status,
     pub likelihood: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<Failure>,
 }
 

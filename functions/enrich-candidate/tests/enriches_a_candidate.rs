@@ -20,6 +20,7 @@ const PDL: Vendors = Vendors {
 fn enrich(id: Value, token: &str, world: &Rc<RefCell<World>>, vendors: Vendors) -> Response {
     call(
         enrich_candidate::run,
+        enrich_candidate::ERRORS,
         Ok(post_json(
             "enrich-candidate",
             json!({ "candidate_id": id }),
@@ -201,6 +202,7 @@ fn bad_requests_are_4xx() {
     let req = |body: Value| {
         call(
             enrich_candidate::run,
+            enrich_candidate::ERRORS,
             Ok(post_json("enrich-candidate", body, Some(&t))),
             &world,
             PDL,

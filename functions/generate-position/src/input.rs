@@ -17,6 +17,11 @@ pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
 
 /// The body as sent. Absent and `null` are the same; strings are trimmed.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "GeneratePositionInput", optional_fields)
+)]
 pub struct Body {
     #[serde(default)]
     pub title: Option<String>,

@@ -42,6 +42,7 @@ pub mod input;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::clients::openai::OpenAi;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::db::Session;
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
@@ -49,6 +50,34 @@ use uuid::Uuid;
 use positions::{classify, generate, Brief, Competency, Draft};
 
 use crate::input::{Body, Input};
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(400, "invalid_title"),
+        error(400, "invalid_seniority"),
+        error(400, "invalid_field"),
+        error(400, "invalid_company_id"),
+        error(400, "invalid_position_id"),
+        error(400, "regenerate_required"),
+        error(400, "invalid_competency_hints"),
+        error(400, "invalid_idempotency_key"),
+        error(400, "invalid_position"),
+        error(400, "invalid_competencies"),
+        error(400, "invalid_request_key"),
+        error(403, "forbidden"),
+        error(404, "company_not_found"),
+        error(404, "position_not_found"),
+        error(409, "position_not_draft"),
+        error(422, "ai_refused"),
+    ],
+];
 
 /// The draft as `save_generated_position` stores it. Absent optional arguments are
 /// left out rather than sent as `null`: postrust passes a JSON `null` for a `uuid`
@@ -86,6 +115,7 @@ struct Saved {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PositionCompetency"))]
 pub struct SavedCompetency {
     pub competency_id: Uuid,
     pub name: String,
@@ -98,6 +128,11 @@ pub struct SavedCompetency {
 
 /// The answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "GeneratePositionOutput")
+)]
 pub struct Output {
     pub position_id: Uuid,
     pub title: String,

@@ -23,15 +23,32 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::json;
 use shared::clients::videosdk::VideoSdk;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    interview::SESSION_ERRORS,
+    &[
+        error(409, "session_not_joinable"),
+        error(503, "not_configured"),
+    ],
+];
 
 /// How long the participant token lets its holder join: enough to join and to rejoin
 /// after a network change; the browser asks again for a later join.
 pub const TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Serialize)]
-struct Output {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "InterviewRoomOutput"))]
+pub struct Output {
     room_id: String,
     token: String,
     expires_at: u64,

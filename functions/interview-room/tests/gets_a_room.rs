@@ -153,7 +153,12 @@ fn request(app_metadata: Value, body: Value) -> Request {
 }
 
 fn call(req: Request, http: Fake, configured: bool) -> Response {
-    shared::testing::call(interview_room::run, Ok(req), context(http, configured))
+    shared::testing::call(
+        interview_room::run,
+        interview_room::ERRORS,
+        Ok(req),
+        context(http, configured),
+    )
 }
 
 #[test]

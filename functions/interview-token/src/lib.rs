@@ -32,8 +32,28 @@ pub mod instructions;
 use serde::{Deserialize, Serialize};
 use shared::clients::openai::{OpenAi, OpenAiError, RealtimeSession};
 use shared::clients::VendorFailure;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Quota, Request, Response, Role};
 use uuid::Uuid;
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    interview::SESSION_ERRORS,
+    &[
+        error(403, "ai_opted_out"),
+        error(409, "session_not_joinable"),
+        error(409, "consent_required"),
+        error(404, "grant_not_found"),
+        error(409, "grant_finished"),
+        error(503, "not_configured"),
+    ],
+];
 
 /// How long the browser has to start its call with the secret.
 pub const SECRET_TTL_SECONDS: u32 = 120;
@@ -79,7 +99,8 @@ struct Finished {
 }
 
 #[derive(Serialize)]
-struct Output {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "InterviewTokenOutput"))]
+pub struct Output {
     client_secret: String,
     expires_at: u64,
     model: String,

@@ -127,7 +127,12 @@ fn request(body: Value) -> Request {
 }
 
 fn call(req: Request, http: Fake, openai: bool) -> Response {
-    shared::testing::call(interview_token::run, Ok(req), context(http, openai))
+    shared::testing::call(
+        interview_token::run,
+        interview_token::ERRORS,
+        Ok(req),
+        context(http, openai),
+    )
 }
 
 #[test]

@@ -32,17 +32,36 @@ pub mod webhook;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::db::Session;
 use shared::{ApiError, Caller, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 
 use crate::webhook::{Delivery, InvitationEvent};
 
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(400, "invalid_email"),
+        error(400, "invalid_position_id"),
+        error(403, "forbidden"),
+        error(404, "position_not_found"),
+        error(409, "position_archived"),
+    ],
+];
+
 /// RFC 5321's limit on a forward path; the SQL function refuses longer too.
 pub const MAX_EMAIL_LEN: usize = 320;
 
 #[derive(Debug, Deserialize)]
-struct Input {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "InviteCandidateInput"))]
+pub struct Input {
     candidate_email: String,
     position_id: String,
 }
@@ -109,6 +128,11 @@ struct InviteParams<'a> {
 
 /// The answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "InviteCandidateOutput")
+)]
 pub struct Output {
     pub session_id: Option<Uuid>,
     pub candidate_id: Uuid,

@@ -20,14 +20,39 @@
 //! `auth.uid()`; its PTxyz errors become the statuses above.
 
 use serde::{Deserialize, Serialize};
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(400, "invalid_token"),
+        error(403, "email_mismatch"),
+        error(403, "email_not_confirmed"),
+        error(404, "invitation_not_found"),
+        error(409, "invitation_used"),
+        error(409, "candidate_already_linked"),
+        error(410, "invitation_expired"),
+    ],
+];
 
 /// Far above the 64 characters of a real token; longer is malformed, not a lookup.
 pub const MAX_TOKEN_LEN: usize = 256;
 
 #[derive(Debug, Deserialize)]
-struct Input {
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "LinkCandidateAccountInput")
+)]
+pub struct Input {
     invitation_token: String,
 }
 
@@ -49,6 +74,11 @@ impl Input {
 
 /// The answer of `link_candidate_account`, passed through.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "LinkCandidateAccountOutput")
+)]
 pub struct Output {
     pub candidate_id: Uuid,
     pub tenant_id: Uuid,

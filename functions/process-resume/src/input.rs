@@ -60,7 +60,12 @@ pub struct Input {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonInput {
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "ProcessResumeInput", optional_fields)
+)]
+pub struct JsonInput {
     storage_path: String,
     #[serde(default)]
     extractor: Option<String>,

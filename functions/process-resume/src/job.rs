@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// A step of the job, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ResumeJobStep"))]
 pub enum Step {
     Extracting,
     Analyzing,

@@ -38,6 +38,7 @@ pub mod steps;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 
@@ -45,16 +46,54 @@ use input::{checked_pdf, Choice, Input, Source};
 use job::{Job, Step};
 use resume_pipeline::storage::{self, TenantPath, MAX_FILE_BYTES};
 
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(422, "no_text_found"),
+        error(400, "invalid_multipart"),
+        error(400, "file_required"),
+        error(400, "empty_file"),
+        error(400, "invalid_path"),
+        error(400, "invalid_extractor"),
+        error(400, "invalid_sha256"),
+        error(400, "invalid_status"),
+        error(400, "invalid_detail"),
+        error(400, "invalid_failure"),
+        error(400, "invalid_resume"),
+        error(404, "job_not_found"),
+        error(409, "job_finished"),
+        error(409, "job_not_analyzing"),
+        error(403, "forbidden"),
+        error(403, "path_outside_tenant"),
+        error(404, "file_not_found"),
+        error(409, "job_in_progress"),
+        error(422, "no_text_layer"),
+        error(422, "encrypted_pdf"),
+        error(422, "corrupt_pdf"),
+        error(422, "email_not_found"),
+        error(422, "name_not_found"),
+        error(422, "extractor_not_configured"),
+    ],
+];
+
 pub use input::BODY_LIMIT;
 
 /// A failure as the answer shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProcessResumeFailure"))]
 pub struct Failure {
     pub code: String,
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProcessResumeOutput"))]
 pub struct Output {
     pub job_id: Uuid,
     pub candidate_id: Option<Uuid>,
@@ -70,14 +109,18 @@ pub struct Output {
     /// Whether this request created the candidate (false: the tenant's record of that
     /// email was updated); absent when no candidate was saved by this request.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub candidate_created: Option<bool>,
     /// Why OpenAI's answer was not used, when the parser answered instead.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub analyzer_fallback: Option<String>,
     pub attempts: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub failed_step: Option<Step>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<Failure>,
 }
 

@@ -168,7 +168,13 @@ fn eleven_megabytes_is_too_large_however_it_arrives() {
         big.clone(),
         BODY_LIMIT,
     );
-    let response = call(process_resume::run, over, &world, Vendors::NONE);
+    let response = call(
+        process_resume::run,
+        process_resume::ERRORS,
+        over,
+        &world,
+        Vendors::NONE,
+    );
     assert_eq!(code(&response), (413, "payload_too_large".into()));
     // A file part just over 10 MiB inside a body under the limit.
     let file = [b"%PDF-1.7\n".as_slice(), &vec![b' '; 10 * 1024 * 1024]].concat();

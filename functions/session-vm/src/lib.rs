@@ -40,13 +40,33 @@ pub mod reaper;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::clients::fly::{Fly, FlyError, MachineSpec, WaitState};
 use shared::clients::VendorFailure;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::db::Session;
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(409, "machine_not_of_session"),
+        error(404, "session_not_found"),
+        error(409, "session_not_joinable"),
+        error(409, "machine_starting"),
+        error(503, "not_configured"),
+        error(503, "fly_unavailable"),
+        error(503, "fly_machine_limit"),
+    ],
+];
 
 /// How long Fly is asked to wait for `started` (its cap is 60 s).
 pub const START_WAIT: Duration = Duration::from_secs(60);
@@ -60,7 +80,8 @@ pub const MANAGED_BY: &str = "session-vm";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum Action {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SessionVmAction"))]
+pub enum Action {
     Start,
     Stop,
     Reap,
@@ -68,10 +89,53 @@ enum Action {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Input {
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "SessionVmInput", optional_fields)
+)]
+pub struct Input {
     action: Action,
     #[serde(default)]
     session_id: Option<Uuid>,
+}
+
+/// The answer of `start` and `stop`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SessionMachine"))]
+pub struct Answer {
+    pub session_id: Uuid,
+    /// `null` when a stop found no machine.
+    pub machine_id: Option<String>,
+    pub state: State,
+    /// Where a newly started machine runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub region: Option<String>,
+    /// `true` when a start found the session's machine already running.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub reused: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SessionMachineState"))]
+pub enum State {
+    Started,
+    Destroyed,
+}
+
+impl Answer {
+    fn destroyed(session_id: Uuid, machine_id: Option<String>) -> Answer {
+        Answer {
+            session_id,
+            machine_id,
+            state: State::Destroyed,
+            region: None,
+            reused: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,9 +276,13 @@ async fn start(
                 .await
             {
                 Ok(()) => {
-                    return Ok(Response::ok(&json!({
-                        "session_id": id, "machine_id": machine_id, "state": "started", "reused": true,
-                    })))
+                    return Ok(Response::ok(&Answer {
+                        session_id: id,
+                        machine_id: Some(machine_id),
+                        state: State::Started,
+                        region: None,
+                        reused: Some(true),
+                    }))
                 }
                 Err(FlyError::NotFound { .. }) => {}
                 Err(FlyError::Timeout) => destroy_quietly(fly, &machine_id, id, session).await,
@@ -301,9 +369,13 @@ async fn start(
         &[],
     )
     .await?;
-    Ok(Response::created(&json!({
-        "session_id": id, "machine_id": created.id, "state": "started", "region": created.region,
-    })))
+    Ok(Response::created(&Answer {
+        session_id: id,
+        machine_id: Some(created.id),
+        state: State::Started,
+        region: created.region,
+        reused: None,
+    }))
 }
 
 fn starting() -> ApiError {
@@ -387,14 +459,10 @@ async fn stop(
             .await
             .ok();
         }
-        return Ok(Response::ok(
-            &json!({ "session_id": id, "machine_id": null, "state": "destroyed" }),
-        ));
+        return Ok(Response::ok(&Answer::destroyed(id, None)));
     };
     if row.as_ref().is_some_and(|r| r.state == "destroyed") {
-        return Ok(Response::ok(
-            &json!({ "session_id": id, "machine_id": machine_id, "state": "destroyed" }),
-        ));
+        return Ok(Response::ok(&Answer::destroyed(id, Some(machine_id))));
     }
     match ownership(fly, &machine_id, id, session).await {
         Ownership::Gone | Ownership::Ours => {}
@@ -440,9 +508,7 @@ async fn stop(
         &[],
     )
     .await?;
-    Ok(Response::ok(
-        &json!({ "session_id": id, "machine_id": machine_id, "state": "destroyed" }),
-    ))
+    Ok(Response::ok(&Answer::destroyed(id, Some(machine_id))))
 }
 
 /// Whose a machine is, by the metadata this function gave it when it created it.

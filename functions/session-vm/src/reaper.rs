@@ -31,6 +31,7 @@ pub const MAX_AGE_SECONDS: u64 = 4 * 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ReapReason"))]
 pub enum Reason {
     SessionFinished,
     SessionGone,
@@ -67,14 +68,27 @@ struct LiveRow {
 }
 
 #[derive(Serialize)]
-struct Destroyed {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SessionVmReaped"))]
+pub struct Reaped {
+    /// Machines of ours that Fly listed.
+    examined: usize,
+    destroyed: Vec<Destroyed>,
+    failed: Vec<Failed>,
+    /// Rows marked destroyed whose machine Fly no longer lists.
+    reconciled: usize,
+}
+
+#[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ReapedMachine"))]
+pub struct Destroyed {
     machine_id: String,
     session_id: Option<Uuid>,
     reason: Reason,
 }
 
 #[derive(Serialize)]
-struct Failed {
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "UnreapedMachine"))]
+pub struct Failed {
     machine_id: String,
     error: String,
 }
@@ -168,12 +182,12 @@ pub async fn reap(fly: &Fly, db: &Session<'_>, cx: &Context) -> Result<Response,
         }
     }
 
-    Ok(Response::ok(&json!({
-        "examined": ours.len(),
-        "destroyed": destroyed,
-        "failed": failed,
-        "reconciled": reconciled,
-    })))
+    Ok(Response::ok(&Reaped {
+        examined: ours.len(),
+        destroyed,
+        failed,
+        reconciled,
+    }))
 }
 
 /// The row says the machine is gone (best effort: logged).

@@ -212,7 +212,12 @@ fn service() -> String {
 
 fn call(token: &str, body: Value, w: &Rc<RefCell<World>>) -> Response {
     let req = post_json("/session-vm", &body, Some(token));
-    shared::testing::call(session_vm::run, Ok(req), context(fake(w.clone()), true))
+    shared::testing::call(
+        session_vm::run,
+        session_vm::ERRORS,
+        Ok(req),
+        context(fake(w.clone()), true),
+    )
 }
 
 fn code(r: &Response) -> (u16, Option<String>) {
@@ -584,7 +589,12 @@ fn who_may_do_what_and_bad_input() {
         &json!({ "session_id": SESSION, "action": "start" }),
         Some(&admin()),
     );
-    let r = shared::testing::call(session_vm::run, Ok(req), context(fake(w.clone()), false));
+    let r = shared::testing::call(
+        session_vm::run,
+        session_vm::ERRORS,
+        Ok(req),
+        context(fake(w.clone()), false),
+    );
     assert_eq!(code(&r), (503, Some("not_configured".into())));
 }
 

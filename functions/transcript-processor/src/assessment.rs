@@ -65,6 +65,7 @@ pub struct AiEvidence {
 
 /// A quote that is in the transcript where it says it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AssessmentEvidence"))]
 pub struct Evidence {
     pub entry_id: Uuid,
     pub quote: String,
@@ -73,6 +74,7 @@ pub struct Evidence {
 /// Why a quote was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QuoteRejection"))]
 pub enum Rejection {
     /// No entry has that id.
     UnknownEntry,
@@ -85,6 +87,7 @@ pub enum Rejection {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RejectedQuote {
     pub competency_id: String,
     pub entry_id: String,
@@ -94,6 +97,7 @@ pub struct RejectedQuote {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CompetencySupport"))]
 pub enum Support {
     /// At least one verified quote: the score stands.
     Supported,
@@ -102,6 +106,7 @@ pub enum Support {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CompetencyAssessment"))]
 pub struct CompetencyResult {
     pub competency_id: Uuid,
     pub name: String,
@@ -294,6 +299,7 @@ pub fn retry_messages(
 /// The assessment as answered and stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "TranscriptAssessment"))]
 pub enum Assessment {
     /// Every competency supported by verified quotes.
     Complete(Assessed),
@@ -306,6 +312,7 @@ pub enum Assessment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AssessedTranscript"))]
 pub struct Assessed {
     pub model: String,
     pub attempts: u8,

@@ -33,12 +33,28 @@ pub mod ordering;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::clients::openai::OpenAi;
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::db::Session;
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 
 use crate::assessment::{Assessment, Competency};
 use crate::ordering::{Entry, ItemEvent, Speaker};
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    &[
+        error(422, "transcript_too_long"),
+        error(404, "session_not_found"),
+        error(409, "session_not_started"),
+    ],
+];
 
 /// PostgREST answers at most `max_rows` (1000) rows per request: read in pages.
 const PAGE: usize = 1000;
@@ -95,10 +111,34 @@ struct PositionRow {
 }
 
 #[derive(Serialize)]
-struct Output<'a> {
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "TranscriptProcessorOutput")
+)]
+pub struct Output<'a> {
     session_id: Uuid,
     metrics: &'a metrics::Metrics,
-    assessment: Value,
+    assessment: Outcome<'a>,
+}
+
+/// The answer's `assessment`: why none was made, or the one made.
+#[derive(Serialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AssessmentOutcome"))]
+pub enum Outcome<'a> {
+    Skipped(Skipped),
+    Made(&'a Assessment),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AssessmentSkipped"))]
+pub enum Skipped {
+    /// The candidate opted out of AI assessment.
+    OptedOut,
+    /// No `OPENAI_API_KEY`.
+    NotConfigured,
 }
 
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
@@ -158,11 +198,12 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
             Some(assessment::assess(&openai, &entries, &competencies, &title).await)
         }
     };
-    let assessment_json = match &assessment {
-        None if opted_out => json!("opted_out"),
-        None => json!("not_configured"),
-        Some(a) => serde_json::to_value(a)?,
+    let outcome = match &assessment {
+        None if opted_out => Outcome::Skipped(Skipped::OptedOut),
+        None => Outcome::Skipped(Skipped::NotConfigured),
+        Some(a) => Outcome::Made(a),
     };
+    let assessment_json = serde_json::to_value(&outcome)?;
 
     store(
         &db,
@@ -176,7 +217,7 @@ pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
     Ok(Response::ok(&Output {
         session_id,
         metrics: &metrics,
-        assessment: assessment_json,
+        assessment: outcome,
     }))
 }
 

@@ -42,6 +42,7 @@ use serde::Serialize;
 use crate::ordering::{Entry, Speaker};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "TranscriptMetrics"))]
 pub struct Metrics {
     pub speakers: Speakers,
     pub entries: usize,
@@ -54,12 +55,14 @@ pub struct Metrics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "TranscriptSpeakers"))]
 pub struct Speakers {
     pub candidate: SpeakerMetrics,
     pub interviewer: SpeakerMetrics,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SpeakerMetrics {
     pub words: usize,
     pub turns: usize,
@@ -72,6 +75,7 @@ pub struct SpeakerMetrics {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ResponseLatency"))]
 pub struct Latency {
     pub count: usize,
     pub mean: u64,

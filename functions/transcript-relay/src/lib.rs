@@ -32,11 +32,40 @@ pub mod relay;
 pub mod socket;
 
 use serde_json::{json, Value};
+use shared::contract::{error, Errors, DATABASE, JSON_BODY, REQUEST, SERVER, SIGNED_IN};
 use shared::{ApiError, Context, Method, Request, Response, Role};
 use uuid::Uuid;
 
 use crate::events::Parsed;
 use crate::relay::{Counts, MAX_EVENTS};
+
+/// Every error this function answers (the TypeScript contract's error codes; the tests
+/// fail on an answer not listed here).
+pub const ERRORS: Errors = &[
+    REQUEST,
+    JSON_BODY,
+    SIGNED_IN,
+    DATABASE,
+    SERVER,
+    interview::SESSION_ERRORS,
+    &[
+        error(400, "invalid_event"),
+        error(400, "invalid_events"),
+        error(409, "session_not_in_progress"),
+        error(426, "upgrade_required"),
+    ],
+];
+
+/// The HTTP batch as the TypeScript contract shows it. [`batch`] reads the body field by
+/// field instead of deserializing this, so that a malformed event is refused by its index.
+#[cfg(feature = "ts")]
+#[derive(ts_rs::TS)]
+#[ts(rename = "TranscriptRelayInput")]
+pub struct Batch {
+    pub session_id: Uuid,
+    /// OpenAI Realtime server events exactly as received, 1 to [`MAX_EVENTS`].
+    pub events: Vec<Value>,
+}
 
 /// The HTTP side: the batch `POST`, and a clear answer to a `GET` that is not a socket.
 pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {

@@ -123,6 +123,11 @@ pub async fn store(
 
 /// Counts for the HTTP batch answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "TranscriptRelayOutput")
+)]
 pub struct Counts {
     pub accepted: usize,
     pub duplicates: usize,

@@ -21,6 +21,7 @@ use sha2::Sha256;
 use crate::auth::{Auth, Claims};
 use crate::config::{Config, Env};
 use crate::context::Context;
+use crate::contract::{declares, Errors};
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use crate::request::{Method, Request};
@@ -213,12 +214,38 @@ pub fn post_json(url: &str, body: &Value, token: Option<&str>) -> Request {
 }
 
 /// `run` on `req` through the shared pipeline (preflight, JSON errors, CORS), as
-/// `js::serve` runs it in wasm.
-pub fn call<F>(run: F, req: Result<Request, ApiError>, cx: Context) -> Response
+/// `js::serve` runs it in wasm. An error answer must be one the function declares in
+/// `errors` (its `ERRORS`, the source of the TypeScript contract's error codes): a test
+/// that meets an undeclared `(status, code)` fails here.
+pub fn call<F>(run: F, errors: Errors, req: Result<Request, ApiError>, cx: Context) -> Response
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
-    pollster::block_on(dispatch(req, Ok(cx), run))
+    let response = pollster::block_on(dispatch(req, Ok(cx), run));
+    assert_declared(errors, &response);
+    response
+}
+
+/// Fails unless `response` is a success or an error answer `errors` declares.
+pub fn assert_declared(errors: Errors, response: &Response) {
+    if response.status() < 400 {
+        return;
+    }
+    let code = response
+        .json_body()
+        .ok()
+        .and_then(|body| body["error"]["code"].as_str().map(str::to_owned));
+    let Some(code) = code else {
+        panic!(
+            "a {} answer without the error shape {{\"error\":{{\"code\",...}}}}",
+            response.status()
+        );
+    };
+    assert!(
+        declares(errors, response.status(), &code),
+        "the function answered {} `{code}`, which its ERRORS do not declare",
+        response.status()
+    );
 }
 
 /// The status and `error.code` of an error answer, after checking that it has the JSON

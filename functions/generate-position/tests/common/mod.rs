@@ -230,7 +230,12 @@ pub fn post(body: Value, token: Option<&str>) -> Request {
 }
 
 pub fn call(req: Request, cx: Context) -> Response {
-    shared::testing::call(generate_position::run, Ok(req), cx)
+    shared::testing::call(
+        generate_position::run,
+        generate_position::ERRORS,
+        Ok(req),
+        cx,
+    )
 }
 
 /// One run with a fresh fake: the response, the state, the requests sent, the sleeps.

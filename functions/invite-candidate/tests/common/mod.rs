@@ -164,5 +164,5 @@ pub fn invite(email: &str) -> Value {
 
 /// Through the shared pipeline, as `handle` does in wasm.
 pub fn call(req: Result<Request, shared::ApiError>, cx: Context) -> Response {
-    shared::testing::call(invite_candidate::run, req, cx)
+    shared::testing::call(invite_candidate::run, invite_candidate::ERRORS, req, cx)
 }

@@ -110,7 +110,12 @@ pub fn call(
     req: Result<Request, shared::ApiError>,
     http: Rc<impl HttpClient + 'static>,
 ) -> Response {
-    shared::testing::call(link_candidate_account::run, req, test_context(http))
+    shared::testing::call(
+        link_candidate_account::run,
+        link_candidate_account::ERRORS,
+        req,
+        test_context(http),
+    )
 }
 
 /// Status and error code of an error response, after checking its shape and CORS, and

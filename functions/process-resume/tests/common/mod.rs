@@ -49,7 +49,13 @@ pub fn stored(body: Value, token: Option<&str>) -> Request {
 }
 
 pub fn run(req: Request, world: &Rc<RefCell<World>>, vendors: Vendors) -> Response {
-    call(process_resume::run, Ok(req), world, vendors)
+    call(
+        process_resume::run,
+        process_resume::ERRORS,
+        Ok(req),
+        world,
+        vendors,
+    )
 }
 
 pub fn owner_a() -> String {

@@ -179,7 +179,12 @@ pub fn request(token: Option<&str>, body: Value) -> Request {
 }
 
 pub fn call(req: Request, cx: Context) -> Response {
-    shared::testing::call(transcript_processor::run, Ok(req), cx)
+    shared::testing::call(
+        transcript_processor::run,
+        transcript_processor::ERRORS,
+        Ok(req),
+        cx,
+    )
 }
 
 /// A chat completion whose content is `value`, as OpenAI answers one.

@@ -142,7 +142,12 @@ pub fn post(token: Option<&str>, body: Value) -> Request {
 }
 
 pub fn call(req: Request, http: Fake) -> Response {
-    shared::testing::call(transcript_relay::run, Ok(req), test_context(http))
+    shared::testing::call(
+        transcript_relay::run,
+        transcript_relay::ERRORS,
+        Ok(req),
+        test_context(http),
+    )
 }
 
 /// Realtime GA events as the browser receives them.
