@@ -7,7 +7,16 @@
 //! candidate, a completed session; limited to 10 per session per hour.
 
 import { assert, assertEquals, assertMatch } from "./lib/assert.ts";
-import { assertApiError, clientFor, invoke, requireFunction, sql, withFunctionEnv } from "./lib/mod.ts";
+import {
+  assertApiError,
+  assertOk,
+  clientFor,
+  invoke,
+  invokeRaw,
+  requireFunction,
+  sql,
+  withFunctionEnv,
+} from "./lib/mod.ts";
 import { FAKE_KEYS, startOpenAiFake, vendorKeys } from "./fakes/mod.ts";
 import { candidate, complete, consent, liveInterview, member, position, start, tenantOwner } from "./interview/world.ts";
 
@@ -17,8 +26,8 @@ async function ready() {
   await requireFunction(FN, "build it (scripts/build.sh interview-token) and start the stack (scripts/stack.sh start --test)");
 }
 
-function token(accessToken: string, sessionId: unknown) {
-  return invoke(clientFor(accessToken), FN, { body: { session_id: sessionId } });
+function token(accessToken: string, sessionId: string) {
+  return invoke(clientFor(accessToken), FN, { session_id: sessionId });
 }
 
 async function invitedAndConsented(prefix: string) {
@@ -46,7 +55,7 @@ Deno.test("token: the candidate gets a short-lived Realtime secret for their own
   await using openai = startOpenAiFake();
   await withFunctionEnv(FN, vendorKeys("openai"), async () => {
     const got = await token(cand.token, cand.sessionId);
-    assertEquals(got.status, 200, JSON.stringify(got.body));
+    assertOk(got);
     assertMatch(got.body.client_secret, /^ek_/);
     assertEquals(got.body.calls_url, `${openai.url}/v1/realtime/calls`);
     assertEquals(got.body.model, "gpt-realtime");
@@ -110,7 +119,7 @@ Deno.test("token: the 11th secret of the hour for one session is 429 with Retry-
     assertApiError(limited, 429, "too_many_requests");
     const retryAfter = Number(limited.headers.get("retry-after"));
     assert(retryAfter > 3500 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
-    assertEquals(limited.body.error.details.limit, 10);
+    assertEquals((limited.body.error.details as { limit: number }).limit, 10);
   });
   assertEquals(openai.clientSecrets.length, 10);
 });
@@ -135,10 +144,10 @@ Deno.test("token: bad input is 4xx, never 5xx", async () => {
   const { cand } = await liveInterview("tok-bad");
   await withFunctionEnv(FN, vendorKeys("openai"), async () => {
     for (const body of [{}, { session_id: "nope" }, { session_id: 42 }, { session_id: cand.sessionId, model: "x" }, [cand.sessionId]]) {
-      assertApiError(await invoke(clientFor(cand.token), FN, { body: body as Record<string, unknown> }), 400, "invalid_body");
+      assertApiError(await invokeRaw(clientFor(cand.token), FN, { body: body as Record<string, unknown> }), 400, "invalid_body");
     }
-    assertApiError(await invoke(clientFor(cand.token), FN, { body: "text" }), 415);
-    assertApiError(await invoke(clientFor(cand.token), FN, { method: "GET" }), 405);
+    assertApiError(await invokeRaw(clientFor(cand.token), FN, { body: "text" }), 415);
+    assertApiError(await invokeRaw(clientFor(cand.token), FN, { method: "GET" }), 405);
     assertApiError(await token(cand.token, crypto.randomUUID()), 404, "session_not_found");
   });
 });

@@ -6,7 +6,16 @@
 //! participant token scoped to that room.
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { assertApiError, clientFor, invoke, requireFunction, sql, withFunctionEnv } from "./lib/mod.ts";
+import {
+  assertApiError,
+  assertOk,
+  clientFor,
+  invoke,
+  invokeRaw,
+  requireFunction,
+  sql,
+  withFunctionEnv,
+} from "./lib/mod.ts";
 import { startVideoSdkFake, vendorKeys } from "./fakes/mod.ts";
 import { candidate, complete, liveInterview, tenantOwner } from "./interview/world.ts";
 
@@ -16,8 +25,8 @@ async function ready() {
   await requireFunction(FN, "build it (scripts/build.sh interview-room) and start the stack (scripts/stack.sh start --test)");
 }
 
-function room(accessToken: string, sessionId: unknown) {
-  return invoke(clientFor(accessToken), FN, { body: { session_id: sessionId } });
+function room(accessToken: string, sessionId: string) {
+  return invoke(clientFor(accessToken), FN, { session_id: sessionId });
 }
 
 async function storedRoom(id: string): Promise<string | null> {
@@ -36,7 +45,7 @@ Deno.test("room: the candidate gets the session's room and a token scoped to it;
   await using videosdk = startVideoSdkFake();
   await withFunctionEnv(FN, vendorKeys("videosdk"), async () => {
     const first = await room(cand.token, cand.sessionId);
-    assertEquals(first.status, 200, JSON.stringify(first.body));
+    assertOk(first);
     const roomId = first.body.room_id;
     assertEquals(await storedRoom(cand.sessionId), roomId);
     const checked = await videosdk.verifyToken(first.body.token);
@@ -48,9 +57,11 @@ Deno.test("room: the candidate gets the session's room and a token scoped to it;
     }
     // Again, and as the owner: the same room.
     const again = await room(cand.token, cand.sessionId);
+    assertOk(again);
     assertEquals(again.body.room_id, roomId);
     const staff = await room(owner.token, cand.sessionId);
-    assertEquals([staff.status, staff.body.room_id, staff.body.participant_id], [200, roomId, owner.id]);
+    assertOk(staff);
+    assertEquals([staff.body.room_id, staff.body.participant_id], [roomId, owner.id]);
   });
   const created = videosdk.requests.filter((r) => r.method === "POST" && r.path === "/v2/rooms");
   assertEquals(created.length, 3);
@@ -93,9 +104,9 @@ Deno.test("room: bad input is 4xx, never 5xx", async () => {
   const { cand } = await liveInterview("room-bad");
   await withFunctionEnv(FN, vendorKeys("videosdk"), async () => {
     for (const body of [{}, { session_id: "nope" }, { session_id: cand.sessionId, room: "x" }, [cand.sessionId]]) {
-      assertApiError(await invoke(clientFor(cand.token), FN, { body: body as Record<string, unknown> }), 400, "invalid_body");
+      assertApiError(await invokeRaw(clientFor(cand.token), FN, { body: body as Record<string, unknown> }), 400, "invalid_body");
     }
-    assertApiError(await invoke(clientFor(cand.token), FN, { method: "PUT", body: {} }), 405);
+    assertApiError(await invokeRaw(clientFor(cand.token), FN, { method: "PUT", body: {} }), 405);
     assertApiError(await room(cand.token, crypto.randomUUID()), 404, "session_not_found");
   });
 });

@@ -14,7 +14,17 @@
 //! expected-metrics.json to the word.
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { assertApiError, clientFor, functionsUrl, invoke, requireFunction, sql, tokenFor } from "./lib/mod.ts";
+import {
+  assertApiError,
+  assertOk,
+  clientFor,
+  functionsUrl,
+  invoke,
+  type JsonValue,
+  requireFunction,
+  sql,
+  tokenFor,
+} from "./lib/mod.ts";
 import {
   candidate,
   complete,
@@ -123,8 +133,8 @@ Deno.test("relay: the recorded interview relayed twice, with a dropped connectio
   // 3. The whole recording again, as the HTTP batch a socket-less client would send.
   let totals = { accepted: 0, duplicates: 0, ignored: 0 };
   for (let i = 0; i < events.length; i += 100) {
-    const got = await invoke(clientFor(cand.token), FN, { body: { session_id: cand.sessionId, events: events.slice(i, i + 100) } });
-    assertEquals(got.status, 200, JSON.stringify(got.body));
+    const got = await invoke(clientFor(cand.token), FN, { session_id: cand.sessionId, events: events.slice(i, i + 100) as JsonValue[] });
+    assertOk(got);
     totals = { accepted: totals.accepted + got.body.accepted, duplicates: totals.duplicates + got.body.duplicates, ignored: totals.ignored + got.body.ignored };
   }
   assertEquals(totals, { accepted: 0, duplicates: storable.length, ignored: events.length - storable.length });
@@ -157,8 +167,8 @@ Deno.test("relay: the recorded interview relayed twice, with a dropped connectio
 
   // The acceptance's second half: the processor's metrics, right to the word.
   await complete(cand);
-  const processed = await invoke(clientFor(owner.token), "transcript-processor", { body: { session_id: cand.sessionId } });
-  assertEquals(processed.status, 200, JSON.stringify(processed.body));
+  const processed = await invoke(clientFor(owner.token), "transcript-processor", { session_id: cand.sessionId });
+  assertOk(processed);
   assertEquals(processed.body.metrics, (await expectedMetrics()).metrics);
 });
 

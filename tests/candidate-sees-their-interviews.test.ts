@@ -14,6 +14,7 @@
 import { assert, assertEquals } from "./lib/assert.ts";
 import {
   anonClient,
+  assertOk,
   claimsFor,
   clientFor,
   createUser,
@@ -49,15 +50,15 @@ async function organisation(prefix: string, title: string): Promise<Tenant> {
   assertEquals(error, null, "create_tenant");
   const token = await tokenFor(owner.id);
   const companyName = `${prefix} Industries`;
-  const { data: company } = await clientFor(token).from("companies").insert({ name: companyName }).select("id").single();
-  const generated = await invoke(clientFor(token), "generate-position", { body: { title, company_id: company!.id } });
-  assertEquals(generated.status, 201, JSON.stringify(generated.body));
-  return { name, tenantId, token, companyName, positionId: generated.body.position_id, positionTitle: title };
+  const { data: company } = await clientFor(token).from("companies").insert({ name: companyName, tenant_id: tenantId! }).select("id").single();
+  const generated = await invoke(clientFor(token), "generate-position", { title, company_id: company!.id });
+  assertOk(generated, 201);
+  return { name, tenantId: tenantId!, token, companyName, positionId: generated.body.position_id, positionTitle: title };
 }
 
 async function invite(t: Tenant, email: string) {
-  const got = await invoke(clientFor(t.token), "invite-candidate", { body: { candidate_email: email, position_id: t.positionId } });
-  assertEquals(got.status, 201, JSON.stringify(got.body));
+  const got = await invoke(clientFor(t.token), "invite-candidate", { candidate_email: email, position_id: t.positionId });
+  assertOk(got, 201);
   return got.body as { session_id: string; invitation_token: string; candidate_id: string };
 }
 
@@ -66,12 +67,16 @@ async function candidate(email: string, tokens: string[]) {
   const user = await createUser(email);
   let token = await tokenFor(user.id);
   for (const invitation_token of tokens) {
-    const linked = await invoke(clientFor(token), "link-candidate-account", { body: { invitation_token } });
-    assertEquals(linked.status, 200, JSON.stringify(linked.body));
+    const linked = await invoke(clientFor(token), "link-candidate-account", { invitation_token });
+    assertOk(linked);
   }
   token = await tokenFor(user.id); // as after a refresh: app_metadata.is_candidate
   return { id: user.id, token };
 }
+
+// record_session_consent and expire_stale_sessions return jsonb (the Database type's Json).
+type Consent = { session_id: string; status: string; consent_given_at: string | null; ai_opt_out_at: string | null };
+type Expired = { session_ids: string[] };
 
 interface Row {
   session_id: string;
@@ -120,13 +125,13 @@ Deno.test("candidate: invited by A and B, linked, sees both interviews with titl
   // them or the positions they interview for (a row of either carries far more than a
   // name; candidate_sessions() above is how a candidate gets the names). A position of
   // A's that the candidate does not interview for, so "nothing" is not just "not yet".
-  const other = await invoke(clientFor(a.token), "generate-position", { body: { title: "Staff Engineer" } });
-  assertEquals(other.status, 201);
+  const other = await invoke(clientFor(a.token), "generate-position", { title: "Staff Engineer" });
+  assertOk(other, 201);
   for (
     const table of [
       "tenants", "positions", "companies", "competencies", "position_competencies", "interview_invitations", "users",
       "audit_log", "candidate_profiles",
-    ]
+    ] as const
   ) {
     const { data: seen, error: readError } = await client.from(table).select("*");
     assertEquals(readError, null, `${table}: ${JSON.stringify(readError)}`);
@@ -183,13 +188,14 @@ Deno.test("candidate: records consent and AI opt-out on their own open session, 
   const me = await candidate(email, [invited.invitation_token]);
   const client = clientFor(me.token);
 
-  const { data: first, error } = await client.rpc("record_session_consent", { p_session_id: invited.session_id });
+  const { data: firstJson, error } = await client.rpc("record_session_consent", { p_session_id: invited.session_id });
   assertEquals(error, null);
+  const first = firstJson as Consent;
   assertEquals([first.session_id, first.status, first.ai_opt_out_at], [invited.session_id, "invited", null]);
   assert(first.consent_given_at, "consent is stamped");
-  const { data: again } = await client.rpc("record_session_consent", { p_session_id: invited.session_id });
+  const again = (await client.rpc("record_session_consent", { p_session_id: invited.session_id })).data as Consent;
   assertEquals(again.consent_given_at, first.consent_given_at, "a retry keeps the first timestamp");
-  const { data: optedOut } = await client.rpc("record_session_consent", { p_session_id: invited.session_id, p_consent: false, p_ai_opt_out: true });
+  const optedOut = (await client.rpc("record_session_consent", { p_session_id: invited.session_id, p_consent: false, p_ai_opt_out: true })).data as Consent;
   assert(optedOut.ai_opt_out_at, "AI opt-out is stamped");
   const { data: listed } = await client.rpc("candidate_sessions");
   assertEquals([(listed as Row[])[0].consent_given_at !== null, (listed as Row[])[0].ai_opt_out_at !== null], [true, true]);
@@ -223,8 +229,8 @@ Deno.test("candidate: the lifecycle refuses forbidden transitions; a closed sess
   assertEquals(candidateCancels?.code, "42501", "a candidate cannot cancel");
 
   // A second, unredeemed invitation for the same session: cancelling revokes it.
-  const reinvite = await invoke(clientFor(a.token), "invite-candidate", { body: { candidate_email: email, position_id: a.positionId } });
-  assertEquals(reinvite.status, 200);
+  const reinvite = await invoke(clientFor(a.token), "invite-candidate", { candidate_email: email, position_id: a.positionId });
+  assertOk(reinvite);
   const { error: cancel } = await staff.from("interview_sessions").update({ status: "cancelled" }).eq("id", invited.session_id);
   assertEquals(cancel, null);
   const [revoked] = await sql<{ revoked_at: string | null }>(`select revoked_at from public.interview_invitations where id = :'id'`, { id: reinvite.body.invitation_id });
@@ -246,9 +252,9 @@ Deno.test("candidate: the expiry job runs with the service role only and expires
   assert(staffError !== null, "a recruiter cannot run it");
   const { data, error } = await serviceClient().rpc("expire_stale_sessions");
   assertEquals(error, null);
-  assert((data.session_ids as string[]).includes(invited.session_id), JSON.stringify(data));
+  assert((data as Expired).session_ids.includes(invited.session_id), JSON.stringify(data));
   const { data: session } = await clientFor(a.token).from("interview_sessions").select("status").eq("id", invited.session_id).single();
   assertEquals(session?.status, "expired");
-  const { data: again } = await serviceClient().rpc("expire_stale_sessions");
-  assert(!(again.session_ids as string[]).includes(invited.session_id), "idempotent");
+  const { data: rerun } = await serviceClient().rpc("expire_stale_sessions");
+  assert(!(rerun as Expired).session_ids.includes(invited.session_id), "idempotent");
 });

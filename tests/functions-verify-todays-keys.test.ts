@@ -32,7 +32,7 @@ async function ready() {
 
 /** The processor on a session nobody has: past the caller check, RLS finds nothing. */
 function processUnknownSession(token: string) {
-  return invoke(clientFor(token), PROCESSOR, { body: { session_id: crypto.randomUUID() } });
+  return invoke(clientFor(token), PROCESSOR, { session_id: crypto.randomUUID() });
 }
 
 Deno.test("keys: a token signed by a key the project does not have is 401 from the function itself; its own key passes", async () => {
@@ -68,9 +68,9 @@ Deno.test("keys: a server calls with the secret key (supabase-js), a signed-in u
   // The reaper is service-only: reaching Fly's configuration check (503 without a Fly
   // token in this stack) means the key was taken as the service role.
   const server = createClient(config.apiUrl, serverKey, { auth: { persistSession: false, autoRefreshToken: false } });
-  assertApiError(await invoke(server, VM, { body: { action: "reap" } }), 503, "not_configured");
+  assertApiError(await invoke(server, VM, { action: "reap" }), 503, "not_configured");
   const owner = await tenantOwner("keys-reaper");
-  assertApiError(await invoke(clientFor(owner.token), VM, { body: { action: "reap" } }), 403, "insufficient_role");
+  assertApiError(await invoke(clientFor(owner.token), VM, { action: "reap" }), 403, "insufficient_role");
 });
 
 Deno.test("keys: straight to the functions host (no gateway to swap the key), the function itself takes the secret key in apikey", async () => {

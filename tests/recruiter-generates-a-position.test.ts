@@ -11,9 +11,12 @@ import { assert, assertEquals } from "./lib/assert.ts";
 import {
   anonClient,
   assertApiError,
+  assertOk,
+  type Called,
   clientFor,
+  type FunctionInput,
   invoke,
-  type Invoked,
+  invokeRaw,
   psql,
   requireFunction,
   signUp,
@@ -45,24 +48,14 @@ async function cleanUp() {
   await psql(`delete from public.positions where id = any(:'ids'::uuid[]);`, { ids: `{${created.splice(0).join(",")}}` });
 }
 
-async function generate(token: string, body: unknown, headers?: Record<string, string>): Promise<Invoked> {
-  const got = await invoke(clientFor(token), FN, { body: body as Record<string, unknown>, headers });
-  if (got.status < 300 && got.body?.position_id) created.push(got.body.position_id);
+async function generate(token: string, body: FunctionInput<typeof FN>, headers?: Record<string, string>): Promise<Called<typeof FN>> {
+  const got = await invoke(clientFor(token), FN, body, { headers });
+  if (got.ok) created.push(got.body.position_id);
   return got;
 }
 
-interface Competency {
-  competency_id: string;
-  name: string;
-  description: string;
-  category: string;
-  weight: number;
-  required_level: number;
-  reused: boolean;
-}
-
-function assertPosition(got: Invoked, minCompetencies = 5) {
-  assert(got.status === 200 || got.status === 201, `status ${got.status}: ${JSON.stringify(got.body)}`);
+function assertPosition(got: Called<typeof FN>, minCompetencies = 5) {
+  assert(got.ok && (got.status === 200 || got.status === 201), `status ${got.status}: ${JSON.stringify(got.body)}`);
   const body = got.body;
   for (const key of ["position_id", "description", "responsibilities", "requirements", "nice_to_have", "competencies", "generator"]) {
     assert(key in body, `answer has ${key}`);
@@ -70,7 +63,7 @@ function assertPosition(got: Invoked, minCompetencies = 5) {
   assertEquals(body.status, "draft");
   assert(typeof body.description === "string" && body.description.length > 20, "a description");
   assert(Array.isArray(body.responsibilities) && body.responsibilities.length >= 3, "responsibilities");
-  const competencies = body.competencies as Competency[];
+  const competencies = body.competencies;
   assert(competencies.length >= minCompetencies, `at least ${minCompetencies} competencies, got ${competencies.length}`);
   const total = competencies.reduce((sum, c) => sum + c.weight, 0);
   assert(Math.abs(total - 1) < 1e-9, `weights sum to 1, got ${total}`);
@@ -90,7 +83,7 @@ Deno.test("generate: with no API keys, a recruiter of the seed tenant gets 'Seni
   try {
     const token = await tokenFor(SEED_ADMIN_A);
     const got = await generate(token, { title: "Senior Backend Engineer" });
-    assertEquals(got.status, 201, JSON.stringify(got.body));
+    assertOk(got, 201);
     assertPosition(got);
     assertEquals(got.body.generator, "template");
     assertEquals(got.body.fallback_reason, null);
@@ -98,7 +91,7 @@ Deno.test("generate: with no API keys, a recruiter of the seed tenant gets 'Seni
     assertEquals(got.body.role_family, "backend");
 
     // The seed library's "System design" is reused, not duplicated.
-    const competencies = got.body.competencies as Competency[];
+    const competencies = got.body.competencies;
     const systemDesign = competencies.find((c) => c.name === "System design");
     assert(systemDesign?.reused, `System design reused: ${JSON.stringify(competencies.map((c) => [c.name, c.reused]))}`);
     assertEquals(systemDesign?.competency_id, "a3000000-0000-4000-8000-000000000002");
@@ -133,15 +126,15 @@ Deno.test("generate: company, location and hints shape the position", async () =
       employment_type: "full_time",
       competency_hints: ["dbt", "Rust"],
     });
-    assertEquals(got.status, 201, JSON.stringify(got.body));
+    assertOk(got, 201);
     assertPosition(got);
     assertEquals(got.body.company_id, SEED_COMPANY_A);
     assertEquals(got.body.seniority, "staff");
     assert(got.body.description.startsWith("Acme Robotics is hiring a Data Engineer"), got.body.description);
     assert(got.body.description.includes("Remote (EU)"), got.body.description);
-    const names = (got.body.competencies as Competency[]).map((c) => c.name);
+    const names = (got.body.competencies).map((c) => c.name);
     assert(names.includes("Dbt") || names.includes("dbt"), `the dbt hint: ${names}`);
-    const rust = (got.body.competencies as Competency[]).find((c) => c.name === "Rust");
+    const rust = (got.body.competencies).find((c) => c.name === "Rust");
     assert(rust?.reused, "the Rust hint is the seed library's Rust");
   } finally {
     await cleanUp();
@@ -153,23 +146,23 @@ Deno.test("generate: regenerating a draft replaces it in place; a published or f
   try {
     const token = await tokenFor(SEED_ADMIN_A);
     const first = await generate(token, { title: "Backend Engineer", competency_hints: ["GraphQL"] });
-    assertEquals(first.status, 201);
+    assertOk(first, 201);
     const id = first.body.position_id;
 
     const again = await generate(token, { position_id: id, regenerate: true, title: "Senior Frontend Engineer" });
-    assertEquals(again.status, 200, JSON.stringify(again.body));
+    assertOk(again);
     assertPosition(again);
     assertEquals(again.body.position_id, id);
     assertEquals(again.body.regenerated, true);
     assertEquals(again.body.title, "Senior Frontend Engineer");
     assertEquals(again.body.role_family, "frontend");
-    const names = (again.body.competencies as Competency[]).map((c) => c.name);
+    const names = (again.body.competencies).map((c) => c.name);
     assert(names.includes("GraphQL"), "the draft's hints are kept when none are sent");
 
     const { data: links } = await clientFor(token).from("position_competencies").select("competency_id").eq("position_id", id);
     assertEquals(
       new Set((links ?? []).map((l: { competency_id: string }) => l.competency_id)),
-      new Set((again.body.competencies as Competency[]).map((c) => c.competency_id)),
+      new Set((again.body.competencies).map((c) => c.competency_id)),
       "exactly the new competency links",
     );
     const { count } = await clientFor(token).from("positions").select("id", { count: "exact", head: true }).eq("id", id);
@@ -193,7 +186,8 @@ Deno.test("generate: a retry with the same Idempotency-Key answers the first pos
     const key = `e2e-${crypto.randomUUID()}`;
     const first = await generate(token, { title: "QA Engineer" }, { "Idempotency-Key": key });
     const retry = await generate(token, { title: "QA Engineer" }, { "Idempotency-Key": key });
-    assertEquals([first.status, retry.status], [201, 200]);
+    assertOk(first, 201);
+    assertOk(retry);
     assertEquals(retry.body.position_id, first.body.position_id);
     assertEquals([first.body.replayed, retry.body.replayed], [false, true]);
     const rows = await sql(`select id from public.positions where metadata ->> 'request_key' = :'key'`, { key });
@@ -220,11 +214,11 @@ Deno.test("generate: the bad-input suite answers 4xx in the error shape, never 5
     ["signed-in user without a tenant", (await signUp("nobody")).token, { title: "Backend Engineer" }, 403, "insufficient_role"],
   ];
   for (const [what, token, body, status, code] of cases) {
-    const got = await invoke(clientFor(token!), FN, { body: body as Record<string, unknown> });
+    const got = await invokeRaw(clientFor(token!), FN, { body: body as Record<string, unknown> });
     assert(got.status < 500, `${what}: ${got.status}`);
     assertApiError(got, status, code);
   }
-  const anon = await invoke(anonClient(), FN, { body: { title: "Backend Engineer" } });
+  const anon = await invoke(anonClient(), FN, { title: "Backend Engineer" });
   assertApiError(anon, 401);
   const count = await sql(`select id from public.positions where title = 'x' or length(title) > 200`);
   assertEquals(count.length, 0, "nothing was written by a refused request");
@@ -255,11 +249,11 @@ Deno.test("generate with OpenAI: a valid structured answer is normalised, matche
     await withFunctionEnv(FN, vendorKeys("openai"), async () => {
       openai.queue(chat.json(aiPosition()));
       const got = await generate(await tokenFor(SEED_ADMIN_A), { title: "Senior Backend Engineer", competency_hints: ["Kafka"] });
-      assertEquals(got.status, 201, JSON.stringify(got.body));
+      assertOk(got, 201);
       assertPosition(got);
       assertEquals(got.body.generator, "openai");
       assert(typeof got.body.model === "string" && got.body.model.length > 0, "the model is reported");
-      const competencies = got.body.competencies as Competency[];
+      const competencies = got.body.competencies;
       assertEquals(competencies.find((c) => c.name === "Rust")?.reused, true, "'rust' is the library's Rust");
       assertEquals(competencies.find((c) => c.name === "System design")?.reused, true);
       assert(competencies.some((c) => c.name === "Kafka"), "a requested competency the model left out is added");
@@ -295,7 +289,7 @@ Deno.test("generate with OpenAI: truncated output falls back to the template, an
     await withFunctionEnv(FN, vendorKeys("openai"), async () => {
       openai.queue(chat.truncated(aiPosition()));
       const got = await generate(await tokenFor(SEED_ADMIN_A), { title: "Senior Backend Engineer" });
-      assertEquals(got.status, 201, JSON.stringify(got.body));
+      assertOk(got, 201);
       assertPosition(got);
       assertEquals([got.body.generator, got.body.fallback_reason], ["template", "openai_truncated"]);
       assertEquals(openai.chatCalls().length, 1);
@@ -312,7 +306,7 @@ Deno.test("generate with OpenAI: a 429 is retried (Retry-After) and the retry's 
     await withFunctionEnv(FN, vendorKeys("openai"), async () => {
       openai.queue(chat.rateLimited(1), chat.json(aiPosition()));
       const got = await generate(await tokenFor(SEED_ADMIN_A), { title: "Senior Backend Engineer" });
-      assertEquals(got.status, 201, JSON.stringify(got.body));
+      assertOk(got, 201);
       assertEquals(got.body.generator, "openai");
       assertEquals(openai.chatCalls().length, 2);
     });
@@ -328,7 +322,7 @@ Deno.test("generate with OpenAI: 500s through every retry fall back to the templ
     await withFunctionEnv(FN, vendorKeys("openai"), async () => {
       openai.failNext(3, 500, { error: { message: "The server had an error", type: "server_error", param: null, code: null } });
       const got = await generate(await tokenFor(SEED_ADMIN_A), { title: "Senior Backend Engineer" });
-      assertEquals(got.status, 201, JSON.stringify(got.body));
+      assertOk(got, 201);
       assertPosition(got);
       assertEquals([got.body.generator, got.body.fallback_reason], ["template", "openai_unavailable"]);
       assertEquals(openai.requests.filter((r) => r.path === "/v1/chat/completions").length, 3, "three attempts");

@@ -7,8 +7,21 @@
 //! and the reaper (service role) that destroys the machines of finished sessions.
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { assertApiError, clientFor, config, invoke, requireFunction, serviceClient, sql, withFunctionEnv } from "./lib/mod.ts";
+import {
+  assertApiError,
+  assertOk,
+  type Called,
+  clientFor,
+  type FunctionInput,
+  invoke,
+  invokeRaw,
+  requireFunction,
+  serviceClient,
+  sql,
+  withFunctionEnv,
+} from "./lib/mod.ts";
 import { flyErrors, startFlyFake, vendorKeys } from "./fakes/mod.ts";
+import type { SessionMachine } from "../contract/functions.ts";
 import { candidate, complete, liveInterview, member, tenantOwner } from "./interview/world.ts";
 
 const FN = "session-vm";
@@ -17,8 +30,15 @@ async function ready() {
   await requireFunction(FN, "build it (scripts/build.sh session-vm) and start the stack (scripts/stack.sh start --test)");
 }
 
-function vm(token: string, body: Record<string, unknown>) {
-  return invoke(clientFor(token), FN, { body });
+function vm(token: string, body: FunctionInput<typeof FN>) {
+  return invoke(clientFor(token), FN, body);
+}
+
+/** The machine a `start` or `stop` answers (session-vm answers the reaper's count to `reap`). */
+function machineOf(got: Called<typeof FN>, status = 200): SessionMachine {
+  assertOk(got, status);
+  assert("state" in got.body, `a machine, got ${JSON.stringify(got.body)}`);
+  return got.body;
 }
 
 async function machineRow(sessionId: string) {
@@ -49,9 +69,9 @@ Deno.test("vm: the owner starts the session's machine, a second start reuses it,
   fly.startAfterMs = 200; // created, then started a moment later: the function waits
   await withFunctionEnv(FN, vendorKeys("fly"), async () => {
     const started = await vm(owner.token, { session_id: cand.sessionId, action: "start" });
-    assertEquals(started.status, 201, JSON.stringify(started.body));
-    const id = started.body.machine_id;
-    assertEquals(started.body.state, "started");
+    const startedMachine = machineOf(started, 201);
+    const id = startedMachine.machine_id!;
+    assertEquals(startedMachine.state, "started");
     const machine = fly.machines.get(id)!;
     assertEquals(machine.state, "started");
     assertEquals(machine.config.metadata, { session_id: cand.sessionId, tenant_id: owner.tenantId, managed_by: "session-vm" });
@@ -61,7 +81,8 @@ Deno.test("vm: the owner starts the session's machine, a second start reuses it,
     assert(fly.requests.some((r) => r.path.endsWith(`/machines/${id}/wait`) && r.search.includes("state=started")), "waited for started");
 
     const again = await vm(owner.token, { session_id: cand.sessionId, action: "start" });
-    assertEquals([again.status, again.body.machine_id, again.body.reused], [200, id, true]);
+    const againMachine = machineOf(again);
+    assertEquals([againMachine.machine_id, againMachine.reused], [id, true]);
     assertEquals(fly.live().length, 1, "one machine per session");
 
     const stopped = await vm(owner.token, { session_id: cand.sessionId, action: "stop" });
@@ -69,7 +90,7 @@ Deno.test("vm: the owner starts the session's machine, a second start reuses it,
     assertEquals(fly.machines.get(id)!.state, "destroyed");
     assert(fly.requests.some((r) => r.method === "DELETE" && r.search === "?force=true"), "destroyed with force");
     assertEquals((await machineRow(cand.sessionId)).state, "destroyed");
-    assertEquals((await vm(owner.token, { session_id: cand.sessionId, action: "stop" })).body.state, "destroyed", "stop is idempotent");
+    assertEquals(machineOf(await vm(owner.token, { session_id: cand.sessionId, action: "stop" })).state, "destroyed", "stop is idempotent");
   });
 });
 
@@ -122,16 +143,17 @@ Deno.test("vm: the reaper destroys the machines of finished sessions and strays,
   const b = await liveInterview("vm-reap-b");
   await using fly = startFlyFake();
   await withFunctionEnv(FN, vendorKeys("fly"), async () => {
-    const ma = (await vm(a.owner.token, { session_id: a.cand.sessionId, action: "start" })).body.machine_id;
-    const mb = (await vm(b.owner.token, { session_id: b.cand.sessionId, action: "start" })).body.machine_id;
+    const ma = machineOf(await vm(a.owner.token, { session_id: a.cand.sessionId, action: "start" }), 201).machine_id!;
+    const mb = machineOf(await vm(b.owner.token, { session_id: b.cand.sessionId, action: "start" }), 201).machine_id!;
     await complete(a.cand);
     // A stray of ours whose session no longer exists (a crashed start for a deleted session).
     fly.machines.set("stray0000000001", { ...fly.machines.get(mb)!, id: "stray0000000001", config: { ...fly.machines.get(mb)!.config, metadata: { session_id: crypto.randomUUID(), managed_by: "session-vm" } } });
 
     assertApiError(await vm(a.owner.token, { action: "reap" }), 403, "insufficient_role");
-    const reaped = await invoke(serviceClient(), FN, { body: { action: "reap" } });
-    assertEquals(reaped.status, 200, JSON.stringify(reaped.body));
-    const destroyed = Object.fromEntries(reaped.body.destroyed.map((d: { machine_id: string; reason: string }) => [d.machine_id, d.reason]));
+    const reaped = await invoke(serviceClient(), FN, { action: "reap" });
+    assertOk(reaped);
+    assert("examined" in reaped.body, `the reaper's count, got ${JSON.stringify(reaped.body)}`);
+    const destroyed = Object.fromEntries(reaped.body.destroyed.map((d) => [d.machine_id, d.reason]));
     assertEquals(destroyed[ma], "session_finished");
     assertEquals(destroyed["stray0000000001"], "session_gone");
     assert(!(mb in destroyed), "the running interview keeps its machine");
@@ -147,14 +169,14 @@ Deno.test("vm: candidates, members and other tenants are refused; bad input is 4
   const { owner, cand } = await liveInterview("vm-who");
   await using fly = startFlyFake();
   await withFunctionEnv(FN, vendorKeys("fly"), async () => {
-    const body = { session_id: cand.sessionId, action: "start" };
+    const body = { session_id: cand.sessionId, action: "start" } as const;
     assertApiError(await vm(cand.token, body), 403, "insufficient_role");
     assertApiError(await vm((await member(owner, "user")).token, body), 403, "insufficient_role");
     assertApiError(await vm((await tenantOwner("vm-stranger")).token, body), 404, "session_not_found");
     for (const bad of [{}, { action: "start" }, { session_id: cand.sessionId, action: "reboot" }, { session_id: "x", action: "stop" }, { session_id: cand.sessionId, action: "stop", force: true }]) {
-      assertApiError(await vm(owner.token, bad), 400, "invalid_body");
+      assertApiError(await invokeRaw(clientFor(owner.token), FN, { body: bad }), 400, "invalid_body");
     }
-    assertApiError(await invoke(clientFor(owner.token), FN, { method: "GET" }), 405);
+    assertApiError(await invokeRaw(clientFor(owner.token), FN, { method: "GET" }), 405);
     await complete(cand);
     assertApiError(await vm(owner.token, body), 409, "session_not_joinable");
   });

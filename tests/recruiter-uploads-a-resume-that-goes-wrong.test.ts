@@ -9,7 +9,16 @@
 //! OpenAI for the analysis.
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { assertApiError, invoke, type Invoked, psql, requireFunction, sql, withFunctionEnv } from "./lib/mod.ts";
+import {
+  assertApiError,
+  assertOk,
+  type FunctionErrorCode,
+  invoke,
+  psql,
+  requireFunction,
+  sql,
+  withFunctionEnv,
+} from "./lib/mod.ts";
 import { corpusFile, newTenant, type Tenant, truthOf, unique } from "./lib/resumes.ts";
 import { chat, pdfco, pdlErrors, startOpenAiFake, startPdfCoFake, startPdlFake, vendorKeys } from "./fakes/mod.ts";
 
@@ -22,11 +31,11 @@ async function tenant() {
   return A;
 }
 
-function upload(bytes: Uint8Array<ArrayBuffer>, name = "resume.pdf", extra: Record<string, string> = {}): Promise<Invoked> {
+function upload(bytes: Uint8Array<ArrayBuffer>, name = "resume.pdf", extra: Record<string, string> = {}) {
   const form = new FormData();
   form.append("file", new File([bytes], name, { type: "application/pdf" }));
   for (const [k, v] of Object.entries(extra)) form.append(k, v);
-  return invoke(A.owner.client, FN, { body: form });
+  return invoke(A.owner.client, FN, form);
 }
 
 interface JobRow {
@@ -64,8 +73,9 @@ Deno.test("a scan with no text layer and no OCR configured is 422 no_text_layer:
   const before = await candidateCount();
   const got = await upload(unique(await corpusFile("scanned-image-only.pdf")), "scan.pdf");
   assertApiError(got, 422, "no_text_layer");
-  assertEquals(got.body.error.details.step, "extracting");
-  const j = await job(got.body.error.details.job_id);
+  const details = got.body.error.details as { step: string; job_id: string };
+  assertEquals(details.step, "extracting");
+  const j = await job(details.job_id);
   assertEquals([j.status, j.failed_step, j.candidate_id], ["failed", "extracting", null]);
   assert(j.error!.startsWith("no_text_layer"), j.error!);
   assertEquals(await candidateCount(), before, "no empty candidate");
@@ -74,7 +84,7 @@ Deno.test("a scan with no text layer and no OCR configured is 422 no_text_layer:
 Deno.test("encrypted, truncated, corrupt and non-PDF files are clear 4xx", async () => {
   await tenant();
   const amelia = await corpusFile("amelia-chen-lo-html.pdf");
-  const cases: [string, Uint8Array<ArrayBuffer>, number, string][] = [
+  const cases: [string, Uint8Array<ArrayBuffer>, number, FunctionErrorCode<typeof FN>][] = [
     ["password-protected", unique(await corpusFile("locked-user-password.pdf")), 422, "encrypted_pdf"],
     ["truncated to a third", unique(amelia.slice(0, Math.floor(amelia.length / 3))), 422, "corrupt_pdf"],
     ["a header and nothing else", unique(new TextEncoder().encode("%PDF-1.7\n%%EOF\n")), 422, "corrupt_pdf"],
@@ -84,7 +94,7 @@ Deno.test("encrypted, truncated, corrupt and non-PDF files are clear 4xx", async
     const got = await upload(bytes, `${what}.pdf`);
     assertApiError(got, status, code);
     if (status === 422) {
-      const j = await job(got.body.error.details.job_id);
+      const j = await job((got.body.error.details as { job_id: string }).job_id);
       assertEquals([j.status, j.failed_step], ["failed", "extracting"], what);
     }
   }
@@ -93,7 +103,7 @@ Deno.test("encrypted, truncated, corrupt and non-PDF files are clear 4xx", async
 Deno.test("owner-locked PDFs (no user password) are read like any other", async () => {
   await tenant();
   const got = await upload(unique(await corpusFile("kenji-tanaka-reportlab-owner-locked.pdf")));
-  assertEquals(got.status, 200, JSON.stringify(got.body));
+  assertOk(got);
   const { data } = await A.owner.client.from("candidates").select("full_name").eq("id", got.body.candidate_id).single();
   assertEquals(data!.full_name, "Kenji Tanaka");
 });
@@ -107,7 +117,7 @@ Deno.test("with PDF.co, a scan is read by OCR; an outage fails extracting and th
     fake.setText(OCR_TEXT);
     const scan = unique(await corpusFile("scanned-image-only.pdf"));
     const got = await upload(scan, "scan.pdf");
-    assertEquals(got.status, 200, JSON.stringify(got.body));
+    assertOk(got);
     assertEquals([got.body.extractor, got.body.status], ["pdfco", "done"]);
     const { data } = await A.owner.client.from("candidates").select("full_name, email").eq("id", got.body.candidate_id).single();
     assertEquals(data, { full_name: "Ola Nordmann", email: "ola.nordmann@example.no" });
@@ -120,11 +130,12 @@ Deno.test("with PDF.co, a scan is read by OCR; an outage fails extracting and th
     const other = unique(await corpusFile("scanned-image-only.pdf"));
     fake.queue(pdfco.error(402));
     const failed = await upload(other, "scan2.pdf");
-    assertEquals(failed.status, 200, JSON.stringify(failed.body));
-    assertEquals([failed.body.status, failed.body.failed_step, failed.body.error.code, failed.body.candidate_id], ["failed", "extracting", "pdfco_no_credits", null]);
+    assertOk(failed);
+    assertEquals([failed.body.status, failed.body.failed_step, failed.body.error?.code, failed.body.candidate_id], ["failed", "extracting", "pdfco_no_credits", null]);
     // Credits back: the same file again extracts (the failed step) and finishes.
     fake.setText(OCR_TEXT.replace("Ola Nordmann", "Kari Nordmann").replace("ola.nordmann", "kari.nordmann"));
     const again = await upload(other, "scan2.pdf");
+    assertOk(again);
     assertEquals([again.body.status, again.body.job_id, again.body.attempts], ["done", failed.body.job_id, 2]);
     const j = await job(again.body.job_id);
     assertEquals(j.steps.map((s) => s.status), ["extracting", "failed", "extracting", "analyzing", "enriching", "done"]);
@@ -132,7 +143,8 @@ Deno.test("with PDF.co, a scan is read by OCR; an outage fails extracting and th
     // A text PDF when PDF.co is asked for explicitly.
     fake.setText(OCR_TEXT.replace("Ola Nordmann", "Per Hansen").replace("ola.nordmann", "per.hansen"));
     const asked = await upload(unique(await corpusFile("amelia-chen-lo-html.pdf")), "a.pdf", { extractor: "pdfco" });
-    assertEquals([asked.status, asked.body.extractor], [200, "pdfco"]);
+    assertOk(asked);
+    assertEquals([asked.body.extractor], ["pdfco"]);
     // PDF.co refusing the file (damaged, in a 200 body) is the file's fault.
     fake.queue(pdfco.error(442, undefined, { inBody: true }));
     assertApiError(await upload(unique(await corpusFile("scanned-image-only.pdf"))), 422, "corrupt_pdf");
@@ -150,13 +162,15 @@ Deno.test("with PDL: a match enriches, a 404 is no_match, 402 and 429 are record
     const amelia = await truthOf("amelia-chen-lo-html.pdf");
     pdl.addPerson({ email: amelia.email!, likelihood: 9, data: { id: "pdl-amelia", job_title: "Senior Frontend Engineer", job_company_name: "Brightline Health" } });
     const got = await upload(unique(await corpusFile("amelia-chen-lo-html.pdf")));
-    assertEquals([got.status, got.body.enrichment, got.body.status], [200, "enriched", "done"], JSON.stringify(got.body));
+    assertOk(got);
+    assertEquals([got.body.enrichment, got.body.status], ["enriched", "done"], JSON.stringify(got.body));
     const { data: profile } = await A.owner.client.from("candidate_profiles").select("pdl_id, pdl_likelihood, job_title, enrichment_status").eq("candidate_id", got.body.candidate_id).single();
     assertEquals(profile, { pdl_id: "pdl-amelia", pdl_likelihood: 9, job_title: "Senior Frontend Engineer", enrichment_status: "enriched" });
     const query = pdl.enrichCalls().at(-1)!;
     assertEquals([query.email, query.min_likelihood], [amelia.email, "6"]);
 
     const nobody = await upload(unique(await corpusFile("jose-muller-lo-fodt.pdf")));
+    assertOk(nobody);
     assertEquals([nobody.body.enrichment, nobody.body.status], ["no_match", "done"]);
 
     // 402: not worth repeating; recorded on the job and the profile.
@@ -164,8 +178,8 @@ Deno.test("with PDL: a match enriches, a 404 is no_match, 402 and 429 are record
     const bytes = unique(await corpusFile("priya-raman-pdflatex.pdf"));
     const calls = pdl.requests.length;
     const failed = await upload(bytes);
-    assertEquals(failed.status, 200, JSON.stringify(failed.body));
-    assertEquals([failed.body.status, failed.body.failed_step, failed.body.enrichment, failed.body.error.code], ["failed", "enriching", "failed", "pdl_payment_required"]);
+    assertOk(failed);
+    assertEquals([failed.body.status, failed.body.failed_step, failed.body.enrichment, failed.body.error?.code], ["failed", "enriching", "failed", "pdl_payment_required"]);
     assertEquals(pdl.requests.length - calls, 1, "402 is not retried");
     assert(failed.body.candidate_id, "the candidate exists: only enrichment failed");
     const { data: p } = await A.owner.client.from("candidate_profiles").select("enrichment_status, enrichment_error").eq("candidate_id", failed.body.candidate_id).single();
@@ -176,12 +190,14 @@ Deno.test("with PDL: a match enriches, a 404 is no_match, 402 and 429 are record
     pdl.failNext(3, ...pdlErrors.rateLimited(1));
     const before = pdl.requests.length;
     const limited = await upload(bytes);
+    assertOk(limited);
     assertEquals([limited.body.status, limited.body.error?.code, limited.body.job_id], ["failed", "pdl_rate_limited", failed.body.job_id]);
     assertEquals(pdl.requests.length - before, 3, "429 is retried, twice");
 
     // PDL is fine again: the same file continues at enriching, no second candidate.
     const candidates = await candidateCount();
     const done = await upload(bytes);
+    assertOk(done);
     assertEquals([done.body.status, done.body.enrichment, done.body.candidate_id, done.body.attempts], ["done", "no_match", failed.body.candidate_id, 3]);
     assertEquals(await candidateCount(), candidates);
     const j = await job(done.body.job_id);
@@ -201,7 +217,8 @@ Deno.test("with OpenAI: its answer is used; refusal, truncation, 429s and 500s f
     const answer = { ...truth, summary: null, experience: truth.experience.map((e) => ({ ...e, description: null })) };
     openai.queue(chat.json(answer));
     const got = await upload(unique(await corpusFile("zoe-kowalczyk-chromium-2col.pdf")));
-    assertEquals([got.status, got.body.analyzer], [200, "openai"], JSON.stringify(got.body));
+    assertOk(got);
+    assertEquals([got.body.analyzer], ["openai"], JSON.stringify(got.body));
     const call = openai.chatCalls().at(-1)!;
     assertEquals(call.schemaName, "resume");
     assert(call.messages[1].content.includes("Kowalczyk"), "the model reads the extracted text");
@@ -219,7 +236,8 @@ Deno.test("with OpenAI: its answer is used; refusal, truncation, 429s and 500s f
       script();
       const calls = openai.requests.length;
       const r = await upload(unique(await corpusFile("grace-adeyemi-heldout.pdf")));
-      assertEquals([r.status, r.body.analyzer, r.body.analyzer_fallback, r.body.status], [200, "deterministic", reason, "done"], `${reason}: ${JSON.stringify(r.body)}`);
+      assertOk(r);
+      assertEquals([r.body.analyzer, r.body.analyzer_fallback, r.body.status], ["deterministic", reason, "done"], `${reason}: ${JSON.stringify(r.body)}`);
       assertEquals(openai.requests.length - calls, attempts, `${reason}: attempts`);
       const j = await job(r.body.job_id);
       assertEquals(j.steps.find((s) => s.status === "enriching")?.fallback_reason, reason, `${reason} is on the job`);
@@ -231,7 +249,7 @@ Deno.test("a job whose request died is refused while it may still run, then cont
   await tenant();
   const bytes = unique(await corpusFile("soren-ostergaard-enscript.pdf"));
   const first = await upload(bytes);
-  assertEquals(first.status, 200);
+  assertOk(first);
   // As if a request had died after saving the candidate: the job is left at enriching.
   await sql(`update public.resume_jobs set status = 'enriching' where id = :'id' returning id`, { id: first.body.job_id });
   assertApiError(await upload(bytes), 409, "job_in_progress");
@@ -244,7 +262,8 @@ Deno.test("a job whose request died is refused while it may still run, then cont
     { id: first.body.job_id },
   );
   const again = await upload(bytes);
-  assertEquals([again.status, again.body.status, again.body.candidate_id, again.body.attempts], [200, "done", first.body.candidate_id, 2], JSON.stringify(again.body));
+  assertOk(again);
+  assertEquals([again.body.status, again.body.candidate_id, again.body.attempts], ["done", first.body.candidate_id, 2], JSON.stringify(again.body));
   const statuses = (await job(again.body.job_id)).steps.map((s) => s.status);
   assertEquals(statuses.slice(-2), ["enriching", "done"], `continued at enriching: ${statuses}`);
   assertEquals(statuses.filter((s) => s === "analyzing").length, 1);

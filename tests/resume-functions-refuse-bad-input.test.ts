@@ -7,10 +7,19 @@
 //! another tenant, and a few more (arrays, unknown fields, wrong types, no token).
 
 import { assert, assertEquals } from "./lib/assert.ts";
-import { anonClient, assertApiError, functionsUrl, invoke, requireFunction, sql } from "./lib/mod.ts";
+import {
+  anonClient,
+  assertApiError,
+  assertOk,
+  functionsUrl,
+  invoke,
+  invokeRaw,
+  requireFunction,
+  sql,
+} from "./lib/mod.ts";
 import { corpusFile, newTenant, pdfOfSize, type Tenant, unique } from "./lib/resumes.ts";
 
-type Options = Parameters<typeof invoke>[2];
+type Options = Parameters<typeof invokeRaw>[2];
 
 let A: Tenant;
 let B: Tenant;
@@ -24,9 +33,9 @@ async function setup() {
     B = await newTenant("bad-input-b");
     const form = new FormData();
     form.append("file", new File([unique(await corpusFile("renee-lefevre-groff.pdf"))], "b.pdf", { type: "application/pdf" }));
-    const got = await invoke(B.owner.client, "process-resume", { body: form });
-    assertEquals(got.status, 200, JSON.stringify(got.body));
-    candidateOfB = got.body.candidate_id;
+    const got = await invoke(B.owner.client, "process-resume", form);
+    assertOk(got);
+    candidateOfB = got.body.candidate_id!;
     const path = `${B.id}/kept.pdf`;
     const { error } = await B.owner.client.storage.from("resumes").upload(path, unique(await corpusFile("renee-lefevre-groff.pdf")), { contentType: "application/pdf", upsert: true });
     assertEquals(error, null);
@@ -60,7 +69,7 @@ async function suite(fn: string, cases: Case[]) {
   const before = await jobs();
   let recorded = 0;
   for (const c of cases) {
-    const got = await invoke(A.owner.client, fn, await c.options()).catch((e) => {
+    const got = await invokeRaw(A.owner.client, fn, await c.options()).catch((e) => {
       throw new Error(`${fn}, ${c.what}: ${e}`);
     });
     assert(got.status < 500, `${fn}, ${c.what}: never a 5xx, got ${got.status} ${JSON.stringify(got.body)}`);
@@ -132,7 +141,7 @@ Deno.test("no token or the anon key: 401 from every resume function, before anyt
     "enrich-candidate": { candidate_id: crypto.randomUUID() },
   };
   for (const [fn, body] of Object.entries(bodies)) {
-    assertApiError(await invoke(anonClient(), fn, { body }), 401, "sign_in_required");
+    assertApiError(await invokeRaw(anonClient(), fn, { body }), 401, "sign_in_required");
     const res = await fetch(`${functionsUrl}/${fn}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
     assertEquals(res.status, 401, `${fn}: no token (the platform's verify_jwt)`);
     await res.body?.cancel();

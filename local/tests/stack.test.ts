@@ -27,6 +27,7 @@ import {
   signToken,
   tokenFor,
   uniqueEmail,
+  untyped,
 } from "../../tests/lib/mod.ts";
 import { generateEs256Jwk, publicJwk, sign, signEs256 } from "../jwt.ts";
 
@@ -82,7 +83,7 @@ Deno.test("rest: postrust behind /rest/v1/ applies the JWT's role and RLS, and r
   );
   try {
     // The new table appears once postrust has reloaded its schema cache.
-    const service = serviceClient();
+    const service = untyped(serviceClient());
     let seen: unknown[] | null = null;
     for (let i = 0; i < 50 && seen === null; i++) {
       const { data } = await service.from(table).select("id").order("id");
@@ -91,15 +92,15 @@ Deno.test("rest: postrust behind /rest/v1/ applies the JWT's role and RLS, and r
     }
     assertEquals(seen, [{ id: 1 }, { id: 2 }], "service role sees every row (bypasses RLS)");
 
-    const anon = await anonClient().from(table).select("*");
+    const anon = await untyped(anonClient()).from(table).select("*");
     assertEquals(anon.error, null);
     assertEquals(anon.data, [], "anon: no policy, no rows");
 
-    const asA = await clientFor(a.token).from(table).select("id, note");
+    const asA = await untyped(clientFor(a.token)).from(table).select("id, note");
     assertEquals(asA.error, null);
     assertEquals(asA.data, [{ id: 1, note: "row of a" }], "user a sees only their row");
 
-    const asB = await clientFor(b.token).from(table).select("id").eq("id", 1);
+    const asB = await untyped(clientFor(b.token)).from(table).select("id").eq("id", 1);
     assertEquals(asB.data, [], "user b cannot read a's row even by id");
 
     // A token signed with a key the stack does not have is refused by postrust, not read as anon.
@@ -484,9 +485,9 @@ Deno.test("keys: supabase-js clients made with the mode's keys act as anon, the 
     await withWhoami(async (path) => {
       const fn = path.split("/").pop()!;
       for (const [what, client, role] of [
-        ["anonClient", anonClient(), "anon"],
-        ["serviceClient", serviceClient(), "service_role"],
-        ["clientFor(token)", clientFor(token), "authenticated"],
+        ["anonClient", untyped(anonClient()), "anon"],
+        ["serviceClient", untyped(serviceClient()), "service_role"],
+        ["clientFor(token)", untyped(clientFor(token)), "authenticated"],
       ] as const) {
         const { data, error } = await client.rpc(fn);
         assertEquals(error, null, what);

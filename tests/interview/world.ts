@@ -6,6 +6,7 @@
 //! (`record_session_consent`) and the session starts. Plus a small client of the
 //! transcript relay's WebSocket protocol, as a browser would run it.
 
+import type { TranscriptMetrics } from "../../contract/functions.ts";
 import { assert, assertEquals } from "../lib/assert.ts";
 import { clientFor, createUser, functionsUrl, joinTenant, signUp, tokenFor, uniqueEmail } from "../lib/mod.ts";
 
@@ -22,7 +23,7 @@ export async function tenantOwner(prefix = "owner"): Promise<Owner> {
     p_name: `${prefix} ${crypto.randomUUID().slice(0, 6)}`,
   });
   assertEquals(error, null, "create_tenant");
-  return { id: user.id, tenantId, token: await tokenFor(user.id) };
+  return { id: user.id, tenantId: tenantId!, token: await tokenFor(user.id) };
 }
 
 /** Another member of the owner's tenant, with `role`. */
@@ -89,12 +90,14 @@ export interface Candidate {
 /** A candidate invited to `pos`, signed up with the invited address and linked. */
 export async function candidate(owner: Owner, pos: Position, prefix = "cand"): Promise<Candidate> {
   const email = uniqueEmail(prefix);
-  const { data: inv, error } = await clientFor(owner.token).rpc("create_candidate_invitation", {
+  const { data, error } = await clientFor(owner.token).rpc("create_candidate_invitation", {
     p_tenant_id: owner.tenantId,
     p_candidate_email: email,
     p_position_id: pos.id,
   });
   assertEquals(error, null, "create_candidate_invitation");
+  // jsonb: the Database type says Json; its shape is the SQL function's (docs/DEVELOPING.md).
+  const inv = data as { token: string; candidate_id: string; session_id: string };
   const user = await createUser(email);
   const { error: e2 } = await clientFor(await tokenFor(user.id)).rpc("link_candidate_account", { p_token: inv.token });
   assertEquals(e2, null, "link_candidate_account");
@@ -145,7 +148,7 @@ export async function recordedEvents(): Promise<Json[]> {
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
-export async function expectedMetrics(): Promise<Json> {
+export async function expectedMetrics(): Promise<{ metrics: TranscriptMetrics }> {
   return JSON.parse(await Deno.readTextFile(new URL("../fixtures/interview/expected-metrics.json", import.meta.url)));
 }
 

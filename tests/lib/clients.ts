@@ -6,7 +6,12 @@
 //! service_role JWTs. The gateway turns an `sb_` key into the role JWT it stands for.
 
 import { createClient, type SupabaseClient } from "npm:@supabase/supabase-js@2.119.1";
+import type { Database } from "../../contract/database.ts";
 import { config } from "./config.ts";
+
+/** A client typed by the generated `Database` (contract/database.ts): tables, columns and
+ * RPC arguments are checked against the migrations. */
+export type Client = SupabaseClient<Database>;
 
 // No browser storage and no refresh timers in a test process.
 const AUTH = { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false };
@@ -17,13 +22,21 @@ export const clientKey = config.keyMode === "signing" ? config.publishableKey : 
 export const serverKey = config.keyMode === "signing" ? config.secretKey : config.serviceRoleKey;
 
 /** A signed-out visitor: the client key only. */
-export function anonClient(): SupabaseClient {
-  return createClient(config.apiUrl, clientKey, { auth: AUTH });
+export function anonClient(): Client {
+  return createClient<Database>(config.apiUrl, clientKey, { auth: AUTH });
 }
 
 /** The service role: bypasses RLS. Only for setting up and checking data. */
-export function serviceClient(): SupabaseClient {
-  return createClient(config.apiUrl, serverKey, { auth: AUTH });
+export function serviceClient(): Client {
+  return createClient<Database>(config.apiUrl, serverKey, { auth: AUTH });
+}
+
+/**
+ * A client without the `Database` type, for the local stack's own tests: the tables and
+ * functions they create on the fly are not the project's schema.
+ */
+export function untyped(client: Client): SupabaseClient {
+  return client as unknown as SupabaseClient;
 }
 
 /**
@@ -33,8 +46,8 @@ export function serviceClient(): SupabaseClient {
  * `functions.invoke` then send `Authorization: Bearer <token>` exactly as for a signed-in
  * browser session.
  */
-export function clientFor(token: string): SupabaseClient {
-  return createClient(config.apiUrl, clientKey, {
+export function clientFor(token: string): Client {
+  return createClient<Database>(config.apiUrl, clientKey, {
     accessToken: () => Promise.resolve(token),
   });
 }

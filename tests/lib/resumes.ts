@@ -27,7 +27,7 @@ export async function newTenant(prefix: string): Promise<Tenant> {
   });
   assertEquals(error, null, "create_tenant");
   const token = await tokenFor(user.id);
-  return { id, owner: { id: user.id, token, client: clientFor(token) } };
+  return { id: id!, owner: { id: user.id, token, client: clientFor(token) } };
 }
 
 /** Another member of `tenant` with `role` (admin or user), added as the platform would. */
