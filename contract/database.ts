@@ -656,6 +656,56 @@ export type Database = {
           },
         ]
       }
+      member_invitations: {
+        Row: {
+          accepted_at: string | null
+          accepted_by: string | null
+          created_at: string
+          created_by: string | null
+          email: string
+          expires_at: string
+          id: string
+          revoked_at: string | null
+          role: string
+          tenant_id: string
+          token_hash: string
+        }
+        Insert: {
+          accepted_at?: string | null
+          accepted_by?: string | null
+          created_at?: string
+          created_by?: string | null
+          email: string
+          expires_at: string
+          id?: string
+          revoked_at?: string | null
+          role: string
+          tenant_id: string
+          token_hash: string
+        }
+        Update: {
+          accepted_at?: string | null
+          accepted_by?: string | null
+          created_at?: string
+          created_by?: string | null
+          email?: string
+          expires_at?: string
+          id?: string
+          revoked_at?: string | null
+          role?: string
+          tenant_id?: string
+          token_hash?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "member_invitations_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       position_competencies: {
         Row: {
           competency_id: string
@@ -1160,6 +1210,7 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      accept_member_invitation: { Args: { p_token: string }; Returns: string }
       advance_resume_job: {
         Args: { p_detail?: Json; p_job_id: string; p_status: string }
         Returns: Json
@@ -1189,12 +1240,21 @@ export type Database = {
         }
         Returns: Json
       }
+      create_member_invitation: {
+        Args: { p_email: string; p_role?: string }
+        Returns: {
+          expires_at: string
+          invitation_id: string
+          token: string
+        }[]
+      }
       create_tenant: { Args: { p_name: string }; Returns: string }
       custom_access_token_hook: { Args: { event: Json }; Returns: Json }
       erase_candidate: { Args: { p_candidate_id: string }; Returns: Json }
       expire_stale_sessions: { Args: Record<PropertyKey, never>; Returns: Json }
       finish_interview_token: {
         Args: {
+          p_actor: string
           p_error?: string
           p_expires_at?: string
           p_grant_id: string
@@ -1216,10 +1276,13 @@ export type Database = {
         Returns: Json
       }
       relay_transcript_events: {
-        Args: { p_events: Json; p_session_id: string }
+        Args: { p_actor: string; p_events: Json; p_session_id: string }
         Returns: Json
       }
-      reserve_interview_token: { Args: { p_session_id: string }; Returns: Json }
+      reserve_interview_token: {
+        Args: { p_actor: string; p_session_id: string }
+        Returns: Json
+      }
       save_generated_position: {
         Args: {
           p_competencies: Json

@@ -462,7 +462,7 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -471,6 +471,7 @@ export interface Functions {
       text_required: 400;
       text_too_long: 422;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -499,13 +500,14 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
       reference_violation: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -546,7 +548,7 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -556,6 +558,7 @@ export interface Functions {
       regenerate_required: 400;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -584,7 +587,7 @@ export interface Functions {
       missing_token: 401;
       not_allowed: 403;
       not_authenticated: 401;
-      not_configured: 500 | 503;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -593,6 +596,7 @@ export interface Functions {
       session_not_joinable: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -625,7 +629,7 @@ export interface Functions {
       missing_token: 401;
       not_allowed: 403;
       not_authenticated: 401;
-      not_configured: 500 | 503;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -634,6 +638,7 @@ export interface Functions {
       session_not_joinable: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -664,7 +669,7 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -673,6 +678,7 @@ export interface Functions {
       reference_violation: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -706,13 +712,14 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
       reference_violation: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -762,7 +769,7 @@ export interface Functions {
       name_not_found: 422;
       no_text_layer: 422;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       path_outside_tenant: 403;
       payload_too_large: 413;
@@ -770,6 +777,7 @@ export interface Functions {
       reference_violation: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -800,7 +808,7 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500 | 503;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -809,6 +817,7 @@ export interface Functions {
       session_not_joinable: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -836,7 +845,7 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -845,6 +854,7 @@ export interface Functions {
       session_not_started: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
       unprocessable: 422;
       unsupported_media_type: 415;
@@ -875,7 +885,7 @@ export interface Functions {
       missing_token: 401;
       not_allowed: 403;
       not_authenticated: 401;
-      not_configured: 500;
+      not_configured: 503;
       not_found: 404;
       payload_too_large: 413;
       permission_denied: 403;
@@ -884,7 +894,9 @@ export interface Functions {
       session_not_in_progress: 409;
       sign_in_required: 401;
       token_expired: 401;
+      too_large: 413;
       too_many_requests: 429;
+      transcript_too_large: 413;
       unprocessable: 422;
       unsupported_media_type: 415;
       unsupported_method: 400;

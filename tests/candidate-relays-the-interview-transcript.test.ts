@@ -269,7 +269,7 @@ Deno.test("relay: the HTTP batch refuses bad input with 4xx, never 5xx, and writ
       headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
-    const got = { status: res.status, body: await res.json(), headers: res.headers };
+    const got = { raw: true as const, status: res.status, body: await res.json(), headers: res.headers };
     assertApiError(got, status, code);
     assert(res.status < 500, what);
   }
@@ -316,10 +316,8 @@ Deno.test("relay: a session's transcript has a ceiling: past it the batch is 413
     { sid: cand.sessionId },
   );
   const r = await invoke(clientFor(cand.token), FN, {
-    body: {
-      session_id: cand.sessionId,
-      events: [{ type: "conversation.item.input_audio_transcription.completed", event_id: "event_over", item_id: "item_over", content_index: 0, transcript: "One more." }],
-    },
+    session_id: cand.sessionId,
+    events: [{ type: "conversation.item.input_audio_transcription.completed", event_id: "event_over", item_id: "item_over", content_index: 0, transcript: "One more." }],
   });
   assertApiError(r, 413, "transcript_too_large");
 

@@ -10,6 +10,7 @@ import {
   clientFor,
   config,
   forgedToken,
+  type FunctionErrorCode,
   functionsHostUrl,
   invoke,
   requireFunction,
@@ -50,7 +51,7 @@ Deno.test("keys: the function refuses a token with no or a past exp, another aud
   const owner = await tenantOwner("keys-claims");
   const claims = await claimsFor(owner.id);
   const now = Math.floor(Date.now() / 1000);
-  const cases: [string, Record<string, unknown>, string][] = [
+  const cases: [string, Record<string, unknown>, FunctionErrorCode<typeof PROCESSOR>][] = [
     ["no exp", { ...claims, exp: undefined }, "invalid_token"],
     ["expired", { ...claims, exp: now - 120 }, "token_expired"],
     ["another audience", { ...claims, aud: "anon" }, "invalid_token"],
@@ -82,7 +83,7 @@ Deno.test("keys: straight to the functions host (no gateway to swap the key), th
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ action: "reap" }),
     });
-    return { status: res.status, body: await res.json(), headers: res.headers };
+    return { raw: true as const, status: res.status, body: await res.json(), headers: res.headers };
   };
   assertApiError(await call({ apikey: config.secretKey }), 503, "not_configured");
   assertApiError(await call({ apikey: `${config.secretKey.slice(0, -1)}x` }), 401, "missing_token");

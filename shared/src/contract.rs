@@ -66,14 +66,15 @@ pub const DATABASE: &[ErrorCode] = &[
     error(409, "reference_violation"),
     error(410, "gone"),
     error(422, "unprocessable"),
+    error(413, "too_large"),
     error(429, "too_many_requests"),
 ];
 
-/// Every function: a broken deployment, a bug, a dependency that failed.
+/// Every function: a bug, a dependency that failed, a deployment without a key it needs.
 pub const SERVER: &[ErrorCode] = &[
     error(500, "internal"),
-    error(500, "not_configured"),
     error(502, "upstream_error"),
+    error(503, "not_configured"),
 ];
 
 /// The declared errors, flattened, sorted and without repeats.
@@ -124,6 +125,7 @@ mod tests {
             (404, json!({ "code": "PT404" })),
             (409, json!({ "code": "PT409" })),
             (410, json!({ "code": "PT410" })),
+            (413, json!({ "code": "PT413" })),
             (422, json!({ "code": "PT422" })),
             (429, json!({})),
             (418, json!({})),
@@ -164,6 +166,22 @@ mod tests {
             .unwrap()
             .allow(&[Method::Post]);
         assert!(declared_in(REQUEST, &wrong_method.unwrap_err()));
+    }
+
+    #[test]
+    fn the_server_group_holds_the_fixed_codes_of_5xx() {
+        let errors = [
+            ApiError::internal("bug"),
+            ApiError::Upstream {
+                service: "postgrest",
+                status: Some(500),
+                detail: String::new(),
+            },
+            ApiError::not_configured("SUPABASE_URL is missing"),
+        ];
+        for err in errors {
+            assert!(declared_in(SERVER, &err), "{err}");
+        }
     }
 
     #[test]

@@ -37,8 +37,9 @@ export async function invoke<F extends FunctionName>(
     : { ok: false, status: got.status, headers, body: { error: got.error } };
 }
 
-/** An untyped answer of `invokeRaw`. */
+/** An untyped answer of `invokeRaw` (`raw` keeps a typed answer from passing for one). */
 export interface Invoked {
+  raw: true;
   status: number;
   // deno-lint-ignore no-explicit-any
   body: any;
@@ -58,7 +59,7 @@ export async function invokeRaw(
   options?: InvokeOptions,
 ): Promise<Invoked> {
   const { data, error, response } = await client.functions.invoke(name, options);
-  if (!error) return { status: response!.status, body: data, headers: response!.headers };
+  if (!error) return { raw: true, status: response!.status, body: data, headers: response!.headers };
   if (error instanceof FunctionsHttpError) {
     const res = error.context as Response;
     const text = await res.text();
@@ -66,7 +67,7 @@ export async function invokeRaw(
     try {
       body = JSON.parse(text);
     } catch { /* not JSON: keep the text */ }
-    return { status: res.status, body, headers: res.headers };
+    return { raw: true, status: res.status, body, headers: res.headers };
   }
   throw error;
 }

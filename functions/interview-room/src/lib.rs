@@ -36,10 +36,7 @@ pub const ERRORS: Errors = &[
     DATABASE,
     SERVER,
     interview::SESSION_ERRORS,
-    &[
-        error(409, "session_not_joinable"),
-        error(503, "not_configured"),
-    ],
+    &[error(409, "session_not_joinable")],
 ];
 
 /// How long the participant token lets its holder join: enough to join and to rejoin

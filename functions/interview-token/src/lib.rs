@@ -51,7 +51,6 @@ pub const ERRORS: Errors = &[
         error(409, "consent_required"),
         error(404, "grant_not_found"),
         error(409, "grant_finished"),
-        error(503, "not_configured"),
     ],
 ];
 

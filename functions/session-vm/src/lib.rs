@@ -62,7 +62,6 @@ pub const ERRORS: Errors = &[
         error(404, "session_not_found"),
         error(409, "session_not_joinable"),
         error(409, "machine_starting"),
-        error(503, "not_configured"),
         error(503, "fly_unavailable"),
         error(503, "fly_machine_limit"),
     ],

@@ -52,6 +52,7 @@ pub const ERRORS: Errors = &[
         error(400, "invalid_event"),
         error(400, "invalid_events"),
         error(409, "session_not_in_progress"),
+        error(413, "transcript_too_large"),
         error(426, "upgrade_required"),
     ],
 ];
