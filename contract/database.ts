@@ -580,7 +580,6 @@ export type Database = {
           consent_given_at: string | null
           created_at: string
           ended_at: string | null
-          fly_machine_id: string | null
           id: string
           metadata: NonNullable<Json>
           position_id: string
@@ -597,7 +596,6 @@ export type Database = {
           consent_given_at?: string | null
           created_at?: string
           ended_at?: string | null
-          fly_machine_id?: string | null
           id?: string
           metadata?: NonNullable<Json>
           position_id: string
@@ -614,7 +612,6 @@ export type Database = {
           consent_given_at?: string | null
           created_at?: string
           ended_at?: string | null
-          fly_machine_id?: string | null
           id?: string
           metadata?: NonNullable<Json>
           position_id?: string
@@ -1252,6 +1249,10 @@ export type Database = {
       custom_access_token_hook: { Args: { event: Json }; Returns: Json }
       erase_candidate: { Args: { p_candidate_id: string }; Returns: Json }
       expire_stale_sessions: { Args: Record<PropertyKey, never>; Returns: Json }
+      fail_stalled_resume_jobs: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
       finish_interview_token: {
         Args: {
           p_actor: string

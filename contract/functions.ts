@@ -767,6 +767,7 @@ export interface Functions {
       method_not_allowed: 405;
       missing_token: 401;
       name_not_found: 422;
+      no_text_found: 422;
       no_text_layer: 422;
       not_authenticated: 401;
       not_configured: 503;
@@ -804,6 +805,7 @@ export interface Functions {
       invalid_token: 401;
       invalid_url: 400;
       invalid_value: 400;
+      machine_not_of_session: 409;
       machine_starting: 409;
       method_not_allowed: 405;
       missing_token: 401;
@@ -856,6 +858,7 @@ export interface Functions {
       token_expired: 401;
       too_large: 413;
       too_many_requests: 429;
+      transcript_too_long: 422;
       unprocessable: 422;
       unsupported_media_type: 415;
       unsupported_method: 400;
