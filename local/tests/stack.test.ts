@@ -15,6 +15,7 @@ import {
   createUser,
   deleteUsers,
   logDir,
+  runDir,
   forgedToken,
   functionsUrl,
   psql,
@@ -557,7 +558,6 @@ Deno.test("keys: a token the stack did not sign is 401 at postrust (REST), the f
 });
 
 Deno.test("supervision: a part that dies after start-up is started again (the REST server, killed)", async () => {
-  const runDir = `${logDir.replace(/\/logs$/, "")}/run`;
   const supervisor = (await Deno.readTextFile(`${runDir}/rest.pid`)).trim();
   const children = new TextDecoder().decode(
     (await new Deno.Command("pgrep", { args: ["-P", supervisor] }).output()).stdout,

@@ -95,3 +95,5 @@ export const restUrl = `${config.apiUrl}/rest/v1`;
 
 /** Where the running stack's parts write their logs (`.local/logs`, or `.local-<slot>/logs`). */
 export const logDir = `${LOCAL_DIR}/logs`;
+/** Where the running stack keeps its pid files and rendered configs. */
+export const runDir = `${LOCAL_DIR}/run`;
