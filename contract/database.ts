@@ -1229,6 +1229,15 @@ export type Database = {
           status: string
         }[]
       }
+      claim_file_deletions: {
+        Args: { p_limit?: number; p_names?: string[] }
+        Returns: {
+          attempts: number
+          bucket_id: string
+          id: number
+          name: string
+        }[]
+      }
       create_candidate_invitation: {
         Args: {
           p_candidate_email: string
@@ -1251,6 +1260,10 @@ export type Database = {
       expire_stale_sessions: { Args: Record<PropertyKey, never>; Returns: Json }
       fail_stalled_resume_jobs: {
         Args: Record<PropertyKey, never>
+        Returns: Json
+      }
+      finish_file_deletions: {
+        Args: { p_deleted: number[]; p_failed?: Json }
         Returns: Json
       }
       finish_interview_token: {

@@ -74,6 +74,55 @@ export type EnrichmentStatus =
   | "failed";
 
 /**
+ * The candidate's files in the `resumes` bucket.
+ */
+export type EraseCandidateFiles = {
+  deleted: Array<string>;
+  /**
+   * Still queued (Storage failed); a scheduled retry deletes them.
+   */
+  pending: Array<string>;
+};
+
+export type EraseCandidateInput = { candidate_id: string } | {
+  retry_pending: boolean;
+};
+
+export type EraseCandidateOutput = {
+  /**
+   * Bucket-relative paths of the candidate's files in the `resumes` bucket.
+   */
+  storage_paths: Array<string>;
+  removed: EraseCandidateRemoved;
+  vendor_copies: EraseCandidateVendorCopies;
+  files: EraseCandidateFiles;
+} | { deleted: number; failed: number };
+
+/**
+ * What `erase_candidate` removed (its answer, passed through).
+ */
+export type EraseCandidateRemoved = {
+  /**
+   * `deleted`, `detached` (another organisation shares the record: it keeps only who
+   * the person is) or `kept`.
+   */
+  candidate: string;
+  sessions: number;
+  invitations: number;
+  profiles: number;
+  resume_jobs: number;
+  audit_entries_redacted: number;
+};
+
+/**
+ * Copies held by vendors, for the caller to have destroyed.
+ */
+export type EraseCandidateVendorCopies = {
+  videosdk_room_ids: Array<string>;
+  fly_machine_ids: Array<string>;
+};
+
+/**
  * One position held.
  */
 export type Experience = {
@@ -489,6 +538,43 @@ export interface Functions {
       body_unreadable: 400;
       candidate_not_found: 404;
       conflict: 409;
+      gone: 410;
+      insufficient_role: 403;
+      internal: 500;
+      invalid_body: 400;
+      invalid_json: 400;
+      invalid_token: 401;
+      invalid_url: 400;
+      invalid_value: 400;
+      method_not_allowed: 405;
+      missing_token: 401;
+      not_authenticated: 401;
+      not_configured: 503;
+      not_found: 404;
+      payload_too_large: 413;
+      permission_denied: 403;
+      reference_violation: 409;
+      sign_in_required: 401;
+      token_expired: 401;
+      too_large: 413;
+      too_many_requests: 429;
+      unprocessable: 422;
+      unsupported_media_type: 415;
+      unsupported_method: 400;
+      upstream_error: 502;
+    };
+  };
+  "erase-candidate": {
+    input: EraseCandidateInput;
+    output: EraseCandidateOutput;
+    errors: {
+      already_exists: 409;
+      bad_request: 400;
+      body_required: 400;
+      body_unreadable: 400;
+      candidate_not_found: 404;
+      conflict: 409;
+      forbidden: 403;
       gone: 410;
       insufficient_role: 403;
       internal: 500;

@@ -93,7 +93,8 @@ select set_eq(
   array['create_tenant', 'create_candidate_invitation', 'link_candidate_account', 'erase_candidate',
         'save_generated_position', 'candidate_sessions',
         'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events',
-        'create_member_invitation', 'accept_member_invitation'],
+        'create_member_invitation', 'accept_member_invitation',
+        'claim_file_deletions', 'finish_file_deletions'],
   'the only SECURITY DEFINER functions in the exposed schema are the RPCs that check their caller');
 
 select is(

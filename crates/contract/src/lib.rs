@@ -74,6 +74,11 @@ pub fn functions(cfg: &Config) -> Vec<Function> {
             "enrich-candidate",
             enrich_candidate::ERRORS,
         ),
+        of::<erase_candidate::Input, erase_candidate::Output>(
+            cfg,
+            "erase-candidate",
+            erase_candidate::ERRORS,
+        ),
         of::<generate_position::input::Body, generate_position::Output>(
             cfg,
             "generate-position",
