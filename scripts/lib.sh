@@ -22,6 +22,8 @@ REST_PORT="${REST_PORT:-$(( 54330 + _off ))}"          # postrust (PostgREST-com
 FUNCTIONS_PORT="${FUNCTIONS_PORT:-$(( 54331 + _off ))}" # functions host, behind the gateway
 STORAGE_PORT="${STORAGE_PORT:-$(( 54332 + _off ))}"    # storage API, behind the gateway
 AUTH_PORT="${AUTH_PORT:-$(( 54336 + _off ))}"          # Auth stand-in (local/auth), behind the gateway
+MAIL_PORT="${MAIL_PORT:-$(( 54324 + _off ))}"          # Mailpit's web UI and API (the mail Auth sends)
+MAIL_SMTP_PORT="${MAIL_SMTP_PORT:-$(( 54325 + _off ))}" # Mailpit's SMTP server, where Auth sends it
 WORKER_PORT_BASE="${WORKER_PORT_BASE:-$(( 54400 + _off ))}" # one port per function isolate
 
 # Keys (docs/LOCAL-STACK.md "Keys"). STACK_KEYS picks how the stack signs tokens:
@@ -68,16 +70,21 @@ API_URL="http://127.0.0.1:$API_PORT"
 # sslmode=disable: the Supabase CLI treats a port other than config.toml's 54322 as a remote
 # database and insists on TLS, which the local server does not offer (STACK_SLOT ports).
 DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres?sslmode=disable"
-export API_PORT DB_PORT REST_PORT FUNCTIONS_PORT STORAGE_PORT AUTH_PORT WORKER_PORT_BASE
+export API_PORT DB_PORT REST_PORT FUNCTIONS_PORT STORAGE_PORT AUTH_PORT MAIL_PORT MAIL_SMTP_PORT WORKER_PORT_BASE
 export JWT_SECRET ANON_KEY SERVICE_ROLE_KEY JWKS API_URL DB_URL
 
 # The Auth stand-in's binary, where `cargo build --release` of its own workspace puts it.
 AUTH_BIN="${CARGO_TARGET_DIR:-$ROOT/local/auth/target}/release/local-auth"
 
+# The mail catcher `supabase start` runs (Mailpit), installed by scripts/setup.sh.
+MAILPIT_VERSION=1.33.1
+MAILPIT_BIN="$HOME/.cargo/bin/mailpit"
+
 PG_BIN="/usr/lib/postgresql/15/bin"
 PGDATA_DIR="$LOCAL_DIR/pgdata"
 
-# Tools the set-up script installs: cargo's bin dir and the npm-installed binaries.
+# Tools the set-up script installs: cargo's bin dir (with Mailpit, which `go install`
+# puts there too) and the npm-installed binaries.
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # Print a step with its duration: `step "what" command args...`

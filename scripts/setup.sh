@@ -7,6 +7,7 @@
 #   - cargo install wasm-bindgen-cli                     ~4 min
 #   - cargo install wasm-pack                            ~3 min
 #   - cargo install postrust-server                      ~5 min
+#   - go install mailpit                                 ~1.5 min
 # Everything else takes seconds.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -115,6 +116,21 @@ cargo_install() {
     || { tail -20 "$LOG_DIR/install-$crate.log"; return 1; }
 }
 
+# Mailpit, the mail catcher `supabase start` runs, built by the Go toolchain the machine
+# has (Go's module proxy serves it). `go install` stamps no version into the binary's own
+# `mailpit version`, so the build's module record (`go version -m`) says which it is.
+install_mailpit() {
+  local go; go=$(command -v go || echo /usr/local/go/bin/go)
+  [ -x "$go" ] || { echo "    Go is needed to build Mailpit (/usr/local/go/bin/go)"; return 1; }
+  if [ -x "$MAILPIT_BIN" ] && "$go" version -m "$MAILPIT_BIN" 2>/dev/null \
+       | grep -qE "^[[:space:]]+mod[[:space:]]+github.com/axllent/mailpit[[:space:]]+v$MAILPIT_VERSION([[:space:]]|$)"; then
+    echo "    mailpit $MAILPIT_VERSION present"; return 0
+  fi
+  echo "    go install mailpit $MAILPIT_VERSION (slow)"
+  (cd / && CGO_ENABLED=0 GOBIN="$(dirname "$MAILPIT_BIN")" "$go" install "github.com/axllent/mailpit@v$MAILPIT_VERSION") \
+    >"$LOG_DIR/install-mailpit.log" 2>&1 || { tail -20 "$LOG_DIR/install-mailpit.log"; return 1; }
+}
+
 install_npm() {
   # package-lock.json pins every npm tool; skip when node_modules already matches it.
   if [ -f "$ROOT/node_modules/.package-lock.json" ] \
@@ -130,7 +146,7 @@ check_versions() {
   printf '    %s\n' "$(/usr/bin/rustc --version)" "$(wasm-bindgen --version)" \
     "$(wasm-pack --version)" "wasm-opt $(wasm-opt --version)" "$(deno --version | head -1)" \
     "supabase $(supabase --version)" "postrust-server $POSTRUST_VERSION" \
-    "$(psql --version)" "$(nginx -v 2>&1)"
+    "$(psql --version)" "$(nginx -v 2>&1)" "mailpit $MAILPIT_VERSION"
 }
 
 # The stack's ports (54321-54499, and the same +N*1000 for STACK_SLOT N) lie inside Linux's
@@ -161,6 +177,7 @@ step "wasm32 std" install_wasm_std
 step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 step "wasm-pack $WASM_PACK_VERSION" cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack
 step "postrust-server $POSTRUST_VERSION" cargo_install postrust-server "$POSTRUST_VERSION" postrust
+step "mailpit $MAILPIT_VERSION" install_mailpit
 step "stack ports out of the ephemeral range" reserve_ports
 step "npm packages (deno, supabase CLI, supabase-js, binaryen)" install_npm
 step "local Auth stand-in (local/auth)" build_auth

@@ -4,7 +4,8 @@
 #   -> nginx gateway on API_PORT (54321), the ports and URLs of `supabase start`; the
 #   Storage API (local/storage/server.ts) on STORAGE_PORT, over a second, internal postrust
 #   exposing only the `storage` schema on STORAGE_REST_PORT; the Auth stand-in
-#   (local/auth, built by scripts/setup.sh) on AUTH_PORT.
+#   (local/auth, built by scripts/setup.sh) on AUTH_PORT; Mailpit, the mail catcher Auth
+#   sends to, SMTP on MAIL_SMTP_PORT, web UI and API on MAIL_PORT (54324).
 #
 #   scripts/stack.sh start     start whatever is not running (idempotent), print URLs and keys
 #   scripts/stack.sh start --test   the same, for the end-to-end tests: also serves the
@@ -41,12 +42,13 @@ TIMEOUT="${STACK_TIMEOUT:-60}"
 REST_URL_INTERNAL="http://127.0.0.1:$REST_PORT"
 FUNCTIONS_URL_INTERNAL="http://127.0.0.1:$FUNCTIONS_PORT"
 DENO="$ROOT/node_modules/.bin/deno"
-PARTS=(rest auth storage-rest storage functions gateway)   # the database is scripts/db.sh's
+PARTS=(rest mail auth storage-rest storage functions gateway)   # the database is scripts/db.sh's
 # The Storage API's own PostgREST (schema `storage` only), internal: one above STORAGE_PORT.
 STORAGE_REST_PORT="${STORAGE_REST_PORT:-$(( STORAGE_PORT + 1 ))}"
 STORAGE_REST_URL_INTERNAL="http://127.0.0.1:$STORAGE_REST_PORT"
 STORAGE_URL_INTERNAL="http://127.0.0.1:$STORAGE_PORT"
 AUTH_URL_INTERNAL="http://127.0.0.1:$AUTH_PORT"
+MAIL_URL="http://127.0.0.1:$MAIL_PORT"
 # config.toml [storage] file_size_limit (50MiB): the ceiling under every bucket's own limit.
 STORAGE_FILE_SIZE_LIMIT="${STORAGE_FILE_SIZE_LIMIT:-52428800}"
 
@@ -113,9 +115,10 @@ part_settings() {
     rest|storage-rest) printf 'jwt=%s\n' "$(pgrst_jwt_secret)" ;;
     storage) printf 'mode=%s jwks=%s secret=%s service=%s\n' "$STACK_KEYS" "$JWKS" "$JWT_SECRET" "$SERVICE_ROLE_KEY" ;;
     # A rebuilt binary, another key or another config.toml restarts it.
-    auth) printf 'mode=%s jwks=%s secret=%s key=%s config=%s bin=%s\n' "$STACK_KEYS" "$JWKS" "$JWT_SECRET" \
+    auth) printf 'mode=%s jwks=%s secret=%s key=%s config=%s bin=%s smtp=%s\n' "$STACK_KEYS" "$JWKS" "$JWT_SECRET" \
         "$(sha256sum <"$SIGNING_KEYS_FILE" 2>/dev/null)" "$(sha256sum <"$ROOT/supabase/config.toml")" \
-        "$(stat -c %Y "$AUTH_BIN" 2>/dev/null)" ;;
+        "$(stat -c %Y "$AUTH_BIN" 2>/dev/null)" "$MAIL_SMTP_PORT" ;;
+    mail) printf 'bin=%s\n' "$(stat -c %Y "$MAILPIT_BIN" 2>/dev/null)" ;;
     functions)
       printf 'extra=%s env=%s test=%s only=%s\n' "${FUNCTIONS_EXTRA_DIRS:-}" "${FUNCTIONS_ENV_FILE:-}" \
         "${FUNCTIONS_TEST_MODE:-}" "${FUNCTIONS_ONLY:-}"
@@ -212,6 +215,22 @@ start_storage() {
   echo "    storage: Storage API on :$STORAGE_PORT (files in ${LOCAL_DIR#"$ROOT"/}/storage)"
 }
 
+# Mailpit, as `supabase start` runs it for Auth's mail: web UI and API on MAIL_PORT, SMTP
+# on MAIL_SMTP_PORT accepting any login, no reverse DNS; messages kept in the slot's dir.
+start_mail() {
+  if already_running mail; then return 0; fi
+  [ -x "$MAILPIT_BIN" ] || die "mailpit not found at $MAILPIT_BIN; run scripts/setup.sh"
+  port_busy "$MAIL_PORT" && die "port $MAIL_PORT (mail UI) is taken by another process"
+  port_busy "$MAIL_SMTP_PORT" && die "port $MAIL_SMTP_PORT (mail SMTP) is taken by another process"
+  mkdir -p "$LOCAL_DIR/mail"
+  launch mail "$MAILPIT_BIN" --listen "127.0.0.1:$MAIL_PORT" --smtp "127.0.0.1:$MAIL_SMTP_PORT" \
+    --smtp-auth-accept-any --smtp-auth-allow-insecure --smtp-disable-rdns --disable-version-check \
+    --database "$LOCAL_DIR/mail/mailpit.db" --quiet
+  record_settings mail
+  wait_for mail "Mailpit" http_ok "$MAIL_URL/readyz"
+  echo "    mail: Mailpit, SMTP on :$MAIL_SMTP_PORT, web UI and API on :$MAIL_PORT"
+}
+
 # The Auth stand-in connects as supabase_auth_admin, the role Supabase Auth runs as (so
 # the custom access token hook runs as that role), and reads supabase/config.toml.
 start_auth() {
@@ -222,6 +241,7 @@ start_auth() {
   port_busy "$AUTH_PORT" && die "port $AUTH_PORT (auth) is taken by another process"
   AUTH_DATABASE_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$DB_PORT/postgres" \
   AUTH_CONFIG_FILE="$ROOT/supabase/config.toml" \
+  AUTH_SMTP_HOST=127.0.0.1 AUTH_SMTP_PORT="$MAIL_SMTP_PORT" \
     launch auth "$AUTH_BIN"
   record_settings auth
   wait_for auth "the Auth stand-in" http_ok "$AUTH_URL_INTERNAL/health"
@@ -326,6 +346,7 @@ print_status() {
    Functions URL: $API_URL/functions/v1
      Storage URL: $API_URL/storage/v1
         Auth URL: $API_URL/auth/v1
+     Mailpit URL: $MAIL_URL
           DB URL: $DB_URL
         JWKS URL: $API_URL/auth/v1/.well-known/jwks.json
         Key mode: $(keys_line)
@@ -368,6 +389,7 @@ cmd_start() {
   ensure_keys
   start_db
   start_rest
+  start_mail
   start_auth
   start_storage_rest
   start_storage
@@ -380,7 +402,7 @@ cmd_start() {
 
 cmd_stop() {
   echo "Stopping the local stack"
-  stop_parts gateway functions storage storage-rest auth rest
+  stop_parts gateway functions storage storage-rest auth mail rest
   if [ "${STACK_DB:-}" != external ] && [ -x "$ROOT/scripts/db.sh" ]; then
     "$ROOT/scripts/db.sh" stop
   fi
@@ -402,6 +424,7 @@ cmd_status() {
       storage-rest) url="$STORAGE_REST_URL_INTERNAL/_/ready"; port=$STORAGE_REST_PORT ;;
       storage) url="$STORAGE_URL_INTERNAL/status"; port=$STORAGE_PORT ;;
       auth) url="$AUTH_URL_INTERNAL/health"; port=$AUTH_PORT ;;
+      mail) url="$MAIL_URL/readyz"; port="$MAIL_PORT (smtp :$MAIL_SMTP_PORT)" ;;
       functions) url="$FUNCTIONS_URL_INTERNAL/_internal/health"; port=$FUNCTIONS_PORT ;;
       gateway) url="$API_URL/"; port=$API_PORT ;;
     esac

@@ -582,3 +582,11 @@ Deno.test("supervision: a part that dies after start-up is started again (the RE
   const log = await Deno.readTextFile(`${logDir}/rest.log`);
   assert(/=== rest exited \(status \d+\) .*; restarting in 1s/.test(log), "the restart is in the part's log");
 });
+
+Deno.test("mail: Mailpit answers its API on MAIL_PORT, as `supabase start`'s mail catcher on 54324", async () => {
+  const ready = await fetch(`${config.mailUrl}/readyz`);
+  await ready.body?.cancel();
+  assertEquals(ready.status, 200);
+  const info = await (await fetch(`${config.mailUrl}/api/v1/messages?limit=1`)).json();
+  assertEquals(typeof info.total, "number");
+});

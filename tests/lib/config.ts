@@ -16,6 +16,8 @@ const slotNumber = Number(env("STACK_SLOT", "0"));
 const slot = slotNumber * 1000;
 const apiPort = env("API_PORT", String(54321 + slot));
 const dbPort = env("DB_PORT", String(54322 + slot));
+const mailPort = env("MAIL_PORT", String(54324 + slot));
+const mailSmtpPort = env("MAIL_SMTP_PORT", String(54325 + slot));
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const LOCAL_DIR = slotNumber === 0 ? `${ROOT}/.local` : `${ROOT}/.local-${slotNumber}`;
@@ -73,6 +75,9 @@ export const config = {
   // As scripts/lib.sh's DB_URL (sslmode=disable since 9685a86): the host injects that
   // string as SUPABASE_DB_URL, and local/tests/stack.test.ts compares it.
   dbUrl: env("DB_URL", `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`),
+  /** Mailpit, the mail catcher Auth sends to: its web UI and API, and its SMTP port. */
+  mailUrl: env("MAIL_URL", `http://127.0.0.1:${mailPort}`),
+  mailSmtpPort: Number(mailSmtpPort),
   /** `signing` (ES256 signing keys, the default) or `legacy` (HS256 shared secret). */
   keyMode,
   /** The `sb_` API keys `supabase start` prints, in both modes. */
