@@ -1293,6 +1293,7 @@ export type Database = {
         Args: { p_actor: string; p_events: Json; p_session_id: string }
         Returns: Json
       }
+      reserve_enrichment: { Args: { p_tenant_id: string }; Returns: Json }
       reserve_interview_token: {
         Args: { p_actor: string; p_session_id: string }
         Returns: Json

@@ -94,7 +94,7 @@ select set_eq(
         'save_generated_position', 'candidate_sessions',
         'interview_session_access', 'reserve_interview_token', 'finish_interview_token', 'relay_transcript_events',
         'create_member_invitation', 'accept_member_invitation',
-        'claim_file_deletions', 'finish_file_deletions'],
+        'claim_file_deletions', 'finish_file_deletions', 'reserve_enrichment'],
   'the only SECURITY DEFINER functions in the exposed schema are the RPCs that check their caller');
 
 select is(
@@ -121,7 +121,7 @@ select set_eq(
         'save_generated_position', 'candidate_sessions', 'record_session_consent',
         'interview_session_access',
         'start_resume_job', 'advance_resume_job', 'save_resume_candidate',
-        'create_member_invitation', 'accept_member_invitation'],
+        'create_member_invitation', 'accept_member_invitation', 'reserve_enrichment'],
   'signed-in users can execute exactly the documented RPCs in public');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),

@@ -110,8 +110,37 @@ impl Facts {
     }
 }
 
+#[derive(Deserialize)]
+struct Reservation {
+    granted: bool,
+    limit: Option<u64>,
+    retry_after_seconds: Option<u64>,
+}
+
+/// Count a PDL call against the tenant's daily quota (`reserve_enrichment`, as the
+/// caller): 429 `too_many_requests`, with the limit and Retry-After, once it is spent.
+async fn reserve(db: &Session<'_>, tenant_id: Uuid) -> Result<(), ApiError> {
+    let reservation: Reservation = db
+        .execute(db.rpc(
+            "reserve_enrichment",
+            &serde_json::json!({ "p_tenant_id": tenant_id }),
+        )?)
+        .await?;
+    if reservation.granted {
+        return Ok(());
+    }
+    Err(ApiError::TooManyRequests {
+        retry_after: Some(reservation.retry_after_seconds.unwrap_or(3600)),
+        quota: Some(shared::error::Quota {
+            limit: reservation.limit.unwrap_or(1000),
+            per: "enrichments per organisation per day",
+        }),
+    })
+}
+
 /// Call PDL (when configured) for `candidate_id` and record the outcome on the tenant's
-/// profile of that candidate.
+/// profile of that candidate. Each call counts against the tenant's enrichment quota;
+/// past it, 429 and nothing is recorded.
 pub async fn enrich_and_record(
     cx: &Context,
     db: &Session<'_>,
@@ -122,6 +151,7 @@ pub async fn enrich_and_record(
     let (status, found, reason, error) = match Pdl::from_context(cx) {
         None => (Status::NotConfigured, None, None, None),
         Some(pdl) => {
+            reserve(db, tenant_id).await?;
             let options = EnrichOptions {
                 min_likelihood: MIN_LIKELIHOOD,
                 include_if_matched: true,

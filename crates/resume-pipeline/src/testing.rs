@@ -152,6 +152,10 @@ pub struct World {
     pub log: Vec<String>,
     /// Make the next database call answer this 5xx (the database is down).
     pub db_down: bool,
+    /// `reserve_enrichment` grants this many calls, then refuses (`None`: no end).
+    pub enrichment_quota: Option<usize>,
+    /// The calls `reserve_enrichment` granted.
+    pub enrichments_reserved: usize,
 }
 
 impl World {
@@ -213,6 +217,10 @@ pub fn http(world: &Rc<RefCell<World>>) -> Rc<FakeSupabase<World>> {
         .rpc(
             "save_resume_candidate",
             pg("rpc/save_resume_candidate", Method::Post, save_resume_candidate),
+        )
+        .rpc(
+            "reserve_enrichment",
+            pg("rpc/reserve_enrichment", Method::Post, reserve_enrichment),
         )
         .table("resume_jobs", pg("resume_jobs", Method::Get, read_job))
         .table("candidates", pg("candidates", Method::Get, read_candidate))
@@ -380,6 +388,24 @@ fn pg(
         }
         answer(w, call, &tenant, &role)
     }
+}
+
+/// `rpc/reserve_enrichment`: by the SQL function's rules (owners and admins of the
+/// tenant; the quota of [`World::enrichment_quota`]).
+fn reserve_enrichment(w: &mut World, call: &RestCall, tenant: &str, role: &str) -> HttpResponse {
+    if call.body["p_tenant_id"].as_str() != Some(tenant) || !(role == "owner" || role == "admin") {
+        return pt(403, "forbidden");
+    }
+    if w.enrichment_quota
+        .is_some_and(|quota| w.enrichments_reserved >= quota)
+    {
+        return json_response(
+            200,
+            &json!({ "granted": false, "limit": 1000, "retry_after_seconds": 3600 }),
+        );
+    }
+    w.enrichments_reserved += 1;
+    json_response(200, &json!({ "granted": true, "limit": 1000 }))
 }
 
 /// `rpc/start_resume_job`: by the SQL function's rules.

@@ -224,3 +224,22 @@ fn bad_requests_are_4xx() {
     );
     assert!(world.borrow().profiles.is_empty());
 }
+
+#[test]
+fn a_spent_enrichment_quota_is_429_and_pdl_is_not_called() {
+    let (world, id) = with_candidate();
+    world.borrow_mut().enrichment_quota = Some(1);
+    world
+        .borrow_mut()
+        .pdl
+        .push_back(Ok(pdl_match(8, json!({ "id": "pdl-1" }))));
+    ok(&enrich(json!(id), &token(TENANT_A, "owner"), &world, PDL));
+    let refused = enrich(json!(id), &token(TENANT_A, "owner"), &world, PDL);
+    assert_eq!(error_of(&refused), (429, "too_many_requests".into()));
+    assert_eq!(refused.header("retry-after"), Some("3600"));
+    let details = &refused.json_body().unwrap()["error"]["details"];
+    assert_eq!(details["limit"], 1000);
+    let w = world.borrow();
+    assert_eq!(w.count("pdl"), 1, "the refused call never reached PDL");
+    assert_eq!(w.enrichments_reserved, 1);
+}

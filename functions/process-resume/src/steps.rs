@@ -131,8 +131,15 @@ impl<'a> Run<'a> {
             .candidate_id
             .ok_or_else(|| ApiError::internal("a job at enriching has no candidate"))?;
         let facts = Facts::from_resume(&resume.unwrap_or_default());
-        let enrichment =
-            enrich_and_record(self.cx, self.db, candidate, self.tenant, &facts).await?;
+        let enrichment = match enrich_and_record(self.cx, self.db, candidate, self.tenant, &facts)
+            .await
+        {
+            Ok(enrichment) => enrichment,
+            // The tenant's enrichment quota is spent: the job fails at this step, and a
+            // retry once the quota allows continues here.
+            Err(err) if err.status() == 429 => return self.failed(StepFailure::Refused(err)).await,
+            Err(err) => return Err(err),
+        };
         self.out.enrichment = Some(enrichment.status.as_str().into());
         if enrichment.status == Status::Failed {
             let code = enrichment.reason.unwrap_or("pdl_error");

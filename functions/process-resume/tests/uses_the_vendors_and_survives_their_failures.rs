@@ -398,3 +398,38 @@ fn pdfco_refusing_the_file_is_the_files_fault() {
     );
     assert_eq!(error_of(&response), (422, "corrupt_pdf".into()));
 }
+
+#[test]
+fn a_spent_enrichment_quota_fails_the_job_at_enriching_with_429_and_the_retry_continues() {
+    let world = World::new();
+    world.borrow_mut().enrichment_quota = Some(0);
+    let refused = run(upload(&amelia(), Some(&owner_a()), None), &world, PDL);
+    assert_eq!(error_of(&refused), (429, "too_many_requests".into()));
+    assert!(refused.header("retry-after").is_some());
+    {
+        let w = world.borrow();
+        assert_eq!(w.count("pdl"), 0, "PDL is not called past the quota");
+        assert_eq!(
+            w.candidates.len(),
+            1,
+            "the candidate is saved before enrichment"
+        );
+        assert_eq!(
+            (w.jobs[0].status.as_str(), w.jobs[0].failed_step.as_deref()),
+            ("failed", Some("enriching")),
+            "the job records where it stopped"
+        );
+    }
+    // The quota allows again: the same file only enriches.
+    world.borrow_mut().enrichment_quota = None;
+    world
+        .borrow_mut()
+        .pdl
+        .push_back(Ok(pdl_match(8, json!({ "id": "pdl-9" }))));
+    let again = ok(&run(upload(&amelia(), Some(&owner_a()), None), &world, PDL));
+    assert_eq!(
+        (again["status"].as_str(), again["enrichment"].as_str()),
+        (Some("done"), Some("enriched"))
+    );
+    assert_eq!(world.borrow().candidates.len(), 1, "no second candidate");
+}
