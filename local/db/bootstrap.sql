@@ -200,6 +200,34 @@ alter type auth.aal_level owner to supabase_auth_admin;
 grant all on table auth.identities, auth.sessions, auth.refresh_tokens, auth.mfa_amr_claims
   to postgres, dashboard_user;
 
+-- The hashes of the links and codes Auth mails (sign-up, invite, magic link, recovery),
+-- one per user and kind, as Supabase Auth keeps them beside the users' token columns.
+do $ott$
+begin
+  if not exists (select 1 from pg_catalog.pg_type t join pg_catalog.pg_namespace n on n.oid = t.typnamespace
+                 where n.nspname = 'auth' and t.typname = 'one_time_token_type') then
+    create type auth.one_time_token_type as enum ('confirmation_token', 'reauthentication_token',
+      'recovery_token', 'email_change_token_new', 'email_change_token_current', 'phone_change_token');
+  end if;
+end
+$ott$;
+
+create table if not exists auth.one_time_tokens (
+  id         uuid not null primary key,
+  user_id    uuid not null references auth.users (id) on delete cascade,
+  token_type auth.one_time_token_type not null,
+  token_hash text not null check (char_length(token_hash) > 0),
+  relates_to text not null,
+  created_at timestamp without time zone not null default now(),
+  updated_at timestamp without time zone not null default now(),
+  constraint one_time_tokens_user_id_token_type_key unique (user_id, token_type)
+);
+create index if not exists one_time_tokens_token_hash_idx on auth.one_time_tokens using hash (token_hash);
+create index if not exists one_time_tokens_relates_to_idx on auth.one_time_tokens using hash (relates_to);
+alter table auth.one_time_tokens owner to supabase_auth_admin;
+alter type auth.one_time_token_type owner to supabase_auth_admin;
+grant all on table auth.one_time_tokens to postgres, dashboard_user;
+
 -- Supabase's helpers read the settings PostgREST sets from the verified JWT. The
 -- request.jwt.claim.* forms are PostgREST <9 compatibility, kept as Supabase keeps them.
 create or replace function auth.uid() returns uuid

@@ -1,10 +1,11 @@
 //! `[auth.email] enable_confirmations = true`, the setting the project's config.toml does
 //! not use (the stack runs with it off; tests/recruiter-signs-up.test.ts covers that one):
-//! sign-up answers the unconfirmed user without a session, sign-in is refused with
+//! sign-up answers the unconfirmed user without a session (the confirmation mail goes to
+//! the stack's Mailpit; local/tests/auth-mail.test.ts follows it), sign-in is refused with
 //! `email_not_confirmed` until the address is confirmed, asking again within
 //! `max_frequency` is `over_email_send_rate_limit`, and a confirmed address signing up
 //! again gets a made-up user that tells nothing. Against a second stand-in with that
-//! config.toml (auth-standin.ts); no mail is sent in this slice, so SQL confirms.
+//! config.toml (auth-standin.ts); here SQL confirms the address.
 
 import { assert, assertEquals } from "../../tests/lib/assert.ts";
 import { deleteUsers, psql, sql, uniqueEmail } from "../../tests/lib/mod.ts";

@@ -106,7 +106,7 @@ Deno.test("auth contract: tokens and roles at /user, /logout and /admin", async 
 });
 
 Deno.test("auth contract: what is not served answers 404 in Supabase Auth's error shape", async () => {
-  for (const path of ["/factors", "/sso", "/otp", "/verify", "/recover", "/passkeys/authentication/options"]) {
+  for (const path of ["/factors", "/sso", "/reauthenticate", "/passkeys/authentication/options"]) {
     const got = await call("POST", path, { body: "{}" });
     assertEquals([got.status, got.body.code], [404, "feature_disabled"], path);
   }

@@ -2,7 +2,7 @@
 //! config.toml of the test's own: for the settings and hooks the stack's config.toml does
 //! not have. It shares the stack's database and is stopped when the test's body ends.
 
-import { config, psql } from "../../tests/lib/mod.ts";
+import { config, psql, signingKeysFile } from "../../tests/lib/mod.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const BIN = `${Deno.env.get("CARGO_TARGET_DIR") || `${ROOT}/local/auth/target`}/release/local-auth`;
@@ -15,8 +15,25 @@ function freePort(): number {
   return port;
 }
 
-/** Runs `body` with the URL of a stand-in started with `configToml` (legacy HS256 keys). */
-export async function withStandIn(configToml: string, body: (url: string) => Promise<void>): Promise<void> {
+/** Keys of a second stand-in: its own HS256 secret, or the stack's keys, so that its
+ * tokens are good at the gateway (the Data API, the functions) as the stack's are. */
+export type StandInKeys = "own" | "stack";
+
+function keyEnv(keys: StandInKeys): Record<string, string> {
+  if (keys === "own") {
+    return { STACK_KEYS: "legacy", JWT_SECRET: "a-secret-for-the-second-stand-in-of-at-least-32-characters" };
+  }
+  if (config.keyMode === "legacy") return { STACK_KEYS: "legacy", JWT_SECRET: config.jwtSecret! };
+  return { STACK_KEYS: "signing", SIGNING_KEYS_FILE: signingKeysFile, JWKS: JSON.stringify(config.jwks) };
+}
+
+/** Runs `body` with the URL of a stand-in started with `configToml`; its mail goes to the
+ * stack's Mailpit unless the config names an SMTP server. */
+export async function withStandIn(
+  configToml: string,
+  body: (url: string) => Promise<void>,
+  keys: StandInKeys = "own",
+): Promise<void> {
   const dir = await Deno.makeTempDir();
   const port = freePort();
   await Deno.writeTextFile(`${dir}/config.toml`, configToml);
@@ -26,8 +43,9 @@ export async function withStandIn(configToml: string, body: (url: string) => Pro
       AUTH_DATABASE_URL: `postgresql://supabase_auth_admin:postgres@127.0.0.1:${DB_PORT}/postgres`,
       API_URL: config.apiUrl,
       AUTH_CONFIG_FILE: `${dir}/config.toml`,
-      STACK_KEYS: "legacy",
-      JWT_SECRET: "a-secret-for-the-second-stand-in-of-at-least-32-characters",
+      AUTH_SMTP_HOST: "127.0.0.1",
+      AUTH_SMTP_PORT: String(config.mailSmtpPort),
+      ...keyEnv(keys),
     },
     stdout: "null",
     stderr: "null",

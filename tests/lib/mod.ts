@@ -10,3 +10,5 @@ export * from "./assert.ts";
 export * from "./functions.ts";
 export * from "./function-env.ts";
 export * from "./kept-alive.ts";
+export * from "./mail.ts";
+export * from "./browser.ts";

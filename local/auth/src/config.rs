@@ -27,6 +27,36 @@ pub struct Settings {
     pub email_max_frequency: i64,
     /// The custom access token hook, when enabled: its URI and the SQL name to call.
     pub hook: Option<Hook>,
+    /// `[auth] site_url`: where links lead when the request names no allowed `redirect_to`.
+    pub site_url: String,
+    /// `[auth] additional_redirect_urls`: other allowed `redirect_to` values (globs).
+    pub redirect_urls: Vec<String>,
+    /// `[auth.email] otp_length` (6 to 10; Supabase Auth's default 6).
+    pub otp_length: usize,
+    /// `[auth.email] otp_expiry`, seconds (Supabase Auth's default one day when unset).
+    pub otp_expiry: i64,
+    /// Mails per hour across the server, as `supabase start` configures Supabase Auth:
+    /// `[auth.rate_limit] email_sent` when `[auth.email.smtp]` is enabled, else 360000.
+    /// Applied only while confirmations are on, as Supabase Auth applies it.
+    pub emails_per_hour: u64,
+    /// `[auth.email.smtp]` when enabled; otherwise mail goes to the stack's catcher.
+    pub smtp: Option<Smtp>,
+    /// The sender, `[auth.email.smtp]` or `[inbucket]` `admin_email` and `sender_name`.
+    pub sender: Sender,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub pass: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sender {
+    pub email: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +70,44 @@ pub struct Hook {
 struct File {
     #[serde(default)]
     auth: AuthSection,
+    #[serde(default)]
+    inbucket: InbucketSection,
+}
+
+/// `supabase start`'s mail catcher; its sender is Auth's when no SMTP server is set.
+#[derive(Deserialize)]
+#[serde(default)]
+struct InbucketSection {
+    admin_email: String,
+    sender_name: String,
+}
+
+impl Default for InbucketSection {
+    fn default() -> Self {
+        Self {
+            admin_email: "admin@email.com".into(),
+            sender_name: "Admin".into(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RateLimitSection {
+    /// The Supabase CLI passes 0 when the file is silent: then no mail goes out at all.
+    email_sent: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SmtpSection {
+    enabled: Option<bool>,
+    host: String,
+    port: u16,
+    user: String,
+    pass: String,
+    admin_email: String,
+    sender_name: String,
 }
 
 #[derive(Deserialize)]
@@ -50,8 +118,11 @@ struct AuthSection {
     enable_refresh_token_rotation: bool,
     refresh_token_reuse_interval: i64,
     minimum_password_length: usize,
+    site_url: String,
+    additional_redirect_urls: Vec<String>,
     email: EmailSection,
     hook: HookSection,
+    rate_limit: RateLimitSection,
 }
 
 impl Default for AuthSection {
@@ -62,8 +133,11 @@ impl Default for AuthSection {
             enable_refresh_token_rotation: true,
             refresh_token_reuse_interval: 10,
             minimum_password_length: 6,
+            site_url: "http://127.0.0.1:3000".into(),
+            additional_redirect_urls: vec![],
             email: EmailSection::default(),
             hook: HookSection::default(),
+            rate_limit: RateLimitSection::default(),
         }
     }
 }
@@ -74,6 +148,9 @@ struct EmailSection {
     enable_signup: bool,
     enable_confirmations: bool,
     max_frequency: Option<String>,
+    otp_length: usize,
+    otp_expiry: i64,
+    smtp: Option<SmtpSection>,
 }
 
 impl Default for EmailSection {
@@ -82,6 +159,9 @@ impl Default for EmailSection {
             enable_signup: true,
             enable_confirmations: false,
             max_frequency: None,
+            otp_length: 0,
+            otp_expiry: 0,
+            smtp: None,
         }
     }
 }
@@ -104,6 +184,29 @@ impl Settings {
     pub fn from_toml(text: &str) -> Result<Self, String> {
         let file: File = toml::from_str(text).map_err(|e| format!("config.toml: {e}"))?;
         let auth = file.auth;
+        // A section that is present is enabled unless it says otherwise (the CLI's rule).
+        let (smtp, sender, emails_per_hour) = match &auth.email.smtp {
+            Some(smtp_section) if smtp_section.enabled.unwrap_or(true) => (
+                Some(Smtp {
+                    host: smtp_section.host.clone(),
+                    port: smtp_section.port,
+                    user: smtp_section.user.clone(),
+                    pass: smtp_section.pass.clone(),
+                }),
+                Sender {
+                    email: smtp_section.admin_email.clone(),
+                    name: smtp_section.sender_name.clone(),
+                },
+                auth.rate_limit.email_sent,
+            ),
+            _ => {
+                let sender = Sender {
+                    email: file.inbucket.admin_email.clone(),
+                    name: file.inbucket.sender_name.clone(),
+                };
+                (None, sender, 360_000)
+            }
+        };
         let hook = match auth.hook.custom_access_token {
             Some(entry) if entry.enabled => Some(Hook {
                 function: pg_function(&entry.uri)?,
@@ -126,6 +229,19 @@ impl Settings {
                 })?,
             },
             hook,
+            site_url: auth.site_url,
+            redirect_urls: auth.additional_redirect_urls,
+            otp_length: match auth.email.otp_length {
+                n @ 6..=10 => n,
+                _ => 6,
+            },
+            otp_expiry: match auth.email.otp_expiry {
+                n if n > 0 => n,
+                _ => 86_400,
+            },
+            emails_per_hour,
+            smtp,
+            sender,
         })
     }
 }
@@ -181,6 +297,9 @@ pub struct Env {
     /// The public URL of the API (the gateway); tokens' `iss` is this plus `/auth/v1`.
     pub api_url: String,
     pub config_file: String,
+    /// The stack's mail catcher (`AUTH_SMTP_HOST`, `AUTH_SMTP_PORT`), where mail goes
+    /// when config.toml names no SMTP server; without it such mail fails as unsendable.
+    pub catcher: Option<(String, u16)>,
 }
 
 impl Env {
@@ -193,6 +312,14 @@ impl Env {
             database_url: var("AUTH_DATABASE_URL")?,
             api_url: var("API_URL")?,
             config_file: var("AUTH_CONFIG_FILE")?,
+            catcher: match (var("AUTH_SMTP_HOST"), var("AUTH_SMTP_PORT")) {
+                (Ok(host), Ok(port)) => Some((
+                    host,
+                    port.parse()
+                        .map_err(|_| "AUTH_SMTP_PORT is not a port".to_string())?,
+                )),
+                _ => None,
+            },
         })
     }
 }
@@ -245,6 +372,36 @@ uri = "pg-functions://postgres/public/custom_access_token_hook"
         assert_eq!(s("2h").unwrap().email_max_frequency, 7200);
         assert!(s("soon").is_err() && s("10").is_err() && s("").is_err());
         assert_eq!(Settings::from_toml("").unwrap().email_max_frequency, 60);
+    }
+
+    #[test]
+    fn mail_goes_to_the_catcher_unless_smtp_is_set_as_the_cli_sets_it() {
+        let s = Settings::from_toml("[auth]\nsite_url = \"http://app\"\n").unwrap();
+        assert_eq!((s.smtp, s.emails_per_hour), (None, 360_000));
+        assert_eq!(
+            (s.sender.email.as_str(), s.sender.name.as_str()),
+            ("admin@email.com", "Admin")
+        );
+        assert_eq!(
+            (s.site_url.as_str(), s.otp_length, s.otp_expiry),
+            ("http://app", 6, 86_400)
+        );
+        let s = Settings::from_toml(
+            "[auth.email.smtp]\nhost = \"mx\"\nport = 25\nadmin_email = \"a@x.io\"\n[auth.rate_limit]\nemail_sent = 2\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.smtp.as_ref().map(|m| (m.host.as_str(), m.port)),
+            Some(("mx", 25))
+        );
+        assert_eq!((s.emails_per_hour, s.sender.email.as_str()), (2, "a@x.io"));
+        let s = Settings::from_toml("[auth.email.smtp]\nenabled = false\nhost = \"mx\"\n").unwrap();
+        assert_eq!(s.smtp, None);
+        let s = Settings::from_toml("[auth.email.smtp]\nhost = \"mx\"\n").unwrap();
+        assert_eq!(
+            s.emails_per_hour, 0,
+            "the CLI passes 0 when email_sent is unset"
+        );
     }
 
     #[test]

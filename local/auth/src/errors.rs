@@ -157,6 +157,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
     })
 }
 
+/// A string field as Go decodes one: JSON `null` leaves it empty (auth-js sends `null`
+/// for options it was not given). Use with `#[serde(default, deserialize_with = ...)]`.
+pub fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(<Option<String> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 /// JSON `null` or missing: None; present: the value.
 pub fn non_null(value: Option<Value>) -> Option<Value> {
     value.filter(|v| !v.is_null())

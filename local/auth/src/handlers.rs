@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -11,11 +11,15 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::SharedState;
+use crate::emails::{self, RedirectQuery};
 use crate::errors::{ApiError, non_null, parse_json};
+use crate::links;
+use crate::mail::Kind;
 use crate::store::{self, NewUser, User, db_error};
 use crate::tokens::{self, Refreshed};
+use crate::verify;
 
-type Answer = Result<Response, ApiError>;
+pub(crate) type Answer = Result<Response, ApiError>;
 
 /// Supabase Auth's bcrypt cost (Go's default).
 const BCRYPT_COST: u32 = 10;
@@ -90,7 +94,7 @@ pub async fn not_served(uri: Uri) -> ApiError {
     )
 }
 
-fn check_password(state: &SharedState, password: &str) -> Result<(), ApiError> {
+pub(crate) fn check_password(state: &SharedState, password: &str) -> Result<(), ApiError> {
     if password.len() > MAX_PASSWORD_LENGTH {
         return Err(ApiError::bad_request(
             "validation_failed",
@@ -108,15 +112,24 @@ fn check_password(state: &SharedState, password: &str) -> Result<(), ApiError> {
 }
 
 /// A plausible address, lower-cased, as Supabase Auth accepts one.
-fn valid_email(email: &str) -> Result<String, ApiError> {
+pub(crate) fn valid_email(email: &str) -> Result<String, ApiError> {
     let invalid = || {
         ApiError::bad_request(
             "validation_failed",
             "Unable to validate email address: invalid format",
         )
     };
+    if email.is_empty() {
+        return Err(ApiError::bad_request(
+            "validation_failed",
+            "An email address is required",
+        ));
+    }
     if email.len() > 255 {
-        return Err(invalid());
+        return Err(ApiError::bad_request(
+            "validation_failed",
+            "An email address is too long",
+        ));
     }
     let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
     let ok = !local.is_empty()
@@ -134,7 +147,7 @@ fn valid_email(email: &str) -> Result<String, ApiError> {
 
 /// bcrypt on the blocking pool: a hash takes tens of milliseconds of CPU, which would
 /// otherwise hold up every request on the same runtime thread.
-async fn hash_password(password: &str) -> Result<String, ApiError> {
+pub(crate) async fn hash_password(password: &str) -> Result<String, ApiError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || bcrypt::hash(password, BCRYPT_COST))
         .await
@@ -143,7 +156,7 @@ async fn hash_password(password: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::internal("Error during password storage"))
 }
 
-fn as_object(value: Option<Value>, what: &str) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn as_object(value: Option<Value>, what: &str) -> Result<Map<String, Value>, ApiError> {
     match non_null(value) {
         None => Ok(Map::new()),
         Some(Value::Object(map)) => Ok(map),
@@ -154,14 +167,14 @@ fn as_object(value: Option<Value>, what: &str) -> Result<Map<String, Value>, Api
     }
 }
 
-async fn client(state: &SharedState) -> Result<deadpool_postgres::Client, ApiError> {
+pub(crate) async fn client(state: &SharedState) -> Result<deadpool_postgres::Client, ApiError> {
     state.pool.get().await.map_err(|e| {
         eprintln!("auth: database pool: {e}");
         ApiError::internal("Database error: no connection")
     })
 }
 
-fn json_ok(body: Value) -> Answer {
+pub(crate) fn json_ok(body: Value) -> Answer {
     Ok((StatusCode::OK, Json(body)).into_response())
 }
 
@@ -176,7 +189,12 @@ struct SignupParams {
     data: Option<Value>,
 }
 
-pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
+pub async fn signup(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(q): Query<RedirectQuery>,
+    body: Bytes,
+) -> Answer {
     let params: SignupParams = parse_json(&body)?;
     if !state.settings.enable_signup {
         return Err(ApiError::unprocessable(
@@ -218,86 +236,115 @@ pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
     check_password(&state, &params.password)?;
     let data = as_object(params.data, "data")?;
 
-    let mut client = client(&state).await?;
+    let redirect_to = links::referrer(&state.settings, &headers, q.redirect_to.as_deref());
+    json_ok(sign_up(&state, &email, &params.password, data, &redirect_to).await?)
+}
+
+/// Signs up `email` (checked) as Supabase Auth does. With confirmations off the user is
+/// confirmed and the answer is a session. With them on, the confirmation mail goes out
+/// (at most once per `max_frequency`) and the answer is the unconfirmed user; a
+/// confirmed address gets a made-up user, so the answer does not tell it is registered.
+pub(crate) async fn sign_up(
+    state: &SharedState,
+    email: &str,
+    password: &str,
+    data: Map<String, Value>,
+    redirect_to: &str,
+) -> Result<Value, ApiError> {
+    let mut client = client(state).await?;
     let tx = client
         .transaction()
         .await
         .map_err(db_error("Database error creating user"))?;
-    let existing = store::user_by_email(&*tx, &email)
+    let existing = store::user_by_email(&*tx, email)
         .await
         .map_err(|e| e.into_api("Database error finding user"))?;
     let autoconfirm = !state.settings.confirmations;
-    if let Some(existing) = existing {
-        if autoconfirm {
-            return Err(ApiError::unprocessable(
-                "user_already_exists",
-                "User already registered",
-            ));
-        }
-        if existing.email_confirmed_at.is_some() {
-            // With confirmations on, Supabase Auth does not tell whether the address is
-            // registered: it answers a made-up, unconfirmed user.
-            return json_ok(obfuscated_user(&existing, &email, data));
-        }
-        // Not confirmed yet: the confirmation goes out again (no mail here), at most once
-        // per `[auth.email] max_frequency`.
-        let now = chrono::Utc::now();
-        if let Some(sent) = existing.confirmation_sent_at {
-            let wait = (sent + chrono::Duration::seconds(state.settings.email_max_frequency) - now)
-                .num_seconds();
-            if wait > 0 {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "over_email_send_rate_limit",
-                    format!(
-                        "For security purposes, you can only request this after {wait} seconds."
-                    ),
+    let user = match existing {
+        Some(existing) if existing.email_confirmed_at.is_some() => {
+            if autoconfirm {
+                return Err(ApiError::unprocessable(
+                    "user_already_exists",
+                    "User already registered",
                 ));
             }
+            return Ok(obfuscated_user(&existing, email, data));
         }
-        tx.execute(
-            "update auth.users set confirmation_sent_at = now() where id = $1",
-            &[&existing.id],
-        )
-        .await
-        .map_err(db_error("Database error updating user"))?;
-        let user = store::user_by_id(&*tx, existing.id)
+        // Registered but not confirmed (invited, or signed up before): Supabase Auth keeps
+        // the account as it is, password included, and confirms or mails again.
+        Some(existing) => existing,
+        None if autoconfirm => {
+            let hash = hash_password(password).await?;
+            let user = store::insert_email_user(
+                &*tx,
+                NewUser {
+                    id: Uuid::new_v4(),
+                    email,
+                    encrypted_password: Some(&hash),
+                    confirmed: true,
+                    confirmation_token: "",
+                    user_metadata: data,
+                    app_metadata: Map::new(),
+                    role: "authenticated",
+                    signup: true,
+                },
+            )
+            .await
+            .map_err(|e| e.into_api("Database error saving new user"))?;
+            tx.commit()
+                .await
+                .map_err(db_error("Database error saving new user"))?;
+            return session_after_sign_up(state, &mut client, user).await;
+        }
+        None => {
+            let hash = hash_password(password).await?;
+            store::insert_email_user(
+                &*tx,
+                NewUser {
+                    id: Uuid::new_v4(),
+                    email,
+                    encrypted_password: Some(&hash),
+                    confirmed: false,
+                    confirmation_token: "",
+                    user_metadata: data,
+                    app_metadata: Map::new(),
+                    role: "authenticated",
+                    signup: true,
+                },
+            )
+            .await
+            .map_err(|e| e.into_api("Database error saving new user"))?
+        }
+    };
+    if !autoconfirm {
+        emails::send_link(state, &*tx, &user, Kind::Signup, redirect_to).await?;
+        let user = store::user_by_id(&*tx, user.id)
             .await
             .map_err(|e| e.into_api("Database error updating user"))?
             .ok_or_else(|| ApiError::internal("Database error updating user"))?;
         tx.commit()
             .await
-            .map_err(db_error("Database error updating user"))?;
-        return json_ok(user.to_json());
+            .map_err(db_error("Database error saving new user"))?;
+        return Ok(user.to_json());
     }
-    let hash = hash_password(&params.password).await?;
-    let confirmation_token = if autoconfirm {
-        String::new()
-    } else {
-        tokens_hex(28)
-    };
-    let mut user = store::insert_email_user(
-        &*tx,
-        NewUser {
-            id: Uuid::new_v4(),
-            email: &email,
-            encrypted_password: Some(&hash),
-            confirmed: autoconfirm,
-            confirmation_token: &confirmation_token,
-            user_metadata: data,
-            app_metadata: Map::new(),
-            role: "authenticated",
-            signup: true,
-        },
-    )
-    .await
-    .map_err(|e| e.into_api("Database error saving new user"))?;
+    verify::confirm(&*tx, &user)
+        .await
+        .map_err(db_error("Database error updating user"))?;
+    let user = store::user_by_id(&*tx, user.id)
+        .await
+        .map_err(|e| e.into_api("Database error updating user"))?
+        .ok_or_else(|| ApiError::internal("Database error updating user"))?;
     tx.commit()
         .await
         .map_err(db_error("Database error saving new user"))?;
-    if !autoconfirm {
-        return json_ok(user.to_json());
-    }
+    session_after_sign_up(state, &mut client, user).await
+}
+
+async fn session_after_sign_up(
+    state: &SharedState,
+    client: &mut deadpool_postgres::Client,
+    mut user: User,
+) -> Result<Value, ApiError> {
     // Supabase Auth answers the user as it was before confirming it: no `confirmed_at`.
     user.confirmed_at = None;
     // The session in a transaction of its own, as Supabase Auth does: a hook that fails
@@ -306,14 +353,19 @@ pub async fn signup(State(state): State<SharedState>, body: Bytes) -> Answer {
         .transaction()
         .await
         .map_err(db_error("Database error granting user"))?;
-    let session = tokens::issue_session(&state, &*tx, &mut user, "password").await?;
+    let session = tokens::issue_session(state, &*tx, &mut user, "password").await?;
     tx.commit()
         .await
         .map_err(db_error("Database error granting user"))?;
-    json_ok(session)
+    Ok(session)
 }
 
-fn tokens_hex(bytes: usize) -> String {
+/// A random password for accounts made without one (magic link sign-ups, invites).
+pub(crate) fn random_password() -> String {
+    tokens_hex(32)
+}
+
+pub(crate) fn tokens_hex(bytes: usize) -> String {
     use rand::RngCore;
     let mut buf = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buf);
@@ -498,7 +550,7 @@ fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
     Ok(token.to_owned())
 }
 
-fn claims(state: &SharedState, headers: &HeaderMap) -> Result<Value, ApiError> {
+pub(crate) fn claims(state: &SharedState, headers: &HeaderMap) -> Result<Value, ApiError> {
     let token = bearer(headers)?;
     state.keys.verify(&token).map_err(|e| {
         ApiError::forbidden(
@@ -694,218 +746,6 @@ pub async fn logout(
         }
     }
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// The service role (the secret key's JWT, or a service_role JWT), as Supabase Auth's
-/// admin endpoints require it.
-fn require_admin(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let claims = claims(state, headers)?;
-    match claims["role"].as_str() {
-        Some("service_role" | "supabase_admin") => Ok(()),
-        _ => Err(ApiError::forbidden("not_admin", "User not allowed")),
-    }
-}
-
-#[derive(Deserialize)]
-struct AdminCreateParams {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    phone: String,
-    password: Option<String>,
-    #[serde(default)]
-    email_confirm: bool,
-    user_metadata: Option<Value>,
-    app_metadata: Option<Value>,
-    role: Option<String>,
-}
-
-pub async fn admin_create(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    require_admin(&state, &headers)?;
-    let params: AdminCreateParams = parse_json(&body)?;
-    if params.email.is_empty() && params.phone.is_empty() {
-        return Err(ApiError::bad_request(
-            "validation_failed",
-            "Cannot create a user without either an email or phone",
-        ));
-    }
-    if !params.phone.is_empty() {
-        return Err(ApiError::bad_request(
-            "phone_provider_disabled",
-            "Phone users are not served by the local Auth stand-in",
-        ));
-    }
-    let email = valid_email(&params.email)?;
-    let password = match params.password.filter(|p| !p.is_empty()) {
-        Some(p) => {
-            check_password(&state, &p)?;
-            p
-        }
-        None => tokens_hex(32),
-    };
-    let user_metadata = as_object(params.user_metadata, "user_metadata")?;
-    let app_metadata = as_object(params.app_metadata, "app_metadata")?;
-    let mut client = client(&state).await?;
-    let tx = client
-        .transaction()
-        .await
-        .map_err(db_error("Database error creating new user"))?;
-    if store::user_by_email(&*tx, &email)
-        .await
-        .map_err(|e| e.into_api("Database error checking email"))?
-        .is_some()
-    {
-        return Err(ApiError::unprocessable(
-            "email_exists",
-            "A user with this email address has already been registered",
-        ));
-    }
-    let hash = hash_password(&password).await?;
-    let role = params
-        .role
-        .filter(|r| !r.is_empty())
-        .unwrap_or_else(|| "authenticated".into());
-    let user = store::insert_email_user(
-        &*tx,
-        NewUser {
-            id: Uuid::new_v4(),
-            email: &email,
-            encrypted_password: Some(&hash),
-            confirmed: params.email_confirm,
-            confirmation_token: "",
-            user_metadata,
-            app_metadata,
-            role: &role,
-            signup: false,
-        },
-    )
-    .await
-    .map_err(|e| e.into_api("Database error creating new user"))?;
-    tx.commit()
-        .await
-        .map_err(db_error("Database error creating new user"))?;
-    // As Supabase Auth answers it: the user as built, before the database derived
-    // `confirmed_at`.
-    let mut user = user;
-    user.confirmed_at = None;
-    json_ok(user.to_json())
-}
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    page: Option<String>,
-    per_page: Option<String>,
-}
-
-pub async fn admin_list(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
-) -> Answer {
-    require_admin(&state, &headers)?;
-    let number = |v: Option<String>, default: i64| -> Result<i64, ApiError> {
-        match v.filter(|s| !s.is_empty()) {
-            None => Ok(default),
-            Some(s) => s.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                ApiError::bad_request(
-                    "validation_failed",
-                    format!("Bad Pagination Parameters: invalid number {s:?}"),
-                )
-            }),
-        }
-    };
-    let page = number(q.page, 1)?;
-    let per_page = number(q.per_page, 50)?.min(1000);
-    let client = client(&state).await?;
-    let (users, total) = store::list_users(&**client, page, per_page)
-        .await
-        .map_err(|e| e.into_api("Database error finding users"))?;
-    let mut response = Json(json!({
-        "users": users.iter().map(User::to_json).collect::<Vec<_>>(),
-        "aud": store::AUDIENCE,
-    }))
-    .into_response();
-    let headers = response.headers_mut();
-    let last = ((total + per_page - 1) / per_page).max(1);
-    let mut links = vec![];
-    if page < last {
-        links.push(format!(
-            "</admin/users?page={}&per_page={per_page}>; rel=\"next\"",
-            page + 1
-        ));
-    }
-    links.push(format!(
-        "</admin/users?page={last}&per_page={per_page}>; rel=\"last\""
-    ));
-    if let Ok(v) = total.to_string().parse() {
-        headers.insert("x-total-count", v);
-    }
-    if let Ok(v) = links.join(", ").parse() {
-        headers.insert("link", v);
-    }
-    Ok(response)
-}
-
-fn user_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw)
-        .map_err(|_| ApiError::not_found("validation_failed", "user_id must be an UUID"))
-}
-
-pub async fn admin_get(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Answer {
-    require_admin(&state, &headers)?;
-    let id = user_id(&id)?;
-    let client = client(&state).await?;
-    let user = store::user_by_id(&**client, id)
-        .await
-        .map_err(|e| e.into_api("Database error loading user"))?
-        .ok_or_else(|| ApiError::not_found("user_not_found", "User not found"))?;
-    json_ok(user.to_json())
-}
-
-pub async fn admin_delete(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Answer {
-    require_admin(&state, &headers)?;
-    let id = user_id(&id)?;
-    #[derive(Deserialize, Default)]
-    struct DeleteParams {
-        #[serde(default)]
-        should_soft_delete: bool,
-    }
-    let params: DeleteParams = if body.is_empty() {
-        DeleteParams::default()
-    } else {
-        parse_json(&body)?
-    };
-    let client = client(&state).await?;
-    let found = store::user_by_id(&**client, id)
-        .await
-        .map_err(|e| e.into_api("Database error loading user"))?;
-    if found.is_none() {
-        return Err(ApiError::not_found("user_not_found", "User not found"));
-    }
-    if params.should_soft_delete {
-        return Err(ApiError::unprocessable(
-            "feature_disabled",
-            "Soft deletion is not served by the local Auth stand-in",
-        ));
-    }
-    client
-        .execute("delete from auth.users where id = $1", &[&id])
-        .await
-        .map_err(db_error("Database error deleting user"))?;
-    json_ok(json!({}))
 }
 
 #[cfg(test)]

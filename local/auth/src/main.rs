@@ -5,16 +5,23 @@
 //! Environment: AUTH_PORT, AUTH_DATABASE_URL (it connects as `supabase_auth_admin`, the
 //! role Supabase Auth runs as, so the custom access token hook runs as that role),
 //! API_URL (the public URL; tokens' `iss` is `<API_URL>/auth/v1`), AUTH_CONFIG_FILE
-//! (`supabase/config.toml`), and the keys of scripts/lib.sh: STACK_KEYS (`signing` or
-//! `legacy`), SIGNING_KEYS_FILE and JWKS (signing mode), JWT_SECRET (legacy mode).
+//! (`supabase/config.toml`), AUTH_SMTP_HOST and AUTH_SMTP_PORT (the stack's mail
+//! catcher, used unless config.toml sets `[auth.email.smtp]`), and the keys of
+//! scripts/lib.sh: STACK_KEYS (`signing` or `legacy`), SIGNING_KEYS_FILE and JWKS
+//! (signing mode), JWT_SECRET (legacy mode).
 
+mod admin;
 mod config;
+mod emails;
 mod errors;
 mod handlers;
 mod hook;
 mod keys;
+mod links;
+mod mail;
 mod store;
 mod tokens;
+mod verify;
 
 use std::sync::Arc;
 
@@ -30,6 +37,7 @@ pub struct AppState {
     pub settings: Settings,
     pub keys: Keys,
     pub pool: deadpool_postgres::Pool,
+    pub mailer: mail::Mailer,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -58,13 +66,21 @@ pub fn router(state: SharedState) -> Router {
         .route("/token", post(handlers::token))
         .route("/user", get(handlers::user_get).put(handlers::user_put))
         .route("/logout", post(handlers::logout))
+        .route("/verify", get(verify::verify_get).post(verify::verify_post))
+        .route("/resend", post(emails::resend))
+        .route("/recover", post(emails::recover))
+        .route("/otp", post(emails::otp))
+        .route("/invite", post(emails::invite))
+        .route("/admin/generate_link", post(emails::generate_link))
         .route(
             "/admin/users",
-            get(handlers::admin_list).post(handlers::admin_create),
+            get(admin::admin_list).post(admin::admin_create),
         )
         .route(
             "/admin/users/{id}",
-            get(handlers::admin_get).delete(handlers::admin_delete),
+            get(admin::admin_get)
+                .put(admin::admin_update)
+                .delete(admin::admin_delete),
         )
         .fallback(handlers::not_served)
         .method_not_allowed_fallback(handlers::not_served)
@@ -90,11 +106,13 @@ async fn run() -> Result<(), String> {
         .map_err(|e| format!("database pool: {e}"))?;
     drop(pool.get().await.map_err(|e| format!("database: {e}"))?);
     let port = env.port;
+    let mailer = mail::Mailer::new(&settings, &env);
     let state = Arc::new(AppState {
         env,
         settings,
         keys,
         pool,
+        mailer,
     });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await

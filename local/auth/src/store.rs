@@ -224,8 +224,7 @@ pub struct NewUser<'a> {
     pub role: &'a str,
     /// Sign-up (true): the identity's data (`sub`, `email`, `email_verified`,
     /// `phone_verified`) merged into the user metadata, and the user metadata into the
-    /// identity's data, and `confirmation_sent_at` set for an unconfirmed user. The admin
-    /// API (false) keeps the metadata it was given and sends nothing.
+    /// identity's data. The admin API (false) keeps the metadata it was given.
     pub signup: bool,
 }
 
@@ -269,7 +268,7 @@ pub async fn insert_email_user(
            confirmation_token, confirmation_sent_at, recovery_token, email_change_token_new, email_change,
            raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_anonymous)
          values ($1, $2, $3, $4, $5, $6, case when $7 then now() end, $8,
-           case when not $7 and $11 then now() end, '', '', '', $9, $10, now(), now(), false)",
+           null, '', '', '', $9, $10, now(), now(), false)",
         &[
             &INSTANCE_ID,
             &new.id,
@@ -281,7 +280,6 @@ pub async fn insert_email_user(
             &new.confirmation_token,
             &Value::Object(app_metadata),
             &Value::Object(user_metadata),
-            &new.signup,
         ],
     )
     .await?;
