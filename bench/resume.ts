@@ -70,7 +70,7 @@ async function wasmCall(): Promise<Call> {
   const tenant = crypto.randomUUID();
   const now = Math.floor(Date.now() / 1000);
   const token = await sign({
-    sub: crypto.randomUUID(), role: "authenticated", aud: "authenticated", exp: now + 3600, iat: now,
+    iss: "http://bench.invalid/auth/v1", sub: crypto.randomUUID(), role: "authenticated", aud: "authenticated", exp: now + 3600, iat: now,
     email: "bench@example.test", app_metadata: { tenant_id: tenant, role: "owner" },
   }, secret);
   const env = { SUPABASE_URL: "http://bench.invalid", SUPABASE_ANON_KEY: "anon", JWT_SECRET: secret };

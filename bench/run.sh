@@ -11,10 +11,13 @@
 #            through the stack at 1 and 4 clients (bench/resume.ts)
 #   auth     the cost of verifying a signed-in call in an isolate: first answer after process
 #            start and warm latency, ES256 (WebCrypto, JWKS) vs HS256 (bench/auth.ts)
+#   load     (only when named) a crowd on a fresh stack: uploads, position generation,
+#            relays and REST reads at 50 and 200 clients; answers by status, 503-busy
+#            retries, p50/p99 per call, and each process's peak RSS (bench/load.ts)
 #   oversized  (only when named) bodies over a function's limit through the gateway: how
 #            many clients miss the JSON 413, per kind of body and connection reuse
 #            (bench/oversized.ts)
-# Usage: bench/run.sh [part...]   (default: all but oversized). Runs its own stack in STACK_SLOT 8
+# Usage: bench/run.sh [part...]   (default: all but oversized and load). Runs its own stack in STACK_SLOT 8
 # (ports +8000) so a running development stack is left alone.
 set -euo pipefail
 export STACK_SLOT="${STACK_SLOT:-8}"
@@ -33,7 +36,7 @@ if want wasm || want cold; then
   deno run --allow-all bench/cold.ts "${cparts[@]}"
 fi
 
-if want link || want resume || want oversized; then
+if want link || want resume || want oversized || want load; then
   trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
   quiet scripts/db.sh reset
   quiet scripts/stack.sh start
@@ -55,6 +58,10 @@ fi
 
 if want oversized; then
   deno run --allow-all bench/oversized.ts gateway
+fi
+
+if want load; then
+  deno run --allow-all bench/load.ts
 fi
 
 if want extract; then

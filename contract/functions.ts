@@ -821,6 +821,7 @@ export interface Functions {
       bad_request: 400;
       body_required: 400;
       body_unreadable: 400;
+      busy: 503;
       conflict: 409;
       corrupt_pdf: 422;
       email_not_found: 422;

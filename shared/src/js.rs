@@ -26,7 +26,7 @@ use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use crate::request::{BodyReader, Form, Headers, Part, Request, DEFAULT_BODY_LIMIT, DRAIN_LIMIT};
 use crate::response::Response;
-use crate::serve::dispatch;
+use crate::serve::{dispatch, finish, Gate};
 use crate::time::{Clock, LocalBoxFuture};
 
 /// Runs once when the module is instantiated (once per isolate): panics print their
@@ -52,14 +52,26 @@ pub(crate) fn console_error(line: &str) {
 pub struct Options {
     /// Largest request body accepted, bytes; larger is 413.
     pub body_limit: usize,
+    /// At most this many body bytes in flight in the isolate ([`Gate`]: requests over it
+    /// wait, unread, and are answered 503 `busy` after [`GATE_MAX_WAIT`]). `None`: no bound.
+    pub bodies_in_flight: Option<usize>,
 }
+
+/// How long a request waits at the [`Gate`] before it is answered 503 `busy`.
+pub const GATE_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             body_limit: DEFAULT_BODY_LIMIT,
+            bodies_in_flight: None,
         }
     }
+}
+
+thread_local! {
+    /// The isolate's gate, made by the first request that names a bound.
+    static GATE: std::cell::OnceCell<Gate> = const { std::cell::OnceCell::new() };
 }
 
 /// Serve one request with `run`, default [`Options`].
@@ -86,6 +98,28 @@ pub async fn serve_with<F>(
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
+    // Admitted before the body is read: a waiting or refused request holds no more than
+    // the runtime's buffers. A preflight is always answered.
+    let _permit = match options.bodies_in_flight {
+        Some(capacity) if request.method() != "OPTIONS" => {
+            let gate = GATE.with(|gate| gate.get_or_init(|| Gate::new(capacity)).clone());
+            let weight = request
+                .headers()
+                .get("content-length")
+                .ok()
+                .flatten()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .map_or(options.body_limit, |n| n.min(options.body_limit));
+            match gate.enter(weight, &JsClock, GATE_MAX_WAIT).await {
+                Ok(permit) => Some(permit),
+                Err(busy) => {
+                    discard_body(&request).await;
+                    return to_js_response(&finish(Err(busy)));
+                }
+            }
+        }
+        _ => None,
+    };
     let request = read_request(&request, options.body_limit).await;
     to_js_response(&dispatch(request, context(&env), run).await)
 }
@@ -136,6 +170,18 @@ fn headers_from_js(headers: &web_sys::Headers) -> Headers {
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
         .collect()
+}
+
+/// Read the body to its end keeping none of it (up to [`DRAIN_LIMIT`]), so the client,
+/// still sending, gets the answer rather than a reset connection.
+async fn discard_body(request: &web_sys::Request) {
+    let headers = headers_from_js(&request.headers());
+    if let (Ok(reader), Some(stream)) = (
+        BodyReader::for_request(&headers, 0, DRAIN_LIMIT),
+        request.body(),
+    ) {
+        let _ = read_stream(&stream, reader).await;
+    }
 }
 
 async fn read_request(request: &web_sys::Request, limit: usize) -> Result<Request, ApiError> {

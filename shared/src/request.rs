@@ -377,13 +377,18 @@ fn is_json_media_type(media: &str) -> bool {
 
 /// 413 before reading a body whose `Content-Length` already says it is too big.
 pub fn check_declared_length(headers: &Headers, limit: usize) -> Result<(), ApiError> {
-    match headers
-        .get("content-length")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
-        Some(declared) if declared > limit as u64 => Err(ApiError::PayloadTooLarge { limit }),
+    match declared_length(headers) {
+        Some(declared) if declared > limit => Err(ApiError::PayloadTooLarge { limit }),
         _ => Ok(()),
     }
+}
+
+/// The `Content-Length` the request declares, if any (saturating on a huge one).
+fn declared_length(headers: &Headers) -> Option<usize> {
+    headers
+        .get("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Collects a streamed body under `limit`. Past the limit the rest is read but not kept
@@ -424,6 +429,10 @@ impl BodyReader {
         if let Err(too_large) = check_declared_length(headers, limit) {
             check_declared_length(headers, reader.drain_limit).map_err(|_| too_large)?;
             reader.over = true;
+        } else if let Some(declared) = declared_length(headers) {
+            // The whole body at once: growing by doubling would leave the smaller buffers
+            // behind in wasm memory, which never shrinks.
+            reader.bytes.reserve_exact(declared);
         }
         Ok(reader)
     }

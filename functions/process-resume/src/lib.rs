@@ -79,10 +79,18 @@ pub const ERRORS: Errors = &[
         error(422, "email_not_found"),
         error(422, "name_not_found"),
         error(422, "extractor_not_configured"),
+        error(503, "busy"),
     ],
 ];
 
 pub use input::BODY_LIMIT;
+
+/// Upload bytes one isolate works on at once ([`shared::serve::Gate`]): one upload of the
+/// largest size, or several smaller ones; the rest wait their turn unread. A 10 MB upload
+/// holds about seven times its size while it runs (the body, the file part, the parsed
+/// PDF, the copy sent to Storage), and wasm memory never shrinks, so this bounds the
+/// isolate's peak (`npm run bench load` prints it) under the edge runtime's 256 MB.
+pub const BODIES_IN_FLIGHT: usize = BODY_LIMIT;
 
 /// A failure as the answer shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -208,6 +216,7 @@ pub async fn handle(
         env,
         shared::js::Options {
             body_limit: BODY_LIMIT,
+            bodies_in_flight: Some(BODIES_IN_FLIGHT),
         },
         run,
     )
