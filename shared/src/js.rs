@@ -24,7 +24,7 @@ use crate::config::{Config, ConfigError, Env};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
-use crate::request::{BodyReader, Form, Headers, Part, Request, DEFAULT_BODY_LIMIT, DRAIN_LIMIT};
+use crate::request::{BodyReader, Headers, Request, DEFAULT_BODY_LIMIT, DRAIN_LIMIT};
 use crate::response::Response;
 use crate::serve::{dispatch, finish, Gate};
 use crate::time::{Clock, LocalBoxFuture};
@@ -194,10 +194,10 @@ async fn read_request(request: &web_sys::Request, limit: usize) -> Result<Reques
         None => reader.finish()?,
     };
     let content_type = headers.get("content-type").map(str::to_owned);
-    let parsed = Request::from_parts(&request.method(), &request.url(), headers, body, limit)?;
+    let mut parsed = Request::from_parts(&request.method(), &request.url(), headers, body, limit)?;
     match content_type {
         Some(ct) if parsed.content_type().as_deref() == Some("multipart/form-data") => {
-            let form = parse_multipart(parsed.bytes(), &ct).await?;
+            let form = crate::multipart::parse(parsed.take_bytes(), &ct)?;
             Ok(parsed.with_form(form))
         }
         _ => Ok(parsed),
@@ -235,61 +235,6 @@ async fn read_stream(
             return Err(too_large);
         }
     }
-}
-
-/// The platform's own multipart parser (what `Request.formData()` uses), fed the bytes
-/// already read under the limit.
-async fn parse_multipart(body: &[u8], content_type: &str) -> Result<Form, ApiError> {
-    let malformed = |_| {
-        ApiError::bad_request(
-            "invalid_multipart",
-            "The multipart body could not be parsed",
-        )
-    };
-    let headers = web_sys::Headers::new().map_err(malformed)?;
-    headers
-        .set("content-type", content_type)
-        .map_err(malformed)?;
-    let init = web_sys::ResponseInit::new();
-    init.set_headers(&headers);
-    let bytes = Uint8Array::from(body);
-    let carrier = web_sys::Response::new_with_opt_buffer_source_and_init(Some(&bytes), &init)
-        .map_err(malformed)?;
-    let data = JsFuture::from(carrier.form_data().map_err(malformed)?)
-        .await
-        .map_err(malformed)?;
-    let Ok(Some(entries)) = js_sys::try_iter(&data) else {
-        return Ok(Form::default());
-    };
-    let mut form = Form::default();
-    for entry in entries {
-        let pair: js_sys::Array = entry.map_err(malformed)?.unchecked_into();
-        let name = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let part = match value.as_string() {
-            Some(text) => Part {
-                name,
-                filename: None,
-                content_type: None,
-                bytes: text.into_bytes(),
-            },
-            None => {
-                let file: web_sys::File = value.unchecked_into();
-                let buffer = JsFuture::from(file.array_buffer())
-                    .await
-                    .map_err(malformed)?;
-                let content_type = Some(file.type_()).filter(|t| !t.is_empty());
-                Part {
-                    name,
-                    filename: Some(file.name()),
-                    content_type,
-                    bytes: Uint8Array::new(&buffer).to_vec(),
-                }
-            }
-        };
-        form.parts.push(part);
-    }
-    Ok(form)
 }
 
 fn to_js_response(response: &Response) -> Result<web_sys::Response, JsValue> {

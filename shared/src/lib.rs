@@ -65,6 +65,7 @@ pub mod error;
 pub mod http;
 pub mod jwt;
 pub mod log;
+pub mod multipart;
 pub mod request;
 pub mod response;
 pub mod serve;

@@ -148,7 +148,7 @@ impl Form {
 #[derive(Debug, Clone, PartialEq)]
 enum Body {
     Bytes(Vec<u8>),
-    /// A multipart body already parsed by the platform (see `js`).
+    /// A multipart body, parsed when it was read (`js`, [`crate::multipart`]).
     Form(Form),
 }
 
@@ -226,6 +226,14 @@ impl Request {
     pub fn with_form(mut self, form: Form) -> Self {
         self.body = Body::Form(form);
         self
+    }
+
+    /// The raw body, moved out (the request keeps an empty one).
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        match &mut self.body {
+            Body::Bytes(bytes) => std::mem::take(bytes),
+            Body::Form(_) => Vec::new(),
+        }
     }
 
     pub fn method(&self) -> Method {
@@ -338,6 +346,15 @@ impl Request {
         serde_json::from_value(value).map_err(|err| {
             ApiError::bad_request("invalid_body", format!("Invalid request body: {err}"))
         })
+    }
+
+    /// [`Self::form`], moved out rather than copied (a file part may be 10 MiB): the
+    /// request keeps an empty form.
+    pub fn take_form(&mut self) -> Result<Form, ApiError> {
+        if let Body::Form(form) = &mut self.body {
+            return Ok(std::mem::take(form));
+        }
+        self.form()
     }
 
     /// The body as a form, with the statuses in the module doc.

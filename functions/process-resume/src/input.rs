@@ -6,7 +6,7 @@
 use resume_pipeline::storage::MAX_FILE_BYTES;
 use serde::Deserialize;
 use serde_json::json;
-use shared::{ApiError, Part, Request};
+use shared::{ApiError, Form, Part, Request};
 
 /// The multipart body around a 10 MiB file (boundaries, part headers, other fields).
 pub const MULTIPART_OVERHEAD: usize = 256 * 1024;
@@ -73,7 +73,8 @@ pub struct JsonInput {
 
 impl Input {
     /// 400 / 413 / 415 for what cannot be a resume request.
-    pub fn parse(req: &Request) -> Result<Input, ApiError> {
+    /// The input of `req`; an uploaded file is moved out of it, not copied.
+    pub fn parse(req: &mut Request) -> Result<Input, ApiError> {
         let multipart = req.content_type().as_deref() == Some("multipart/form-data");
         if !multipart && req.bytes().iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request(
@@ -82,7 +83,7 @@ impl Input {
             ));
         }
         match req.content_type().as_deref() {
-            Some("multipart/form-data") => Input::from_form(req),
+            Some("multipart/form-data") => Input::from_form(req.take_form()?),
             Some(ct) if ct == "application/json" || ct.ends_with("+json") => Input::from_json(req),
             _ => Err(ApiError::UnsupportedMediaType {
                 expected: "multipart/form-data or application/json",
@@ -106,8 +107,7 @@ impl Input {
         })
     }
 
-    fn from_form(req: &Request) -> Result<Input, ApiError> {
-        let mut form = req.form()?;
+    fn from_form(mut form: Form) -> Result<Input, ApiError> {
         let extractor = Choice::parse(form.text("extractor").unwrap_or(""))?;
         let sent_as_text = form.parts.iter().any(|p| p.name == "file");
         let index = form
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn a_pdf_upload_with_an_extractor() {
-        let input = Input::parse(&form(vec![
+        let input = Input::parse(&mut form(vec![
             file("file", b"%PDF-1.7 ..."),
             text("extractor", "PDFco"),
         ]))
@@ -229,28 +229,31 @@ mod tests {
     #[test]
     fn uploads_that_cannot_be_a_resume() {
         assert_eq!(
-            err(Input::parse(&form(vec![]))),
+            err(Input::parse(&mut form(vec![]))),
             (400, "file_required".into())
         );
         assert_eq!(
-            err(Input::parse(&form(vec![text("file", "%PDF-")]))),
+            err(Input::parse(&mut form(vec![text("file", "%PDF-")]))),
             (400, "file_required".into())
         );
         assert_eq!(
-            err(Input::parse(&form(vec![file("file", b"")]))),
+            err(Input::parse(&mut form(vec![file("file", b"")]))),
             (400, "empty_file".into())
         );
         assert_eq!(
-            err(Input::parse(&form(vec![file("file", b"PK\x03\x04 a zip")]))),
+            err(Input::parse(&mut form(vec![file(
+                "file",
+                b"PK\x03\x04 a zip"
+            )]))),
             (415, "unsupported_media_type".into())
         );
         let big = [b"%PDF-".as_slice(), &vec![b' '; MAX_FILE_BYTES]].concat();
         assert_eq!(
-            err(Input::parse(&form(vec![file("file", &big)]))),
+            err(Input::parse(&mut form(vec![file("file", &big)]))),
             (413, "payload_too_large".into())
         );
         assert_eq!(
-            err(Input::parse(&form(vec![
+            err(Input::parse(&mut form(vec![
                 file("file", b"%PDF-"),
                 text("extractor", "tesseract")
             ]))),
@@ -265,7 +268,8 @@ mod tests {
                 .unwrap()
                 .with_json(&v)
         };
-        let input = Input::parse(&req(serde_json::json!({ "storage_path": "t/cv.pdf" }))).unwrap();
+        let input =
+            Input::parse(&mut req(serde_json::json!({ "storage_path": "t/cv.pdf" }))).unwrap();
         assert_eq!(
             (input.source, input.extractor),
             (
@@ -276,35 +280,35 @@ mod tests {
             )
         );
         assert_eq!(
-            err(Input::parse(&req(
+            err(Input::parse(&mut req(
                 serde_json::json!({ "storage_path": " " })
             ))),
             (400, "invalid_path".into())
         );
         assert_eq!(
-            err(Input::parse(&req(
+            err(Input::parse(&mut req(
                 serde_json::json!({ "path": "t/cv.pdf" })
             ))),
             (400, "invalid_body".into())
         );
         assert_eq!(
-            err(Input::parse(&req(serde_json::json!([])))),
+            err(Input::parse(&mut req(serde_json::json!([])))),
             (400, "invalid_body".into())
         );
-        let plain = Request::new(Method::Post, "/process-resume")
+        let mut plain = Request::new(Method::Post, "/process-resume")
             .unwrap()
             .with_body("text/plain", "hello");
         assert_eq!(
-            err(Input::parse(&plain)),
+            err(Input::parse(&mut plain)),
             (415, "unsupported_media_type".into())
         );
-        let empty = Request::new(Method::Post, "/process-resume").unwrap();
-        assert_eq!(err(Input::parse(&empty)), (400, "body_required".into()));
-        let empty_text = Request::new(Method::Post, "/process-resume")
+        let mut empty = Request::new(Method::Post, "/process-resume").unwrap();
+        assert_eq!(err(Input::parse(&mut empty)), (400, "body_required".into()));
+        let mut empty_text = Request::new(Method::Post, "/process-resume")
             .unwrap()
             .with_body("text/plain", "");
         assert_eq!(
-            err(Input::parse(&empty_text)),
+            err(Input::parse(&mut empty_text)),
             (400, "body_required".into())
         );
     }

@@ -151,9 +151,9 @@ impl Output {
     }
 }
 
-pub async fn run(req: Request, cx: &Context) -> Result<Response, ApiError> {
+pub async fn run(mut req: Request, cx: &Context) -> Result<Response, ApiError> {
     req.allow(&[Method::Post])?;
-    let input = Input::parse(&req)?;
+    let input = Input::parse(&mut req)?;
     let caller = cx.auth.require(&req, Role::Admin).await?;
     let tenant = caller
         .tenant_id()
