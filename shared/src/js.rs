@@ -121,7 +121,7 @@ where
         _ => None,
     };
     let request = read_request(&request, options.body_limit).await;
-    to_js_response(&dispatch(request, context(&env), run).await)
+    to_js_response(&dispatch(request, || context(&env), run).await)
 }
 
 thread_local! {

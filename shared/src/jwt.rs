@@ -385,7 +385,7 @@ mod native {
                 let n = rsa::BigUint::from_bytes_be(&member(&key.n, "n")?);
                 let e = rsa::BigUint::from_bytes_be(&member(&key.e, "e")?);
                 let key = rsa::RsaPublicKey::new(n, e).map_err(|err| err.to_string())?;
-                let key = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key);
+                let key = rsa::pkcs1v15::VerifyingKey::<rsa::sha2::Sha256>::new(key);
                 let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else {
                     return Ok(false);
                 };

@@ -12,12 +12,14 @@ use crate::response::Response;
 
 /// Run `run` for `request` and return the response to send.
 ///
-/// `request` is `Err` when the request could not be read (413, 400); `context` is `Err`
-/// when the env lacks keys (503 `not_configured`, keys in the log). A preflight is
-/// answered before either matters, so CORS works even on a misconfigured deploy.
+/// `request` is `Err` when the request could not be read (413, 400); `context` gives the
+/// context, `Err` when the env lacks keys (503 `not_configured`, keys in the log). A
+/// preflight is answered before the context is asked for, so CORS works even on a
+/// misconfigured deploy, and an isolate whose first request is a preflight answers it
+/// without reading its configuration first (a cold start's first answer comes sooner).
 pub async fn dispatch<F>(
     request: Result<Request, ApiError>,
-    context: Result<Context, ConfigError>,
+    context: impl FnOnce() -> Result<Context, ConfigError>,
     run: F,
 ) -> Response
 where
@@ -30,7 +32,7 @@ where
     if request.method() == Method::Options {
         return cors::preflight();
     }
-    let context = match context {
+    let context = match context() {
         Ok(context) => context,
         Err(err) => return finish(Err(err.into())),
     };
@@ -180,7 +182,7 @@ mod tests {
     }
 
     fn run(request: Result<Request, ApiError>, context: Result<Context, ConfigError>) -> Response {
-        pollster::block_on(dispatch(request, context, echo))
+        pollster::block_on(dispatch(request, || context, echo))
     }
 
     fn cx() -> Result<Context, ConfigError> {
@@ -197,6 +199,29 @@ mod tests {
         assert_eq!(r.status(), 204);
         assert_eq!(r.header("access-control-allow-origin"), Some("*"));
         assert!(r.body().is_empty());
+    }
+
+    #[test]
+    fn a_preflight_never_asks_for_the_context() {
+        let asked = std::cell::Cell::new(false);
+        let context = || {
+            asked.set(true);
+            cx()
+        };
+        let request = Request::new(Method::Options, "/fn/anything");
+        let r = pollster::block_on(dispatch(request, context, echo));
+        assert_eq!(r.status(), 204);
+        assert!(!asked.get(), "the preflight read the configuration");
+        let post = Ok(user_request(json!({})).with_json(&json!({})));
+        pollster::block_on(dispatch(
+            post,
+            || {
+                asked.set(true);
+                cx()
+            },
+            echo,
+        ));
+        assert!(asked.get());
     }
 
     #[test]

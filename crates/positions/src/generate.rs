@@ -176,7 +176,7 @@ fn competencies(family: &Family, level: Seniority, hints: &[String]) -> Vec<Comp
     };
     let mut defs: Vec<&Def> = family.craft.iter().filter(|d| d.from <= level).collect();
     // The heaviest first; the library order breaks ties (stable sort).
-    defs.sort_by_key(|d| std::cmp::Reverse(d.weight));
+    slim_sort::sort_by_key(&mut defs, |d| std::cmp::Reverse(d.weight));
     let count = match family.track {
         Track::Management => 5,
         _ => level.craft_count(),

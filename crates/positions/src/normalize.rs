@@ -112,7 +112,7 @@ pub fn normalize(items: Vec<Proposed>) -> Result<Vec<Competency>, NormalizeError
         return Err(NormalizeError::TooFew(merged.len()));
     }
     // Stable: equal weights keep the proposer's order.
-    merged.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    slim_sort::sort_by(&mut merged, |a, b| b.weight.total_cmp(&a.weight));
     merged.truncate(MAX_COMPETENCIES);
     if merged.iter().all(|m| m.weight == 0.0) {
         merged.iter_mut().for_each(|m| m.weight = 1.0);
@@ -155,7 +155,7 @@ pub fn to_steps(weights: &[f64]) -> Vec<u32> {
     let mut steps: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
     let given: u32 = steps.iter().sum();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
+    slim_sort::sort_by(&mut order, |&a, &b| {
         let ra = quotas[a] - quotas[a].floor();
         let rb = quotas[b] - quotas[b].floor();
         rb.total_cmp(&ra).then(a.cmp(&b))

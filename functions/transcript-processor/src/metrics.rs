@@ -261,7 +261,7 @@ fn latency(values: &mut [u64]) -> Option<Latency> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
+    slim_sort::sort_by(values, u64::cmp);
     let n = values.len();
     let sum: u64 = values.iter().sum();
     let median = if n % 2 == 1 {

@@ -20,7 +20,7 @@
 //! nodes of their own. The candidate's start/end come from the entry (the relay copies
 //! the VAD times onto it) or, failing that, from the VAD events of its item.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -63,126 +63,143 @@ const SPEECH_STOPPED: &str = "input_audio_buffer.speech_stopped";
 /// `entries` in conversation order, the candidate's VAD times filled in.
 pub fn order(entries: Vec<Entry>, items: &[ItemEvent]) -> Vec<Entry> {
     let mut events: Vec<&ItemEvent> = items.iter().collect();
-    events.sort_by_key(|e| e.received_seq);
+    slim_sort::sort_by_key(&mut events, |e| e.received_seq);
 
     // Links and VAD times; the first received wins.
-    let mut previous: BTreeMap<String, String> = BTreeMap::new();
-    let mut started: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut stopped: BTreeMap<&str, u32> = BTreeMap::new();
-    // The earliest receipt of anything about a node.
-    let mut first_seen: BTreeMap<String, i64> = BTreeMap::new();
-    let seen = |node: &str, seq: i64, first_seen: &mut BTreeMap<String, i64>| {
-        let at = first_seen.entry(node.to_owned()).or_insert(seq);
-        *at = (*at).min(seq);
-    };
+    let mut nodes = Nodes::default();
     for e in &events {
-        seen(&e.item_id, e.received_seq, &mut first_seen);
+        let item = nodes.seen(&e.item_id, e.received_seq);
         if let Some(prev) = &e.previous_item_id {
-            if prev != &e.item_id && !previous.contains_key(&e.item_id) {
-                previous.insert(e.item_id.clone(), prev.clone());
+            if prev != &e.item_id && nodes.previous[item].is_none() {
                 // The predecessor is a node even if nothing else names it.
-                first_seen.entry(prev.clone()).or_insert(e.received_seq);
+                let prev = nodes.mention(prev, e.received_seq);
+                nodes.previous[item] = Some(prev);
             }
         }
         match (e.event_type.as_str(), e.audio_ms) {
             (SPEECH_STARTED, Some(ms)) => {
-                started.entry(&e.item_id).or_insert(ms);
+                nodes.started[item].get_or_insert(ms);
             }
             (SPEECH_STOPPED, Some(ms)) => {
-                stopped.entry(&e.item_id).or_insert(ms);
+                nodes.stopped[item].get_or_insert(ms);
             }
             _ => {}
         }
     }
 
     // Entries by node, each node's entries in order.
-    let mut by_node: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+    let mut by_node: Vec<Vec<Entry>> = Vec::new();
     for mut entry in entries {
-        let node = node_of(&entry);
-        seen(&node, entry.received_seq, &mut first_seen);
-        if entry.speaker == Speaker::Candidate {
-            if let Some(item) = &entry.item_id {
-                entry.start_ms = entry
-                    .start_ms
-                    .or_else(|| started.get(item.as_str()).copied());
-                entry.end_ms = entry.end_ms.or_else(|| stopped.get(item.as_str()).copied());
-                if let (Some(start), Some(end)) = (entry.start_ms, entry.end_ms) {
-                    if end < start {
-                        entry.end_ms = None;
-                    }
+        let node = nodes.seen(&node_of(&entry), entry.received_seq);
+        if entry.speaker == Speaker::Candidate && entry.item_id.is_some() {
+            // An entry with an item id is the node of that item.
+            entry.start_ms = entry.start_ms.or(nodes.started[node]);
+            entry.end_ms = entry.end_ms.or(nodes.stopped[node]);
+            if let (Some(start), Some(end)) = (entry.start_ms, entry.end_ms) {
+                if end < start {
+                    entry.end_ms = None;
                 }
             }
         }
-        by_node.entry(node).or_default().push(entry);
+        if by_node.len() <= node {
+            by_node.resize_with(node + 1, Vec::new);
+        }
+        by_node[node].push(entry);
     }
-    for list in by_node.values_mut() {
-        list.sort_by_key(|e| (e.content_index, e.received_seq));
+    for list in &mut by_node {
+        slim_sort::sort_by_key(list, |e| (e.content_index, e.received_seq));
     }
 
-    // Successors of each node, earliest-seen first.
-    let key = |node: &str| {
-        (
-            first_seen.get(node).copied().unwrap_or(i64::MAX),
-            node.to_owned(),
-        )
-    };
-    let mut next: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (item, prev) in &previous {
-        next.entry(prev.clone()).or_default().push(item.clone());
+    // Every node's rank in (earliest receipt, name) order: successors, roots and the
+    // nodes a cycle hides are each taken in this order.
+    let count = nodes.names.len();
+    let mut by_key: Vec<usize> = (0..count).collect();
+    slim_sort::sort_by(&mut by_key, |&a, &b| {
+        (nodes.first_seen[a], &nodes.names[a]).cmp(&(nodes.first_seen[b], &nodes.names[b]))
+    });
+    let mut next: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for &node in &by_key {
+        if let Some(prev) = nodes.previous[node] {
+            next[prev].push(node);
+        }
     }
-    for list in next.values_mut() {
-        list.sort_by_key(|n| key(n));
-    }
-    let mut starts: Vec<String> = first_seen
-        .keys()
-        .filter(|n| !previous.contains_key(*n))
-        .cloned()
-        .collect();
-    starts.sort_by_key(|n| key(n));
 
-    let mut visited: BTreeSet<String> = BTreeSet::new();
-    let mut fragments: Vec<(i64, Vec<String>)> = Vec::new();
-    let mut walk = |root: String, visited: &mut BTreeSet<String>| {
+    let mut visited = vec![false; count];
+    let mut fragments: Vec<(i64, Vec<usize>)> = Vec::new();
+    let mut walk = |root: usize, visited: &mut Vec<bool>| {
         // Depth-first along successors, without recursion (a transcript can be long).
         let mut chain = Vec::new();
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
-            if !visited.insert(node.clone()) {
+            if std::mem::replace(&mut visited[node], true) {
                 continue;
             }
-            if let Some(succ) = next.get(&node) {
-                stack.extend(succ.iter().rev().cloned());
-            }
+            stack.extend(next[node].iter().rev());
             chain.push(node);
         }
-        if let Some(earliest) = chain.iter().map(|n| key(n).0).min() {
+        if let Some(earliest) = chain.iter().map(|&n| nodes.first_seen[n]).min() {
             fragments.push((earliest, chain));
         }
     };
-    for root in starts {
+    for &root in by_key.iter().filter(|&&n| nodes.previous[n].is_none()) {
         walk(root, &mut visited);
     }
     // Nodes only reachable through a cycle: broken at their earliest-seen node.
-    let mut rest: Vec<String> = first_seen
-        .keys()
-        .filter(|n| !visited.contains(*n))
-        .cloned()
-        .collect();
-    rest.sort_by_key(|n| key(n));
-    for node in rest {
-        walk(node, &mut visited);
+    for &node in &by_key {
+        if !visited[node] {
+            walk(node, &mut visited);
+        }
     }
-    fragments.sort_by_key(|(earliest, _)| *earliest);
+    slim_sort::sort_by_key(&mut fragments, |(earliest, _)| *earliest);
 
     let mut ordered = Vec::new();
     for (_, chain) in fragments {
         for node in chain {
-            if let Some(list) = by_node.remove(&node) {
-                ordered.extend(list);
+            if let Some(list) = by_node.get_mut(node) {
+                ordered.append(list);
             }
         }
     }
     ordered
+}
+
+/// The nodes (item ids, and the stand-ins of entries without one), numbered as first
+/// mentioned, with what is known of each. Numbers index plain vectors, so the ordering
+/// keeps one map (name to number) rather than one per fact: each map type is its own
+/// copy of the B-tree code in the wasm module.
+#[derive(Default)]
+struct Nodes {
+    numbers: BTreeMap<String, usize>,
+    names: Vec<String>,
+    /// The earliest receipt of anything about the node.
+    first_seen: Vec<i64>,
+    previous: Vec<Option<usize>>,
+    started: Vec<Option<u32>>,
+    stopped: Vec<Option<u32>>,
+}
+
+impl Nodes {
+    /// The node named `name`; a new one is first seen at `seq`.
+    fn mention(&mut self, name: &str, seq: i64) -> usize {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        let n = self.names.len();
+        self.numbers.insert(name.to_owned(), n);
+        self.names.push(name.to_owned());
+        self.first_seen.push(seq);
+        self.previous.push(None);
+        self.started.push(None);
+        self.stopped.push(None);
+        n
+    }
+
+    /// The node named `name`, something about it received at `seq`.
+    fn seen(&mut self, name: &str, seq: i64) -> usize {
+        let n = self.mention(name, seq);
+        self.first_seen[n] = self.first_seen[n].min(seq);
+        n
+    }
 }
 
 fn node_of(entry: &Entry) -> String {
@@ -357,5 +374,185 @@ mod tests {
         let mut loose = entry(3, Speaker::System, "x", 3);
         loose.item_id = None;
         assert_eq!(ids(&order(vec![loose, second, first], &[])), [1, 2, 3]);
+    }
+
+    use std::collections::BTreeSet;
+
+    /// The string-keyed form of [`order`] it replaced, kept as the oracle it must agree with.
+    fn reference(entries: Vec<Entry>, items: &[ItemEvent]) -> Vec<Entry> {
+        let mut events: Vec<&ItemEvent> = items.iter().collect();
+        events.sort_by_key(|e| e.received_seq);
+
+        // Links and VAD times; the first received wins.
+        let mut previous: BTreeMap<String, String> = BTreeMap::new();
+        let mut started: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut stopped: BTreeMap<&str, u32> = BTreeMap::new();
+        // The earliest receipt of anything about a node.
+        let mut first_seen: BTreeMap<String, i64> = BTreeMap::new();
+        let seen = |node: &str, seq: i64, first_seen: &mut BTreeMap<String, i64>| {
+            let at = first_seen.entry(node.to_owned()).or_insert(seq);
+            *at = (*at).min(seq);
+        };
+        for e in &events {
+            seen(&e.item_id, e.received_seq, &mut first_seen);
+            if let Some(prev) = &e.previous_item_id {
+                if prev != &e.item_id && !previous.contains_key(&e.item_id) {
+                    previous.insert(e.item_id.clone(), prev.clone());
+                    // The predecessor is a node even if nothing else names it.
+                    first_seen.entry(prev.clone()).or_insert(e.received_seq);
+                }
+            }
+            match (e.event_type.as_str(), e.audio_ms) {
+                (SPEECH_STARTED, Some(ms)) => {
+                    started.entry(&e.item_id).or_insert(ms);
+                }
+                (SPEECH_STOPPED, Some(ms)) => {
+                    stopped.entry(&e.item_id).or_insert(ms);
+                }
+                _ => {}
+            }
+        }
+
+        // Entries by node, each node's entries in order.
+        let mut by_node: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for mut entry in entries {
+            let node = node_of(&entry);
+            seen(&node, entry.received_seq, &mut first_seen);
+            if entry.speaker == Speaker::Candidate {
+                if let Some(item) = &entry.item_id {
+                    entry.start_ms = entry
+                        .start_ms
+                        .or_else(|| started.get(item.as_str()).copied());
+                    entry.end_ms = entry.end_ms.or_else(|| stopped.get(item.as_str()).copied());
+                    if let (Some(start), Some(end)) = (entry.start_ms, entry.end_ms) {
+                        if end < start {
+                            entry.end_ms = None;
+                        }
+                    }
+                }
+            }
+            by_node.entry(node).or_default().push(entry);
+        }
+        for list in by_node.values_mut() {
+            list.sort_by_key(|e| (e.content_index, e.received_seq));
+        }
+
+        // Successors of each node, earliest-seen first.
+        let key = |node: &str| {
+            (
+                first_seen.get(node).copied().unwrap_or(i64::MAX),
+                node.to_owned(),
+            )
+        };
+        let mut next: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (item, prev) in &previous {
+            next.entry(prev.clone()).or_default().push(item.clone());
+        }
+        for list in next.values_mut() {
+            list.sort_by_key(|n| key(n));
+        }
+        let mut starts: Vec<String> = first_seen
+            .keys()
+            .filter(|n| !previous.contains_key(*n))
+            .cloned()
+            .collect();
+        starts.sort_by_key(|n| key(n));
+
+        let mut visited: BTreeSet<String> = BTreeSet::new();
+        let mut fragments: Vec<(i64, Vec<String>)> = Vec::new();
+        let mut walk = |root: String, visited: &mut BTreeSet<String>| {
+            // Depth-first along successors, without recursion (a transcript can be long).
+            let mut chain = Vec::new();
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                if !visited.insert(node.clone()) {
+                    continue;
+                }
+                if let Some(succ) = next.get(&node) {
+                    stack.extend(succ.iter().rev().cloned());
+                }
+                chain.push(node);
+            }
+            if let Some(earliest) = chain.iter().map(|n| key(n).0).min() {
+                fragments.push((earliest, chain));
+            }
+        };
+        for root in starts {
+            walk(root, &mut visited);
+        }
+        // Nodes only reachable through a cycle: broken at their earliest-seen node.
+        let mut rest: Vec<String> = first_seen
+            .keys()
+            .filter(|n| !visited.contains(*n))
+            .cloned()
+            .collect();
+        rest.sort_by_key(|n| key(n));
+        for node in rest {
+            walk(node, &mut visited);
+        }
+        fragments.sort_by_key(|(earliest, _)| *earliest);
+
+        let mut ordered = Vec::new();
+        for (_, chain) in fragments {
+            for node in chain {
+                if let Some(list) = by_node.remove(&node) {
+                    ordered.extend(list);
+                }
+            }
+        }
+        ordered
+    }
+
+    /// Random transcripts (links to known, unknown and own items, conflicting links,
+    /// cycles, VAD times in any order, entries without items, equal receipts): the same
+    /// order and times as the oracle.
+    #[test]
+    fn agrees_with_the_string_keyed_oracle() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rand = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..3000 {
+            let names = ["a0", "u1", "a1", "u2", "f1", "x", "y"];
+            let pick = |rand: &mut dyn FnMut(u64) -> u64| {
+                names[rand(names.len() as u64) as usize].to_owned()
+            };
+            let items: Vec<ItemEvent> = (0..rand(12))
+                .map(|_| {
+                    let kind = rand(4);
+                    ItemEvent {
+                        event_type: match kind {
+                            0 => SPEECH_STARTED.into(),
+                            1 => SPEECH_STOPPED.into(),
+                            _ => "conversation.item.added".into(),
+                        },
+                        item_id: pick(&mut rand),
+                        previous_item_id: (rand(3) > 0).then(|| pick(&mut rand)),
+                        audio_ms: (rand(4) > 0).then(|| rand(5000) as u32),
+                        received_seq: rand(10) as i64,
+                    }
+                })
+                .collect();
+            let entries: Vec<Entry> = (0..rand(10))
+                .map(|n| Entry {
+                    id: Uuid::from_u128(n as u128 + 1),
+                    speaker: [C, I, Speaker::System][rand(3) as usize],
+                    text: format!("text {n}"),
+                    item_id: (rand(5) > 0).then(|| pick(&mut rand)),
+                    content_index: rand(3) as u32,
+                    received_seq: rand(10) as i64,
+                    start_ms: (rand(3) == 0).then(|| rand(5000) as u32),
+                    end_ms: (rand(3) == 0).then(|| rand(5000) as u32),
+                })
+                .collect();
+            assert_eq!(
+                order(entries.clone(), &items),
+                reference(entries.clone(), &items),
+                "{entries:?} {items:?}"
+            );
+        }
     }
 }

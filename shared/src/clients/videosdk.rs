@@ -190,7 +190,7 @@ impl<H: HttpClient + ?Sized> VideoSdk<H> {
 mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
-    use hmac::{Hmac, Mac};
+    use hmac::{Hmac, KeyInit, Mac};
     use serde_json::{json, Value};
     use sha2::Sha256;
 

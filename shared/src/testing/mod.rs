@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -116,7 +116,7 @@ pub fn sign_es256(claims: &Value) -> String {
 /// An RS256 JWT of `claims` signed with the test key of [`test_jwks`].
 pub fn sign_rs256(claims: &Value) -> String {
     use rsa::signature::{SignatureEncoding, Signer};
-    let key = rsa::pkcs1v15::SigningKey::<Sha256>::new(rs256_private_key());
+    let key = rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha256>::new(rs256_private_key());
     let header = json!({ "alg": "RS256", "typ": "JWT", "kid": TEST_RS256_KID });
     sign_with(&header, claims, |input| key.sign(input).to_vec())
 }
@@ -221,7 +221,7 @@ pub fn call<F>(run: F, errors: Errors, req: Result<Request, ApiError>, cx: Conte
 where
     F: AsyncFnOnce(Request, &Context) -> Result<Response, ApiError>,
 {
-    let response = pollster::block_on(dispatch(req, Ok(cx), run));
+    let response = pollster::block_on(dispatch(req, || Ok(cx), run));
     assert_declared(errors, &response);
     response
 }

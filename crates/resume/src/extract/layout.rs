@@ -64,7 +64,9 @@ pub(crate) fn page_text(mut glyphs: Vec<Placed>) -> PageText {
 
 /// Lines by baseline, then each line cut into segments at wide gaps.
 fn segments(mut glyphs: Vec<Placed>) -> Vec<Segment> {
-    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    slim_sort::sort_by(&mut glyphs, |a, b| {
+        b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x))
+    });
     let mut lines: Vec<Vec<Placed>> = Vec::new();
     let mut line_y = f64::NAN;
     let mut line_size = 0.0;
@@ -81,7 +83,7 @@ fn segments(mut glyphs: Vec<Placed>) -> Vec<Segment> {
     }
     let mut out = Vec::new();
     for mut line in lines {
-        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        slim_sort::sort_by(&mut line, |a, b| a.x.total_cmp(&b.x));
         dedupe_overdraw(&mut line);
         // A letter-spaced line has wider word gaps too: widen the cut with its spacing.
         let spacing = letter_spacing(&line, 3).unwrap_or(0.0);
@@ -137,7 +139,7 @@ fn letter_spacing(glyphs: &[Placed], min_gaps: usize) -> Option<f64> {
     if gaps.len() < min_gaps {
         return None;
     }
-    gaps.sort_by(f64::total_cmp);
+    slim_sort::sort_by(&mut gaps, f64::total_cmp);
     Some(
         gaps.get(gaps.len() / 4)
             .copied()
@@ -187,7 +189,7 @@ fn make_segment(glyphs: &[Placed], line_spacing: f64) -> Option<Segment> {
 /// Splits a set of segments into regions in reading order: above a column zone, its
 /// left column, its right column, below it — each split again if it has columns itself.
 fn split_regions(segs: &[Segment], mut idx: Vec<usize>, depth: u8, out: &mut Vec<Vec<usize>>) {
-    idx.sort_by(|a, b| {
+    slim_sort::sort_by(&mut idx, |a, b| {
         let (sa, sb) = (&segs[*a], &segs[*b]);
         sb.y.total_cmp(&sa.y).then(sa.x0.total_cmp(&sb.x0))
     });
@@ -227,7 +229,7 @@ fn best_gutter(segs: &[Segment], idx: &[usize]) -> Option<Zone> {
         .map(|i| segs[*i].x0)
         .filter(|x| *x > min_x + 1.0)
         .collect();
-    candidates.sort_by(f64::total_cmp);
+    slim_sort::sort_by(&mut candidates, f64::total_cmp);
     candidates.dedup_by(|a, b| (*a - *b).abs() < 1.0);
 
     let mut best: Option<(usize, Zone)> = None;
@@ -310,7 +312,7 @@ fn region_text(segs: &[Segment], idx: &[usize]) -> String {
     let mut out = String::new();
     let mut prev: Option<(f64, f64)> = None;
     for mut line in lines {
-        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        slim_sort::sort_by(&mut line, |a, b| a.x0.total_cmp(&b.x0));
         let y = line.first().map(|s| s.y).unwrap_or(0.0);
         let size = line.iter().map(|s| s.size).fold(0.0, f64::max);
         if let Some((py, psize)) = prev {

@@ -42,7 +42,7 @@ fn taxonomy() -> &'static Taxonomy {
                 skill,
             }));
         }
-        aliases.sort_by_key(|a| std::cmp::Reverse(a.text.chars().count()));
+        slim_sort::sort_by_key(&mut aliases, |a| std::cmp::Reverse(a.text.chars().count()));
         Taxonomy { names, aliases }
     })
 }
@@ -99,7 +99,9 @@ fn match_item(item: &str, out: &mut Vec<&'static str>) {
             }
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))));
+    slim_sort::sort_by(&mut found, |a, b| {
+        a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0)))
+    });
     let mut covered = 0;
     for (start, end, skill) in found {
         if start < covered {
