@@ -1,12 +1,17 @@
 //! CORS for supabase-js `functions.invoke` from any origin: the preflight answer and the
 //! headers every response carries, errors included (without them a browser reports a
-//! CORS failure instead of the error). The values match `supabase/functions/_shared/adapter.ts`.
+//! CORS failure instead of the error). The values are supabase-js's own
+//! (`@supabase/supabase-js/cors`, what its clients send) and those of
+//! `supabase/functions/_shared/adapter.ts`; `tests/functions-allow-what-supabase-js-sends.test.ts`
+//! holds all three equal.
 
 use crate::response::Response;
 
 pub const ALLOW_ORIGIN: &str = "*";
-/// What supabase-js sends: the user's token, its client info, the anon key, JSON.
-pub const ALLOW_HEADERS: &str = "authorization, x-client-info, apikey, content-type";
+/// Every header supabase-js sends: the user's token, its client info, the API key, JSON,
+/// postgrest-js's retry count, and the trace context of `tracePropagation`.
+pub const ALLOW_HEADERS: &str =
+    "authorization, x-client-info, apikey, content-type, x-retry-count, traceparent, tracestate, baggage";
 /// The methods Supabase's edge runtime passes to a function.
 pub const ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 /// Let browsers cache a preflight for a day instead of sending one per call.
@@ -35,7 +40,16 @@ mod tests {
         assert_eq!(r.status(), 204);
         assert_eq!(r.header("access-control-allow-origin"), Some("*"));
         let headers = r.header("access-control-allow-headers").unwrap();
-        for h in ["authorization", "x-client-info", "apikey", "content-type"] {
+        for h in [
+            "authorization",
+            "x-client-info",
+            "apikey",
+            "content-type",
+            "x-retry-count",
+            "traceparent",
+            "tracestate",
+            "baggage",
+        ] {
             assert!(headers.contains(h), "{h}");
         }
         assert!(r
