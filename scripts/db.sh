@@ -31,6 +31,21 @@ as_pg() {
 }
 
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# The platform's own work (the bootstrap, dropping the database) runs as the superuser
+# supabase_admin, as on a hosted project; `postgres` is not a superuser there, nor here.
+admin_q() { PGUSER=supabase_admin psql_q "$@"; }
+
+# A cluster made before the bootstrap superuser was supabase_admin has `postgres` as it
+# (the owner of the catalogs, which a hosted project's postgres is not): it gets a
+# supabase_admin here so it keeps working, and `reset` makes it anew.
+ensure_admin() {
+  PGUSER=supabase_admin psql -X -tAc 'select 1' -d postgres >/dev/null 2>&1 && return 0
+  psql_q -d postgres -c "create role supabase_admin with superuser login password 'postgres'"
+}
+
+legacy_cluster() {
+  [ "$(PGUSER=supabase_admin psql -X -tAc "select rolname from pg_roles where oid = 10" -d postgres 2>/dev/null)" = postgres ]
+}
 
 is_running() { [ -f "$PGDATA_DIR/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; }
 
@@ -57,7 +72,9 @@ init_cluster() {
   install -d -m 0700 -o "$PG_USER" "$PGDATA_DIR"
   local pwfile; pwfile=$(mktemp)
   echo postgres >"$pwfile"; chown "$PG_USER" "$pwfile"
-  as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U postgres --pwfile="$pwfile" \
+  # The bootstrap superuser is supabase_admin, as on a hosted project; the bootstrap
+  # creates `postgres` without superuser.
+  as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U supabase_admin --pwfile="$pwfile" \
     --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$LOG_DIR/initdb.log" 2>&1 \
     || { rm -f "$pwfile"; tail -20 "$LOG_DIR/initdb.log"; return 1; }
   rm -f "$pwfile"
@@ -85,7 +102,8 @@ start() {
     as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 -o "-p $DB_PORT -k '$PG_SOCKET_DIR'" start >/dev/null 9>&- \
       || { tail -20 "$PG_LOG"; die "postgres did not start (log: $PG_LOG)"; }
   fi
-  psql_q -d postgres -f "$ROOT/local/db/bootstrap.sql"
+  ensure_admin
+  admin_q -d postgres -f "$ROOT/local/db/bootstrap.sql"
   echo "    postgres on $DB_URL"
 }
 
@@ -101,7 +119,7 @@ stop() {
 # Drop and recreate the database so nothing survives but the cluster-wide roles, which
 # the bootstrap re-asserts. `with (force)` ends other sessions (a running REST server).
 recreate() {
-  psql_q -d template1 -c "drop database if exists postgres with (force)" -c "create database postgres"
+  admin_q -d template1 -c "drop database if exists postgres with (force)" -c "create database postgres owner postgres"
 }
 
 # Migrations, then the seed files of config.toml [db.seed] (supabase/seed.sql), both by
@@ -131,9 +149,17 @@ push_migrations() {
 }
 
 reset() {
+  if [ -f "$PGDATA_DIR/PG_VERSION" ]; then
+    step "start" start
+    if legacy_cluster; then
+      echo "    this cluster's bootstrap superuser is postgres (made before supabase_admin was): made anew"
+      stop
+      rm -rf "$PGDATA_DIR"
+    fi
+  fi
   step "start" start
   step "recreate database" recreate
-  step "bootstrap" psql_q -d postgres -f "$ROOT/local/db/bootstrap.sql"
+  step "bootstrap" admin_q -d postgres -f "$ROOT/local/db/bootstrap.sql"
   step "migrations + seed (supabase db push --include-seed)" push
 }
 

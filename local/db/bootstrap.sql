@@ -1,9 +1,16 @@
 -- local/db/bootstrap.sql: the platform objects that Supabase's Postgres image provides and
 -- that our migrations rely on, recreated for the Docker-free local database.
 --
--- LOCAL ONLY. `scripts/db.sh` applies this file as the superuser `postgres` before the
--- migrations; it is never pushed to a real Supabase project (which already has all of
+-- LOCAL ONLY. `scripts/db.sh` applies this file as the superuser `supabase_admin` before
+-- the migrations; it is never pushed to a real Supabase project (which already has all of
 -- this, owned by `supabase_admin`). It is idempotent: run it as often as you like.
+--
+-- The roles are a hosted project's: `supabase_admin` is the only superuser; `postgres`,
+-- which runs the migrations, the seed and the pgTAP suite, is NOSUPERUSER with what
+-- Supabase's image gives it (membership of the API roles and of supabase_auth_admin and
+-- supabase_storage_admin, all privileges on the auth tables, SET on
+-- session_replication_role), so SQL that only a superuser may run fails here as it would
+-- on Supabase.
 --
 -- What is here, and only because something needs it:
 --   roles      anon, authenticated, service_role, authenticator (PostgREST logs in as it
@@ -40,7 +47,8 @@ begin
       ('authenticator',          'login noinherit password ''postgres'''),
       ('supabase_auth_admin',    'login noinherit createrole password ''postgres'''),
       ('supabase_storage_admin', 'login noinherit createrole password ''postgres'''),
-      ('dashboard_user',         'nologin createrole createdb replication')
+      ('dashboard_user',         'nologin createrole createdb replication'),
+      ('postgres',               'login nosuperuser createdb createrole replication bypassrls inherit password ''postgres''')
     ) as v(name, attrs)
   loop
     if not exists (select 1 from pg_catalog.pg_roles where rolname = r.name) then
@@ -53,6 +61,12 @@ $roles$;
 
 -- PostgREST connects as authenticator and switches to one of these per request.
 grant anon, authenticated, service_role to authenticator;
+-- What Supabase's image grants `postgres` in place of superuser: the API roles (tests and
+-- the SQL editor SET ROLE to them), the owners of the auth and storage tables (triggers
+-- on auth.users, policies on storage.objects), and disabling triggers for a restore.
+grant anon, authenticated, service_role to postgres with admin option;
+grant supabase_auth_admin, supabase_storage_admin to postgres;
+grant set on parameter session_replication_role to postgres;
 -- The storage API does the same from its own login.
 grant anon, authenticated, service_role to supabase_storage_admin;
 
@@ -279,6 +293,16 @@ comment on function auth.jwt() is 'LOCAL STAND-IN: the verified JWT claims, as S
 -- storage: buckets and objects as the storage API keeps them. The API itself (if any)
 -- is another part of the local stack; policies on objects come from our migrations.
 -- ---------------------------------------------------------------------------------------
+-- As Supabase's image: postgres and dashboard_user may do anything with the auth tables,
+-- also those the Auth server creates later.
+grant usage on schema auth to postgres, dashboard_user;
+grant all on all tables in schema auth to postgres, dashboard_user;
+grant all on all sequences in schema auth to postgres, dashboard_user;
+grant all on all routines in schema auth to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth grant all on tables to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth grant all on sequences to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth grant all on routines to postgres, dashboard_user;
+
 create schema if not exists storage authorization supabase_storage_admin;
 grant usage on schema storage to postgres, anon, authenticated, service_role, dashboard_user;
 
@@ -357,6 +381,8 @@ begin
   if not exists (select 1 from pg_catalog.pg_publication where pubname = 'supabase_realtime') then
     create publication supabase_realtime;
   end if;
+  -- Its owner is postgres, as on Supabase: migrations add tables to it.
+  alter publication supabase_realtime owner to postgres;
 end
 $pub$;
 

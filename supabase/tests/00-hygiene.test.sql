@@ -4,7 +4,7 @@
 -- checks). Each assertion lists what breaks the rule, so a failure names the culprit.
 begin;
 \ir helpers/test_helpers.sql
-select plan(47);
+select plan(50);
 
 select tables_are('public', array[
   'audit_log', 'candidate_profiles', 'candidate_tenants', 'candidates', 'companies',
@@ -233,6 +233,15 @@ select is_empty(
     where confirmation_token is null or recovery_token is null
        or email_change_token_new is null or email_change is null$$,
   'every seeded account has '''' (not NULL) in the token columns Supabase Auth reads as strings, so it can sign in');
+
+-- ---- the roles are a hosted project's --------------------------------------------------
+select is(array(select rolname::text from pg_roles where rolsuper order by 1), array['supabase_admin'],
+  'supabase_admin is the only superuser (postgres is not, as on a hosted project)');
+select is((select rolname::text from pg_roles where oid = 10), 'supabase_admin',
+  'the bootstrap superuser, owner of the catalogs, is supabase_admin');
+select is((select array[rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin]
+           from pg_roles where rolname = 'postgres'), array[true, true, true, true, true],
+  'postgres: CREATEDB CREATEROLE REPLICATION BYPASSRLS LOGIN, as Supabase''s image makes it');
 
 select * from finish();
 rollback;
