@@ -88,6 +88,9 @@ grant usage on schema extensions to postgres, anon, authenticated, service_role,
 create extension if not exists pgcrypto with schema extensions;
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists pgtap with schema extensions;
+-- `supabase db lint` creates plpgsql_check if it is missing, which only a superuser may
+-- do here (a hosted project's postgres may, through the platform's extension allow-list).
+create extension if not exists plpgsql_check with schema extensions;
 
 -- ---------------------------------------------------------------------------------------
 -- auth: what GoTrue owns on Supabase. Only the columns that matter to us and the ones a
