@@ -1,5 +1,6 @@
-//! The `js` module in a real JS engine: request and env in, response out, multipart via
-//! the platform parser, streamed body limit, `fetch` with its timeout, the timer clock.
+//! The `js` module in a real JS engine: request and env in, response out, multipart (as the
+//! engine's own FormData encodes it) parsed by `shared::multipart`, streamed body limit,
+//! `fetch` with its timeout, the timer clock.
 //! Run: `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 //! cargo test --target wasm32-unknown-unknown -p shared --test js` (node on PATH).
 #![cfg(target_arch = "wasm32")]
@@ -164,7 +165,7 @@ async fn preflight_and_missing_env() {
 }
 
 #[wasm_bindgen_test]
-async fn multipart_is_parsed_by_the_platform() {
+async fn multipart_as_the_engine_encodes_it_is_parsed() {
     let form = web_sys::FormData::new().unwrap();
     form.append_with_str("title", "Engineer").unwrap();
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&b"%PDF-1.4"[..]));
@@ -193,7 +194,10 @@ async fn a_streamed_body_over_the_limit_is_413() {
     let response = serve_with(
         request("POST", "http://x/fn", Some(&big)),
         env(),
-        Options { body_limit: 4096 },
+        Options {
+            body_limit: 4096,
+            ..Options::default()
+        },
         describe,
     )
     .await
@@ -212,9 +216,17 @@ async fn over_the_limit(chunks: u32, declared: u32) -> (u16, u32, bool) {
     let (request, state): (web_sys::Request, _) = (pair.get(0).unchecked_into(), pair.get(1));
     let length = request.headers().get("content-length").unwrap();
     assert_eq!(length, (declared > 0).then(|| declared.to_string()));
-    let response = serve_with(request, env(), Options { body_limit: 4096 }, describe)
-        .await
-        .unwrap();
+    let response = serve_with(
+        request,
+        env(),
+        Options {
+            body_limit: 4096,
+            ..Options::default()
+        },
+        describe,
+    )
+    .await
+    .unwrap();
     let (status, body) = body_of(response).await;
     assert_eq!(body["error"]["code"], "payload_too_large", "{body}");
     let field = |name: &str| js_sys::Reflect::get(&state, &name.into()).unwrap();

@@ -191,7 +191,8 @@ fn preflight_is_answered_with_cors() {
     assert_eq!(response.header("access-control-allow-origin"), Some("*"));
     assert_eq!(
         response.header("access-control-allow-headers"),
-        Some("authorization, x-client-info, apikey, content-type")
+        Some(shared::cors::ALLOW_HEADERS),
+        "supabase-js's list (tests/functions-allow-what-supabase-js-sends.test.ts holds it to it)"
     );
     assert!(response
         .header("access-control-allow-methods")
