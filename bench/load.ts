@@ -10,7 +10,7 @@
 
 import { config, functionsUrl, restUrl, runDir } from "../tests/lib/mod.ts";
 import { candidate, consent, position, start, tenantOwner } from "../tests/interview/world.ts";
-import { corpusFile, unique } from "../tests/lib/resumes.ts";
+import { corpusFile, paddedResumes, unique } from "../tests/lib/resumes.ts";
 
 const DURATION = Number(Deno.env.get("DURATION") ?? "30");
 const LEVELS = Deno.args.length ? Deno.args.map(Number) : [50, 200];
@@ -93,7 +93,7 @@ function percentile(sorted: number[], p: number): number {
 // ---- the world the clients act in --------------------------------------------------------
 const owner = await tenantOwner("load");
 const pos = await position(owner);
-const candidates = [];
+const candidates: Awaited<ReturnType<typeof candidate>>[] = [];
 for (let i = 0; i < 10; i++) {
   const c = await candidate(owner, pos, `load-${i}`);
   await consent(c);
@@ -101,20 +101,9 @@ for (let i = 0; i < 10; i++) {
   candidates.push(c);
 }
 const small = await corpusFile("amelia-chen-lo-html.pdf");
-/** Every fourth upload is a 10 MB PDF (a resume, then a 10 MB stream no page uses): the
- * body limit's worth of bytes to read, hash, store and parse. */
-const filler = new Uint8Array(10 * 1024 * 1024 - 4096 - small.byteLength);
-for (let i = 0; i < filler.length; i += 65536) crypto.getRandomValues(filler.subarray(i, Math.min(i + 65536, filler.length)));
-function big(): Uint8Array<ArrayBuffer> {
-  const head = new TextEncoder().encode(`\n%load ${crypto.randomUUID()}\n999 0 obj\n<< /Length ${filler.byteLength} >>\nstream\n`);
-  const tail = new TextEncoder().encode("\nendstream\nendobj\n");
-  const out = new Uint8Array(small.byteLength + head.byteLength + filler.byteLength + tail.byteLength);
-  out.set(small);
-  out.set(head, small.byteLength);
-  out.set(filler, small.byteLength + head.byteLength);
-  out.set(tail, small.byteLength + head.byteLength + filler.byteLength);
-  return out;
-}
+/** Every fourth upload is a 10 MB PDF: the body limit's worth of bytes to read, hash,
+ * store and parse. */
+const big = paddedResumes(small, 10 * 1024 * 1024);
 const ownerHeaders = { Authorization: `Bearer ${owner.token}`, apikey: config.anonKey };
 let seq = 0;
 

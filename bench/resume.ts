@@ -114,22 +114,10 @@ async function wasmCall(): Promise<Call> {
 
 /** A 10 MB PDF: the largest fixture's pages followed by a 10 MB incompressible stream
  * object that no page uses (the whole file is still read, hashed, stored and parsed). */
-function tenMegabytes(): { largest: string; make: () => Uint8Array<ArrayBuffer> } {
+async function tenMegabytes(): Promise<{ largest: string; make: () => Uint8Array<ArrayBuffer> }> {
+  const { paddedResumes } = await import(`${ROOT}tests/lib/resumes.ts`);
   const largest = textFiles.map((f) => [f, Deno.statSync(`${CORPUS}${f}`).size] as const).sort((a, b) => b[1] - a[1])[0][0];
-  const base = Deno.readFileSync(`${CORPUS}${largest}`);
-  const filler = new Uint8Array(10 * 1024 * 1024 - 4096 - base.byteLength);
-  for (let i = 0; i < filler.length; i += 65536) crypto.getRandomValues(filler.subarray(i, Math.min(i + 65536, filler.length)));
-  const make = (): Uint8Array<ArrayBuffer> => {
-    const head = new TextEncoder().encode(`\n%bench ${crypto.randomUUID()}\n999 0 obj\n<< /Length ${filler.byteLength} >>\nstream\n`);
-    const tail = new TextEncoder().encode("\nendstream\nendobj\n");
-    const out = new Uint8Array(base.byteLength + head.byteLength + filler.byteLength + tail.byteLength);
-    out.set(base);
-    out.set(head, base.byteLength);
-    out.set(filler, base.byteLength + head.byteLength);
-    out.set(tail, base.byteLength + head.byteLength + filler.byteLength);
-    return out;
-  };
-  return { largest, make };
+  return { largest, make: paddedResumes(Deno.readFileSync(`${CORPUS}${largest}`), 10 * 1024 * 1024) };
 }
 
 async function cpu() {
@@ -157,7 +145,7 @@ async function cpu() {
     const bytes = await Deno.readFile(`${CORPUS}${file}`);
     rows.push([file, bytes.byteLength, await measure(file, () => unique(bytes))]);
   }
-  const { largest, make: big } = tenMegabytes();
+  const { largest, make: big } = await tenMegabytes();
   const bigRuns = Math.max(3, Math.floor(RUNS / 4));
   const bigResult = await (async () => {
     await call(big(), "10mb.pdf");
@@ -186,7 +174,7 @@ async function cpu() {
 async function mem() {
   const call = await wasmCall();
   await call(unique(Deno.readFileSync(`${CORPUS}${textFiles[0]}`)), "warm.pdf");
-  const { largest, make } = tenMegabytes();
+  const { largest, make } = await tenMegabytes();
   const bytes = make();
   const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
   const before = Deno.memoryUsage();

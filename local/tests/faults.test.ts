@@ -7,29 +7,10 @@
 //! one candidate per file, nothing duplicated.
 
 import { assert, assertEquals } from "../../tests/lib/assert.ts";
-import { clientKey, config, psql, requireStack, runDir, serviceClient } from "../../tests/lib/mod.ts";
+import { clientKey, config, killPart, psql, requireStack, restAnswersWithin, serviceClient } from "../../tests/lib/mod.ts";
 import { corpusFile, manifest, newTenant, unique } from "../../tests/lib/resumes.ts";
 
 const functionsUrl = `${config.apiUrl}/functions/v1`;
-
-async function restUp(): Promise<boolean> {
-  try {
-    const r = await fetch(`${config.apiUrl}/rest/v1/`, { headers: { apikey: clientKey } });
-    await r.body?.cancel();
-    return r.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function killRest(): Promise<void> {
-  const supervisor = (await Deno.readTextFile(`${runDir}/rest.pid`)).trim();
-  const children = new TextDecoder().decode(
-    (await new Deno.Command("pgrep", { args: ["-P", supervisor] }).output()).stdout,
-  ).trim().split("\n").filter(Boolean);
-  assertEquals(children.length, 1, "the supervisor runs one postrust");
-  await new Deno.Command("kill", { args: ["-KILL", children[0]] }).output();
-}
 
 async function upload(token: string, bytes: Uint8Array<ArrayBuffer>): Promise<{ status: number; body: unknown }> {
   const form = new FormData();
@@ -57,7 +38,7 @@ Deno.test("the REST server killed mid-upload: every job ends recorded, and the r
 
   const uploads = bytes.map((b) => upload(tenant.owner.token, b));
   await new Promise((r) => setTimeout(r, 150));
-  await killRest();
+  await killPart("rest");
   const answers = await Promise.all(uploads);
   for (const a of answers) {
     assert(a.status !== 500, `no 500 while the REST server is away: ${JSON.stringify(a.body)}`);
@@ -66,12 +47,7 @@ Deno.test("the REST server killed mid-upload: every job ends recorded, and the r
     }
   }
 
-  let up = false;
-  for (let i = 0; i < 150 && !up; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    up = await restUp();
-  }
-  assert(up, "the supervisor restarted the REST server within 15 s");
+  assert(await restAnswersWithin(15_000), "the supervisor restarted the REST server within 15 s");
 
   // Ten minutes later, the sweep records whatever stopped mid-flow.
   await psql(

@@ -15,12 +15,13 @@ import {
   createUser,
   deleteUsers,
   logDir,
-  runDir,
   forgedToken,
   functionsUrl,
   psql,
   requireFunction,
   KeptAlive,
+  killPart,
+  restAnswersWithin,
   LARGE_BODY,
   requireStack,
   restUrl,
@@ -558,27 +559,8 @@ Deno.test("keys: a token the stack did not sign is 401 at postrust (REST), the f
 });
 
 Deno.test("supervision: a part that dies after start-up is started again (the REST server, killed)", async () => {
-  const supervisor = (await Deno.readTextFile(`${runDir}/rest.pid`)).trim();
-  const children = new TextDecoder().decode(
-    (await new Deno.Command("pgrep", { args: ["-P", supervisor] }).output()).stdout,
-  ).trim().split("\n").filter(Boolean);
-  assertEquals(children.length, 1, "the supervisor runs one postrust");
-  await new Deno.Command("kill", { args: ["-KILL", children[0]] }).output();
-  const restarted = async () => {
-    try {
-      const r = await fetch(`${config.apiUrl}/rest/v1/`, { headers: { apikey: clientKey } });
-      await r.body?.cancel();
-      return r.status === 200;
-    } catch {
-      return false;
-    }
-  };
-  let up = false;
-  for (let i = 0; i < 100 && !up; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    up = await restarted();
-  }
-  assert(up, "REST answers again within 10 s");
+  await killPart("rest");
+  assert(await restAnswersWithin(10_000), "REST answers again within 10 s");
   const log = await Deno.readTextFile(`${logDir}/rest.log`);
   assert(/=== rest exited \(status \d+\) .*; restarting in 1s/.test(log), "the restart is in the part's log");
 });

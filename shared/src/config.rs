@@ -74,6 +74,12 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Whether the value is a JWT (three dot-separated parts): a legacy service-role or
+    /// anon key, not an `sb_secret_`/`sb_publishable_` API key.
+    pub fn is_jwt(&self) -> bool {
+        self.0.split('.').count() == 3
+    }
 }
 
 impl fmt::Debug for Secret {

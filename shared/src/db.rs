@@ -85,10 +85,24 @@ impl Db {
 /// keys are not JWTs and go in `apikey` only (the platform's gateway maps them).
 fn service_client(rest_url: &str, key: &Secret) -> Postgrest {
     let client = Postgrest::new(rest_url).insert_header("apikey", key.expose());
-    if key.expose().split('.').count() == 3 {
+    if key.is_jwt() {
         client.insert_header("Authorization", format!("Bearer {}", key.expose()))
     } else {
         client
+    }
+}
+
+/// `request` with the service key, placed as for PostgREST ([`service_client`]): for the
+/// platform's other APIs (Storage) called as the service role.
+pub fn with_service_key(
+    request: crate::http::HttpRequest,
+    key: &Secret,
+) -> crate::http::HttpRequest {
+    let request = request.header("apikey", key.expose());
+    if key.is_jwt() {
+        request.bearer(key.expose())
+    } else {
+        request
     }
 }
 

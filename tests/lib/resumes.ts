@@ -98,3 +98,23 @@ export function pdfOfSize(size: number): Uint8Array<ArrayBuffer> {
 
 /** Digits only, for comparing phone numbers written differently. */
 export const digits = (s: string | null | undefined) => (s ?? "").replace(/\D/g, "");
+
+/**
+ * Uploads of about `size` bytes made from a real resume: `base`'s pages followed by an
+ * incompressible stream object no page uses (the whole file is still read, hashed, stored
+ * and parsed). Each call answers a new file; the random filler is made once.
+ */
+export function paddedResumes(base: Uint8Array, size: number): () => Uint8Array<ArrayBuffer> {
+  const filler = new Uint8Array(Math.max(0, size - 4096 - base.byteLength));
+  for (let i = 0; i < filler.length; i += 65536) crypto.getRandomValues(filler.subarray(i, Math.min(i + 65536, filler.length)));
+  return () => {
+    const head = new TextEncoder().encode(`\n%padded ${crypto.randomUUID()}\n999 0 obj\n<< /Length ${filler.byteLength} >>\nstream\n`);
+    const tail = new TextEncoder().encode("\nendstream\nendobj\n");
+    const out = new Uint8Array(base.byteLength + head.byteLength + filler.byteLength + tail.byteLength);
+    out.set(base);
+    out.set(head, base.byteLength);
+    out.set(filler, base.byteLength + head.byteLength);
+    out.set(tail, base.byteLength + head.byteLength + filler.byteLength);
+    return out;
+  };
+}

@@ -1,7 +1,9 @@
 //! Preconditions of the end-to-end suite: the stack answers, and the functions a test
-//! needs are being served. Each check fails with the command that fixes it.
+//! needs are being served. Each check fails with the command that fixes it. Also the
+//! faults the stack's own tests cause: a part's process killed, and waiting for it back.
 
-import { config } from "./config.ts";
+import { clientKey } from "./clients.ts";
+import { config, runDir } from "./config.ts";
 
 let checked: Promise<void> | undefined;
 
@@ -37,4 +39,32 @@ export async function requireFunction(name: string, hint: string): Promise<void>
       `function ${name} is not served by the running stack (${fns[name]?.state ?? "absent"}); ${hint}`,
     );
   }
+}
+
+/** Kill (SIGKILL) the one process `part`'s supervisor runs; local/supervise.sh restarts it. */
+export async function killPart(part: string): Promise<void> {
+  const supervisor = (await Deno.readTextFile(`${runDir}/${part}.pid`)).trim();
+  const children = new TextDecoder().decode(
+    (await new Deno.Command("pgrep", { args: ["-P", supervisor] }).output()).stdout,
+  ).trim().split("\n").filter(Boolean);
+  if (children.length !== 1) throw new Error(`the supervisor of ${part} runs ${children.length} processes, not one`);
+  await new Deno.Command("kill", { args: ["-KILL", children[0]] }).output();
+}
+
+/** Whether the REST server answers through the gateway within `ms`, polling every 100 ms. */
+export async function restAnswersWithin(ms: number): Promise<boolean> {
+  const answers = async () => {
+    try {
+      const r = await fetch(`${config.apiUrl}/rest/v1/`, { headers: { apikey: clientKey } });
+      await r.body?.cancel();
+      return r.status === 200;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; waited < ms; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (await answers()) return true;
+  }
+  return false;
 }

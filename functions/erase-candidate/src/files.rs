@@ -116,7 +116,7 @@ async fn delete_objects(cx: &Context, bucket: &str, names: &[&str]) -> Result<()
         .as_ref()
         .ok_or("no service role key")?;
     let bucket_segment: String = url::form_urlencoded::byte_serialize(bucket.as_bytes()).collect();
-    let mut request = HttpRequest::new(
+    let request = HttpRequest::new(
         Method::Delete,
         format!(
             "{}/storage/v1/object/{bucket_segment}",
@@ -124,16 +124,11 @@ async fn delete_objects(cx: &Context, bucket: &str, names: &[&str]) -> Result<()
         ),
     )
     .service("storage")
-    .header("apikey", key.expose())
     .json(&Prefixes { prefixes: names })
     .map_err(|err| err.to_string())?
     // Deleting twice deletes once.
     .idempotent();
-    // Legacy service-role keys are JWTs and go in `Authorization` too; `sb_secret_` keys
-    // are not JWTs and go in `apikey` only (the gateway maps them).
-    if key.expose().split('.').count() == 3 {
-        request = request.bearer(key.expose());
-    }
+    let request = shared::db::with_service_key(request, key);
     match cx.http.send(&request).await {
         Ok(response) if response.is_success() => Ok(()),
         Ok(response) => Err(format!(
